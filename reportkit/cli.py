@@ -1,0 +1,123 @@
+"""Command line: one thin function per command; the work is in the stage modules."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import Problems, ReportkitError
+
+from .cli_options import out_option as OUT_OPT
+from .cli_options import project_option as PROJECT_OPT
+
+# Commands that live in reportkit/commands/<module>.py, imported only when used
+# so that `reportkit validate` starts fast.
+LAZY_COMMANDS = {
+    "report": "report",
+    "survey": "survey",
+    "sheets": "sheets",
+    "tracking": "tracking",
+    "promo": "promo",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx, name):
+        if name in LAZY_COMMANDS:
+            import importlib
+
+            try:
+                module = importlib.import_module(f"reportkit.commands.{LAZY_COMMANDS[name]}")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"reportkit.commands.{LAZY_COMMANDS[name]}":
+                    return None
+                raise
+            return module.command
+        return super().get_command(ctx, name)
+
+
+def echo_problems(problems: Problems, quiet_warnings: bool = False) -> None:
+    for p in problems.items:
+        if p.is_error or not quiet_warnings:
+            click.echo(p.format(), err=True)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="reportkit")
+def main() -> None:
+    """reportkit：城市体检数据校验、评分与成果发布工具。"""
+
+
+@main.command()
+@PROJECT_OPT
+@click.option("--quiet", is_flag=True, help="只显示错误，不显示警告")
+def validate(project_dir: Path, quiet: bool) -> None:
+    """校验项目：列出全部问题（文件、行、列），有错误时退出码为 2。"""
+    from .load.project import load_project
+    from .validate import validate as run_validate
+    from .narrative import check_narratives
+
+    project, problems = load_project(project_dir)
+    if project is not None:
+        run_validate(project, problems)
+        if not problems.errors:
+            check_narratives(project, problems)
+    echo_problems(problems, quiet)
+    n_err, n_warn = len(problems.errors), len(problems.warnings)
+    if n_err:
+        click.echo(f"校验未通过：{n_err} 个错误，{n_warn} 个警告。", err=True)
+        sys.exit(2)
+    click.echo(f"校验通过：0 个错误，{n_warn} 个警告。")
+
+
+@main.command()
+@PROJECT_OPT
+@OUT_OPT
+def score(project_dir: Path, out_dir: Path) -> None:
+    """计算指标评级与得分，写出 scores.csv / scores.xlsx / dimensions.csv。"""
+    from .export import add_score_outputs
+    from .load.project import open_project
+    from .score.indicators import score_project
+    from .write import Writer
+
+    project, problems = open_project(project_dir, tables=("indicators", "areas", "values", "departments",
+                                                          "recommendations"))
+    echo_problems(problems, quiet_warnings=True)
+    scores = score_project(project)
+    writer = Writer(out_dir)
+    add_score_outputs(writer, scores)
+    writer.commit()
+    counts = scores.table["rating"].value_counts()
+    summary = "，".join(f"{k} {int(v)}" for k, v in counts.items())
+    click.echo(f"已评分 {len(scores.table)} 项指标（{summary}），输出在 {out_dir}/")
+
+
+def run() -> None:
+    """Console entry point: user errors exit 2 with a message; an unexpected internal
+    failure exits 1 with a one-line message (full traceback with REPORTKIT_DEBUG=1)."""
+    import os
+
+    try:
+        main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("已中止。", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # a bug, not a user error
+        if os.environ.get("REPORTKIT_DEBUG"):
+            raise
+        click.echo(f"reportkit 内部错误：{type(exc).__name__}: {exc}（设置环境变量 REPORTKIT_DEBUG=1 可查看详细信息）",
+                   err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,110 @@
+"""Problems found in user input, and the one exception the CLI knows.
+
+Every stage reports what is wrong with the user's project as `Problem`s that
+carry a `Source` (file, Excel-style row, column, line).  Stages collect
+problems instead of stopping at the first, so the user sees them all at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import click
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a problem is: a file, optionally a row (as Excel shows it, header = 1),
+    a column name, or a line number (for text files)."""
+
+    path: str
+    row: int | None = None
+    column: str | None = None
+    line: int | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.cell:
+            parts.append(f"单元格 {self.cell}")
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行")
+        if self.line is not None:
+            parts.append(f"第 {self.line} 行")
+        if self.column:
+            parts.append(f"列 {self.column}")
+        return "，".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str
+    source: Source
+    message: str
+    value: str | None = None
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
+
+    def format(self) -> str:
+        tag = "错误" if self.is_error else "警告"
+        text = f"[{tag}] {self.source}：{self.message}"
+        if self.value is not None:
+            text += f"（值：{self.value!r}）" if self.value != "" else "（值为空）"
+        if self.hint:
+            text += f"。{self.hint}"
+        return text
+
+
+def error(source: Source, message: str, value=None, hint=None) -> Problem:
+    return Problem(ERROR, source, message, None if value is None else str(value), hint)
+
+
+def warning(source: Source, message: str, value=None, hint=None) -> Problem:
+    return Problem(WARNING, source, message, None if value is None else str(value), hint)
+
+
+class ReportkitError(click.ClickException):
+    """A user-facing failure: printed without a traceback, exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+    def format_message(self) -> str:
+        lines = [p.format() for p in self.problems]
+        lines.append(self.message)
+        return "\n".join(lines)
+
+
+@dataclass
+class Problems:
+    """An accumulator used by loaders and validators."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if not p.is_error]
+
+    def raise_if_errors(self, what: str) -> None:
+        errs = self.errors
+        if errs:
+            raise ReportkitError(f"{what}：发现 {len(errs)} 个错误，未生成任何输出。", errs)

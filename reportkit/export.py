@@ -1,0 +1,77 @@
+"""Machine-readable outputs that other programs read back (contract: "Outputs").
+
+scores.csv (UTF-8 with BOM), scores.xlsx, dimensions.csv and towns.csv keep their
+names and columns.  Numbers are written unformatted; empty cells mean "none".
+"""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from .load.tables import write_csv_bytes
+from .score.indicators import Scores
+from .write import build_time, normalize_zip
+
+
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == bool:
+            out[col] = out[col].map({True: 1, False: 0})
+    return out
+
+
+def scores_csv(scores: Scores) -> bytes:
+    return write_csv_bytes(_plain(scores.table))
+
+
+def dimensions_csv(scores: Scores) -> bytes:
+    return write_csv_bytes(scores.dimensions)
+
+
+def towns_csv(scores: Scores) -> bytes:
+    return write_csv_bytes(scores.towns)
+
+
+def scores_xlsx(scores: Scores) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    sheets = [("scores", scores.table), ("dimensions", scores.dimensions), ("towns", scores.towns)]
+    header_font = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDE6F0")
+    for i, (title, df) in enumerate(sheets):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = title
+        df = _plain(df)
+        ws.append(list(df.columns))
+        for row in df.itertuples(index=False):
+            ws.append([None if (v is pd.NA or (isinstance(v, float) and v != v)) else
+                       (int(v) if hasattr(v, "dtype") and "int" in str(getattr(v, "dtype", "")) else v)
+                       for v in row])
+        for c in range(1, len(df.columns) + 1):
+            cell = ws.cell(row=1, column=c)
+            cell.font = header_font
+            cell.fill = fill
+            cell.alignment = Alignment(horizontal="center")
+            name = str(df.columns[c - 1])
+            width = 28 if name in ("name", "source", "departments") else max(8, len(name) + 4)
+            ws.column_dimensions[get_column_letter(c)].width = width
+        ws.freeze_panes = "A2"
+    when = build_time().replace(tzinfo=None)
+    wb.properties.creator = "reportkit"
+    wb.properties.created = when
+    wb.properties.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalize_zip(buf.getvalue())
+
+
+def add_score_outputs(writer, scores: Scores) -> None:
+    writer.add("scores.csv", scores_csv(scores))
+    writer.add("scores.xlsx", scores_xlsx(scores))
+    writer.add("dimensions.csv", dimensions_csv(scores))
+    writer.add("towns.csv", towns_csv(scores))

@@ -1,0 +1,123 @@
+"""Resolve CJK fonts once and check that they cover every character shown.
+
+Candidates come from templates/theme.toml: a pip-installed open-licence font
+package first (the same bytes on every machine, so outputs are reproducible),
+then families known to fontconfig.  `require_coverage` stops the build with a
+clear message when a text has a character no candidate can draw.
+"""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ReportkitError
+from .theme import load_theme
+
+IGNORABLE = set("\n\r\t\u200b\ufeff\u00ad")
+
+
+@dataclass(frozen=True)
+class Font:
+    path: Path
+    family: str
+    index: int = 0  # face index in a .ttc collection
+
+    def covers(self, text: str) -> set[str]:
+        """Characters of `text` this font cannot draw."""
+        cmap = _cmap(str(self.path), self.index)
+        return {ch for ch in set(text) if ord(ch) not in cmap and ch not in IGNORABLE and not ch.isspace()}
+
+
+@lru_cache(maxsize=16)
+def _cmap(path: str, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True, fontNumber=index)
+    try:
+        return frozenset(font.getBestCmap() or {})
+    finally:
+        font.close()
+
+
+@lru_cache(maxsize=16)
+def _family(path: str, index: int) -> str:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True, fontNumber=index)
+    try:
+        name = font["name"]
+        return str(name.getBestFamilyName() or name.getDebugName(1))
+    finally:
+        font.close()
+
+
+def _from_package(spec: str) -> Path | None:
+    _, pkg, filename = spec.split(":", 2)
+    found = importlib.util.find_spec(pkg)
+    if found is None or not found.submodule_search_locations:
+        return None
+    path = Path(list(found.submodule_search_locations)[0]) / filename
+    return path if path.exists() else None
+
+
+def _from_fontconfig(family: str) -> tuple[Path, int] | None:
+    if not shutil.which("fc-match"):
+        return None
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{family}", f"{family}:lang=zh-cn"],
+                             capture_output=True, text=True, timeout=10).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if len(out) < 3 or family.lower() not in out[2].lower():
+        return None
+    return Path(out[0]), int(out[1] or 0)
+
+
+@lru_cache(maxsize=8)
+def candidates(kind: str) -> tuple[Font, ...]:
+    theme = load_theme()
+    fonts = []
+    for spec in theme.font_candidates.get(kind, []):
+        if spec.startswith("package:"):
+            path = _from_package(spec)
+            if path is not None:
+                fonts.append(Font(path, _family(str(path), 0)))
+        else:
+            hit = _from_fontconfig(spec)
+            if hit is not None:
+                fonts.append(Font(hit[0], _family(str(hit[0]), hit[1]), hit[1]))
+    return tuple(fonts)
+
+
+def resolve(kind: str = "sans", text: str = "") -> Font:
+    """The first candidate font of `kind` ("sans" or "serif") that covers `text`."""
+    fonts = candidates(kind)
+    if not fonts:
+        raise ReportkitError(
+            f"找不到可用的中文字体（{kind}）。请安装字体包：pip install pylopdf-fonts-zh-cn，"
+            "或系统字体：apt-get install fonts-noto-cjk")
+    best, best_missing = None, None
+    for font in fonts:
+        missing = font.covers(text) if text else set()
+        if not missing:
+            return font
+        if best_missing is None or len(missing) < len(best_missing):
+            best, best_missing = font, missing
+    shown = "".join(sorted(best_missing)[:40])
+    raise ReportkitError(
+        f"没有任何中文字体能显示以下字符：{shown}（共 {len(best_missing)} 个）。"
+        "请检查文字中是否有生僻字或异常字符，或在 templates/theme.toml 的 [fonts] 中加入能覆盖它们的字体。")
+
+
+def require_coverage(text: str, kind: str = "sans", where: str = "") -> Font:
+    """Like resolve(), but names where the text came from in the message."""
+    try:
+        return resolve(kind, text)
+    except ReportkitError as exc:
+        if where:
+            exc.message = f"{where}：{exc.message}"
+        raise

@@ -1,0 +1,1 @@
+"""Loading stage: files on disk -> in-memory tables and texts, nothing computed."""

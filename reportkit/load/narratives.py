@@ -1,0 +1,98 @@
+"""Analyst-written chapters: Markdown files with YAML front matter."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import Problems, Source, error, warning
+
+KNOWN_KEYS = {"title", "order", "dimension", "section"}
+SECTIONS = {"overview", "evaluation", "problems", "survey", "tracking", "conclusion"}
+
+
+@dataclass(frozen=True)
+class Narrative:
+    path: Path
+    display: str
+    title: str
+    order: float
+    body: str
+    body_line: int  # line number of the body's first line in the file
+    dimension: str | None = None
+    section: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    def source(self, body_line: int | None = None) -> Source:
+        line = None if body_line is None else self.body_line + body_line - 1
+        return Source(self.display, line=line)
+
+
+def parse_narrative(path: Path, display: str, problems: Problems) -> Narrative | None:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.add(error(Source(display), f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节）",
+                           hint="请用 UTF-8 保存 Markdown 文件"))
+        return None
+    text = text.replace("\r\n", "\n")
+    meta: dict = {}
+    body = text
+    body_line = 1
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end < 0:
+            problems.add(error(Source(display, line=1), "文件头（front matter）以 --- 开始却没有结束的 ---"))
+            return None
+        head = text[4:end]
+        try:
+            loaded = yaml.safe_load(head) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            problems.add(error(Source(display, line=line), f"文件头 YAML 语法错误：{getattr(exc, 'problem', exc)}"))
+            return None
+        if not isinstance(loaded, dict):
+            problems.add(error(Source(display, line=2), "文件头应为“键: 值”形式"))
+            return None
+        meta = loaded
+        after = text.find("\n", end + 4)
+        after = len(text) if after < 0 else after + 1
+        body_line = text[:after].count("\n") + 1
+        body = text[after:]
+    for key in meta:
+        if key not in KNOWN_KEYS:
+            problems.add(warning(Source(display, line=2), f"文件头中有未知的键“{key}”，已忽略"))
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.add(error(Source(display, line=1), "文件头缺少 title（章节标题）",
+                           hint="在文件开头写：---\\ntitle: 章节标题\\norder: 10\\n---"))
+        return None
+    order = meta.get("order", 100)
+    if isinstance(order, bool) or not isinstance(order, (int, float)):
+        problems.add(error(Source(display, line=1), "order 应为数字", order))
+        order = 100
+    section = meta.get("section")
+    if section is not None and section not in SECTIONS:
+        problems.add(error(Source(display, line=1), f"section 只能是 {'、'.join(sorted(SECTIONS))} 之一", section))
+        section = None
+    dimension = meta.get("dimension")
+    if dimension is not None and not isinstance(dimension, str):
+        problems.add(error(Source(display, line=1), "dimension 应为维度名称", dimension))
+        dimension = None
+    return Narrative(path, display, title.strip(), float(order), body, body_line,
+                     dimension, section, meta)
+
+
+def load_narratives(project_dir: Path, problems: Problems) -> list[Narrative]:
+    folder = project_dir / "narratives"
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.glob("*.md")):
+        n = parse_narrative(path, path.relative_to(project_dir).as_posix(), problems)
+        if n is not None:
+            out.append(n)
+    out.sort(key=lambda n: (n.order, n.display))
+    return out

@@ -1,0 +1,211 @@
+"""Read the contract's tables from CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX.
+
+Every table is returned as a `Table`: a pandas DataFrame of *strings* (empty
+cell = ""), plus where it came from so that problems can name the file and
+the row exactly as Excel shows it (header = row 1, first data row = row 2).
+Typing and checking values is the validator's job, not the reader's.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import Problems, Source, error
+
+ENCODINGS = ("utf-8", "gb18030")
+
+
+@dataclass
+class Table:
+    name: str
+    path: Path
+    display: str  # path as shown to the user (relative to the project)
+    df: pd.DataFrame
+    encoding: str
+
+    def excel_row(self, index: int) -> int:
+        """Row number as the user sees it in Excel for positional row `index`."""
+        return int(index) + 2
+
+    def source(self, index: int | None = None, column: str | None = None) -> Source:
+        return Source(self.display, None if index is None else self.excel_row(index), column)
+
+    def __len__(self) -> int:
+        return len(self.df)
+
+
+def find_table(data_dir: Path, base: str) -> list[Path]:
+    return [p for p in (data_dir / f"{base}.csv", data_dir / f"{base}.xlsx") if p.exists()]
+
+
+def decode(raw: bytes, display: str, problems: Problems) -> tuple[str, str] | None:
+    """Detect the encoding: a UTF-8 BOM, else strict UTF-8, else strict GB18030 (a superset
+    of GBK, what Excel on a Chinese Windows writes)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        candidates = ("utf-8-sig",)
+    else:
+        candidates = ENCODINGS
+    first_error: UnicodeDecodeError | None = None
+    for enc in candidates:
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            first_error = first_error or exc
+    pos = first_error.start if first_error else 0
+    line = raw[:pos].count(b"\n") + 1
+    problems.add(error(Source(display, line=line),
+                       f"无法识别文件编码（第 {pos + 1} 个字节起不是 UTF-8 或 GBK/GB18030 文字）",
+                       hint="请在 Excel 中“另存为”CSV UTF-8 或 .xlsx 后重新提交"))
+    return None
+
+
+def read_csv_text(text: str, display: str, problems: Problems) -> pd.DataFrame | None:
+    if not text.strip():
+        problems.add(error(Source(display), "文件为空，没有表头", hint="第 1 行应为列名"))
+        return None
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=True,
+                         na_values=[], skip_blank_lines=True, engine="c")
+    except pd.errors.ParserError as exc:
+        msg = str(exc)
+        problems.add(error(Source(display), f"CSV 结构损坏：{_parser_message(msg)}",
+                           hint="文件可能被截断，或某行的分隔符/引号不成对；请重新导出"))
+        return None
+    except pd.errors.EmptyDataError:
+        problems.add(error(Source(display), "文件为空，没有表头", hint="第 1 行应为列名"))
+        return None
+    # pandas pads a row that has fewer fields than the header with "": find such rows
+    # (a file cut off mid-row, or a row that lost its separators).
+    width = len(df.columns)
+    short = []
+    for lineno, row in enumerate(csv.reader(io.StringIO(text)), 1):
+        if row and len(row) < width and not (len(row) == 1 and row[0] == ""):
+            short.append((lineno, len(row)))
+    for lineno, n in short[:50]:
+        missing = [str(c) for c in df.columns[n:]]
+        problems.add(error(Source(display, lineno, missing[0]),
+                           f"该行只有 {n} 个字段，少于表头的 {width} 个（缺少 {'、'.join(missing)}）",
+                           hint="文件可能被截断；请检查该行或重新导出"))
+    return df
+
+
+def _parser_message(msg: str) -> str:
+    import re
+
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+    if m:
+        return f"第 {m.group(2)} 行有 {m.group(3)} 个字段，而表头只有 {m.group(1)} 个"
+    m = re.search(r"EOF inside string starting at row (\d+)", msg)
+    if m:
+        return f"从第 {int(m.group(1)) + 1} 行开始的引号没有闭合，文件在此被截断"
+    return msg
+
+
+def read_xlsx(path: Path, display: str, problems: Problems) -> pd.DataFrame | None:
+    if not zipfile.is_zipfile(path):
+        problems.add(error(Source(display), "不是有效的 .xlsx 文件（文件不是 Excel 工作簿）",
+                           hint="请用 Excel 打开后另存为 .xlsx，或改用 .csv"))
+        return None
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        problems.add(error(Source(display), f"无法读取 Excel 工作簿：{type(exc).__name__}",
+                           hint="文件可能已损坏；请在 Excel 中打开并重新保存"))
+        return None
+    try:
+        ws = wb.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        problems.add(error(Source(display), "工作簿第一个工作表为空，没有表头"))
+        return None
+    header = rows[0]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _cell_text(v) -> str:
+    import datetime as dt
+
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, dt.datetime):
+        if v.time() == dt.time(0):
+            return v.date().isoformat()
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def read_table(project_dir: Path, base: str, problems: Problems, required: bool = True) -> Table | None:
+    data_dir = project_dir / "data"
+    found = find_table(data_dir, base)
+    rel = f"data/{base}.csv"
+    if not found:
+        if required:
+            problems.add(error(Source(rel), "缺少必需的数据表",
+                               hint=f"请提供 data/{base}.csv 或 data/{base}.xlsx"))
+        return None
+    if len(found) > 1:
+        problems.add(error(Source(f"data/{base}.*"), "同一张表同时存在 .csv 和 .xlsx，无法判断以哪个为准",
+                           hint="请删除其中一个"))
+        return None
+    path = found[0]
+    display = path.relative_to(project_dir).as_posix()
+    if path.suffix == ".xlsx":
+        df = read_xlsx(path, display, problems)
+        enc = "xlsx"
+    else:
+        decoded = decode(path.read_bytes(), display, problems)
+        if decoded is None:
+            return None
+        text, enc = decoded
+        df = read_csv_text(text, display, problems)
+    if df is None:
+        return None
+    df.columns = [str(c).strip() for c in df.columns]
+    dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    for c in dupes:
+        problems.add(error(Source(display, 1, c), "表头中该列名重复出现"))
+    if dupes:
+        return None
+    for c in df.columns:
+        if df[c].dtype == object or str(df[c].dtype).startswith("str"):
+            df[c] = df[c].astype(str).str.strip()
+    df = df.reset_index(drop=True)
+    return Table(base, path, display, df, enc)
+
+
+def require_columns(table: Table, columns: list[str], problems: Problems) -> bool:
+    missing = [c for c in columns if c not in table.df.columns]
+    for c in missing:
+        problems.add(error(Source(table.display, 1, c), f"缺少必需的列“{c}”",
+                           hint=f"表头（第 1 行）应包含：{', '.join(columns)}"))
+    return not missing
+
+
+def write_csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 with BOM, CRLF-free, so Excel opens Chinese text correctly."""
+    buf = io.StringIO()
+    df.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

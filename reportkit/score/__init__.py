@@ -1,0 +1,1 @@
+"""Scoring stage: pure functions from a validated Project to plain result objects."""

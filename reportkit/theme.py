@@ -1,0 +1,76 @@
+"""The house style, read once from templates/theme.toml (or a project's override)."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def templates_dir(project_root: Path | None = None) -> list[Path]:
+    """Template search path: the project's own templates/ first, then the built-in ones."""
+    dirs = []
+    if project_root is not None and (project_root / "templates").is_dir():
+        dirs.append(project_root / "templates")
+    dirs.append(TEMPLATES)
+    return dirs
+
+
+def find_template(name: str, project_root: Path | None = None) -> Path:
+    for d in templates_dir(project_root):
+        if (d / name).exists():
+            return d / name
+    raise FileNotFoundError(name)
+
+
+@dataclass(frozen=True)
+class Theme:
+    data: dict
+    path: Path
+
+    @property
+    def colors(self) -> dict:
+        return self.data["colors"]
+
+    def rating_color(self, rating: str) -> str:
+        return self.colors["rating"].get(rating, self.colors["muted"])
+
+    def trend_color(self, trend: str) -> str:
+        return self.colors["trend"].get(trend, self.colors["muted"])
+
+    @property
+    def palette(self) -> list[str]:
+        return self.colors["series"]["palette"]
+
+    @property
+    def chart(self) -> dict:
+        return self.data["chart"]
+
+    @property
+    def word(self) -> dict:
+        return self.data["word"]
+
+    @property
+    def font_candidates(self) -> dict:
+        return self.data["fonts"]
+
+    def role_color(self, role: str | None) -> str | None:
+        if not role:
+            return None
+        if role.startswith("rating-"):
+            return self.rating_color(role[7:])
+        if role.startswith("trend-"):
+            return self.trend_color(role[6:])
+        return self.colors.get(role) if isinstance(self.colors.get(role), str) else None
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> Theme:
+    p = Path(path)
+    return Theme(tomllib.loads(p.read_text(encoding="utf-8")), p)
+
+
+def load_theme(project_root: Path | None = None) -> Theme:
+    return _load(str(find_template("theme.toml", project_root)))

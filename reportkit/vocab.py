@@ -1,0 +1,13 @@
+"""Values that the input/output contract fixes (they appear in machine-read outputs)."""
+
+GOOD, WARN, SHORT, NODATA, NOREF = "良好", "预警", "短板", "无数据", "无参照"
+RATINGS = (GOOD, WARN, SHORT, NODATA, NOREF)
+IMPROVED, FLAT, WORSENED = "改善", "持平", "恶化"
+REF_KINDS = ("target", "standard", "peer_median", "none")
+
+# Progress toward the planning target (Statistics Canada / Open SDG method).
+ACHIEVED, ON_TRACK, ACCELERATE, LIMITED, DETERIORATING = "已达成", "按期可达", "需加快", "进展有限", "倒退"
+
+REJECT_RULES = ("重复作答", "答题过快", "数值越界", "作答不完整", "连续同一答案", "地区无效")
+INSUFFICIENT = "样本不足"
+TRACKING_STATUSES = ("已开展", "正在研究", "暂未开展")

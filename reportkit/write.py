@@ -1,0 +1,93 @@
+"""The only code that writes under --out.
+
+Products are gathered in memory first; `Writer.commit()` then writes each file to
+a temporary name beside its destination and renames it into place, so a build
+that fails never leaves a half-written file and never touches previous outputs.
+Helpers here also make zipped Office files byte-reproducible.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+FIXED_EPOCH = 1577836800  # 2020-01-01T00:00:00Z, used when SOURCE_DATE_EPOCH is unset
+
+
+def build_time() -> dt.datetime:
+    """The timestamp stamped into outputs: SOURCE_DATE_EPOCH if set, else a fixed date."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        epoch = int(raw) if raw else FIXED_EPOCH
+    except ValueError:
+        epoch = FIXED_EPOCH
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def normalize_zip(data: bytes) -> bytes:
+    """Rewrite an OOXML zip with fixed entry timestamps and fixed core-property dates."""
+    when = build_time()
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    date_time = (max(1980, when.year), when.month, when.day, when.hour, when.minute, when.second)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), payload)
+            zi = zipfile.ZipInfo(info.filename, date_time=date_time)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, payload)
+    return out.getvalue()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+class Writer:
+    """Collects outputs (relative path -> bytes) and commits them atomically."""
+
+    def __init__(self, out_dir: Path | str):
+        self.out = Path(out_dir)
+        self.files: dict[str, bytes] = {}
+
+    def add(self, rel: str, data: bytes | str) -> None:
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        rel = rel.replace("\\", "/")
+        if rel.startswith("/") or ".." in Path(rel).parts:
+            raise ValueError(f"output path escapes the output folder: {rel}")
+        self.files[rel] = data
+
+    def commit(self, progress=None) -> list[Path]:
+        written = []
+        for rel in sorted(self.files):
+            target = self.out / rel
+            if target.exists() and target.read_bytes() == self.files[rel]:
+                written.append(target)
+                continue
+            atomic_write(target, self.files[rel])
+            written.append(target)
+        return written
