@@ -1,0 +1,1 @@
+"""Compose stage: project + results -> a format-neutral Document (no file is written here)."""

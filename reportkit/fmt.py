@@ -1,0 +1,100 @@
+"""Numbers written the Chinese way: thousands separators, 万, percentages, decimals per unit."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+
+def _missing(x) -> bool:
+    if x is None:
+        return True
+    try:
+        return math.isnan(float(x))
+    except (TypeError, ValueError):
+        return True
+
+
+@dataclass(frozen=True)
+class Formatter:
+    decimals_by_unit: dict = field(default_factory=dict)
+    default_decimals: int = 1
+    dash: str = "—"
+
+    @classmethod
+    def from_theme(cls, theme) -> "Formatter":
+        n = theme.data.get("numbers", {})
+        labels = theme.data.get("labels", {})
+        return cls(dict(n.get("decimals", {})), int(n.get("default_decimals", 1)), labels.get("no_value", "—"))
+
+    def decimals_for(self, unit: str | None, value=None) -> int:
+        if unit and unit in self.decimals_by_unit:
+            return int(self.decimals_by_unit[unit])
+        if value is not None and not _missing(value) and float(value).is_integer():
+            return 0
+        if value is not None and not _missing(value) and abs(float(value)) < 10:
+            return 2
+        return self.default_decimals
+
+    def num(self, x, decimals: int | None = None, unit: str | None = None, sep: bool = True) -> str:
+        """12345.678 -> "12,345.7"; None/NaN -> "—"."""
+        if _missing(x):
+            return self.dash
+        x = float(x)
+        d = self.decimals_for(unit, x) if decimals is None else decimals
+        s = f"{x:,.{d}f}" if sep else f"{x:.{d}f}"
+        if s.startswith("-") and float(s.replace(",", "")) == 0:
+            s = s[1:]
+        return s
+
+    def value(self, x, unit: str | None) -> str:
+        """A value for text or tables, decimals chosen by its unit."""
+        return self.num(x, unit=unit)
+
+    def with_unit(self, x, unit: str | None) -> str:
+        if _missing(x):
+            return self.dash
+        v = self.value(x, unit)
+        return f"{v}{unit}" if unit else v
+
+    def int(self, n) -> str:
+        return self.num(n, 0)
+
+    def pct(self, ratio, decimals: int = 1) -> str:
+        """0.908 -> "90.8%"."""
+        if _missing(ratio):
+            return self.dash
+        return f"{float(ratio) * 100:.{decimals}f}%"
+
+    def wan(self, n, decimals: int = 1) -> str:
+        """87000 -> "8.7万"; below 10,000 the plain integer."""
+        if _missing(n):
+            return self.dash
+        n = float(n)
+        if abs(n) < 10000:
+            return self.int(n)
+        if abs(n) >= 1e8:
+            return f"{n / 1e8:.{decimals}f}亿".replace(".0亿", "亿")
+        s = f"{n / 1e4:.{decimals}f}"
+        if "." in s:
+            s = s.rstrip("0").rstrip(".")
+        return f"{s}万"
+
+    def score(self, x) -> str:
+        return self.num(x, 1)
+
+    def rank(self, rank, of=None) -> str:
+        if _missing(rank):
+            return self.dash
+        return f"第{int(rank)}位" if not of else f"第{int(rank)}位（共{int(of)}个）"
+
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (for chapter numbers up to 99)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CN_DIGITS[tens]
+    return f"{head}十{CN_DIGITS[ones] if ones else ''}"

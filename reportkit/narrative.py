@@ -1,0 +1,532 @@
+"""Analyst narratives: a sandboxed expression layer, then Markdown -> document blocks.
+
+Narratives cite data through a small, whitelisted vocabulary rendered by a
+Jinja2 *sandbox* (no loader: no include/import; no attribute outside each view's
+whitelist; no Python internals):
+
+    {{ indicator('STYJ-01') }}            value with unit
+    {{ indicator('STYJ-01').value }}      .name .unit .rating .trend .reference
+                                          .reference_kind .score .previous_value
+                                          .previous_year .rank .progress
+    {{ dimension('生态宜居').score }}      .good .warning .short .nodata .noref .count
+    {{ survey.collected }} {{ survey.valid }} {{ survey.valid_rate }} {{ survey.overall }}
+    {{ survey.dimension('生态宜居') }}      {{ survey.question('Q01') }}
+    {{ counts.total }} {{ counts.category('基础指标') }}
+    {{ city }} {{ year }}
+    {{ figure('trend/STYJ-01') }} -> 图3-2   {{ table('recommendations') }} -> 表5-1
+    filters: num(decimals), pct, wan
+
+Raw HTML is escaped (shown as text), images are dropped: nothing is fetched.
+Problems (unknown code, dimension, figure; syntax errors) name the file and line.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+import markdown
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+from .document import (Block, Cell, Footnote, Heading, LineBreak, Link, ListBlock, Paragraph, Quote,
+                       Span, Table)
+from .errors import Problems, error, warning
+from .fmt import Formatter
+from .load.narratives import Narrative
+
+REF_OPEN, REF_CLOSE = "\u2063[[", "]]\u2063"   # placeholder for figure/table references
+REF_RE = re.compile(re.escape(REF_OPEN) + r"(fig|tab):(.+?)" + re.escape(REF_CLOSE))
+
+
+class NarrativeError(Exception):
+    pass
+
+
+# --- views exposed to the sandbox ----------------------------------------------
+class View:
+    _allowed: frozenset = frozenset()
+
+
+class IndicatorView(View):
+    _allowed = frozenset({"code", "name", "unit", "value", "rating", "trend", "reference", "reference_kind",
+                          "score", "previous_value", "previous_year", "rank", "progress", "dimension",
+                          "category", "peer_median"})
+
+    def __init__(self, row, fmt: Formatter, labels: dict):
+        self._row, self._fmt, self._labels = row, fmt, labels
+
+    def __str__(self):
+        return self._fmt.with_unit(self._row["value"], self._row["unit"])
+
+    code = property(lambda s: s._row["code"])
+    name = property(lambda s: s._row["name"])
+    unit = property(lambda s: s._row["unit"])
+    dimension = property(lambda s: s._row["dimension"])
+    category = property(lambda s: s._row["category"])
+    value = property(lambda s: s._fmt.value(s._row["value"], s._row["unit"]))
+    rating = property(lambda s: s._row["rating"])
+    trend = property(lambda s: s._row["trend"] or s._fmt.dash)
+    reference = property(lambda s: s._fmt.value(s._row["reference"], s._row["unit"]))
+    peer_median = property(lambda s: s._fmt.value(s._row["peer_median"], s._row["unit"]))
+    reference_kind = property(lambda s: s._labels.get(s._row["reference_kind"], s._row["reference_kind"]))
+    score = property(lambda s: s._fmt.score(s._row["score"]))
+    previous_value = property(lambda s: s._fmt.value(s._row["previous_value"], s._row["unit"]))
+    previous_year = property(lambda s: s._fmt.dash if _na(s._row["previous_year"]) else str(int(s._row["previous_year"])))
+    rank = property(lambda s: s._fmt.rank(s._row["rank"]))
+    progress = property(lambda s: s._row["progress"] or s._fmt.dash)
+
+
+class DimensionView(View):
+    _allowed = frozenset({"name", "score", "good", "warning", "short", "nodata", "noref", "count"})
+
+    def __init__(self, row, fmt: Formatter):
+        self._row, self._fmt = row, fmt
+
+    def __str__(self):
+        return self.score
+
+    name = property(lambda s: s._row["dimension"])
+    score = property(lambda s: s._fmt.score(s._row["score"]))
+    good = property(lambda s: str(int(s._row["良好"])))
+    warning = property(lambda s: str(int(s._row["预警"])))
+    short = property(lambda s: str(int(s._row["短板"])))
+    nodata = property(lambda s: str(int(s._row["无数据"])))
+    noref = property(lambda s: str(int(s._row["无参照"])))
+    count = property(lambda s: str(int(s._row["indicators"])))
+
+
+class SurveyView(View):
+    _allowed = frozenset({"collected", "valid", "valid_rate", "overall", "dimension", "question", "rejected"})
+
+    def __init__(self, summary: dict | None, fmt: Formatter, ctx: "NarrativeContext"):
+        self._s, self._fmt, self._ctx = summary, fmt, ctx
+
+    def _need(self):
+        if self._s is None:
+            return None
+        return self._s
+
+    @property
+    def collected(self):
+        s = self._need()
+        return self._fmt.int(s["collected"]) if s else "【问卷数】"
+
+    @property
+    def valid(self):
+        s = self._need()
+        return self._fmt.int(s["valid"]) if s else "【有效问卷数】"
+
+    @property
+    def valid_rate(self):
+        s = self._need()
+        return self._fmt.pct(s["valid"] / s["collected"]) if s and s["collected"] else "【有效率】"
+
+    @property
+    def overall(self):
+        s = self._need()
+        return self._fmt.score(s["overall"]) if s else "【总体满意度】"
+
+    def rejected(self, rule):
+        s = self._need()
+        if s is not None and rule not in s["rejected"]:
+            self._ctx.problem(f"没有名为“{rule}”的问卷剔除规则")
+            return "【?】"
+        return self._fmt.int(s["rejected"][rule]) if s else "【剔除数】"
+
+    def dimension(self, name):
+        if name not in self._ctx.dimensions:
+            self._ctx.problem(f"满意度维度“{name}”不存在")
+            return "【?】"
+        s = self._need()
+        if s is None:
+            return "【满意度】"
+        v = s["dimensions"].get(name)
+        return self._fmt.score(v) if v is not None else self._fmt.dash
+
+    def question(self, qid):
+        s = self._need()
+        if s is None:
+            return "【题目得分】"
+        if qid not in s["questions"]:
+            self._ctx.problem(f"问卷题目“{qid}”不存在")
+            return "【?】"
+        return self._fmt.score(s["questions"][qid])
+
+
+class CountsView(View):
+    _allowed = frozenset({"total", "category", "dimensions", "key"})
+
+    def __init__(self, table, ctx):
+        self._t, self._ctx = table, ctx
+
+    total = property(lambda s: str(len(s._t)))
+    dimensions = property(lambda s: str(s._t["dimension"].nunique()))
+    key = property(lambda s: str(int(s._t["key"].sum())))
+
+    def category(self, name):
+        n = int((self._t["category"] == name).sum())
+        if n == 0:
+            self._ctx.problem(f"指标类别“{name}”不存在")
+        return str(n)
+
+
+def _na(x) -> bool:
+    try:
+        return x is None or x != x or str(x) == "<NA>"
+    except TypeError:
+        return True
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    def is_safe_attribute(self, obj, attr, value):
+        if isinstance(obj, View):
+            return attr in obj._allowed
+        if isinstance(obj, (str, int, float)):
+            return super().is_safe_attribute(obj, attr, value)
+        return False
+
+    def is_safe_callable(self, obj):
+        return super().is_safe_callable(obj)
+
+
+@dataclass
+class NarrativeContext:
+    """What a narrative may see.  `figure_keys`/`table_keys` None = accept any key."""
+
+    scores: object
+    fmt: Formatter
+    labels: dict
+    city: str
+    year: int
+    survey_summary: dict | None = None
+    figure_keys: set | None = None
+    table_keys: set | None = None
+    problems: Problems = field(default_factory=Problems)
+    current: Narrative | None = None
+    template: object = None
+
+    @property
+    def dimensions(self) -> list[str]:
+        return list(self.scores.dimensions["dimension"])
+
+    def problem(self, message: str, level=error) -> None:
+        line = self._template_line()
+        src = self.current.source(line) if self.current else None
+        self.problems.add(level(src, message, hint="请检查拼写，或参考 README 中叙述可引用的数据"))
+
+    def _template_line(self) -> int | None:
+        frame = sys._getframe()
+        while frame is not None:
+            if frame.f_code.co_filename == "<template>" and self.template is not None:
+                try:
+                    return self.template.get_corresponding_lineno(frame.f_lineno)
+                except Exception:
+                    return None
+            frame = frame.f_back
+        return None
+
+    # functions ------------------------------------------------------------------
+    def indicator(self, code):
+        t = self.scores.table
+        hit = t[t["code"] == code]
+        if hit.empty:
+            self.problem(f"指标编号“{code}”不存在")
+            return "【?】"
+        return IndicatorView(hit.iloc[0], self.fmt, self.labels.get("reference_kind", {}))
+
+    def dimension(self, name):
+        d = self.scores.dimensions
+        hit = d[d["dimension"] == name]
+        if hit.empty:
+            self.problem(f"维度“{name}”不存在")
+            return "【?】"
+        return DimensionView(hit.iloc[0], self.fmt)
+
+    def figure(self, key):
+        if self.figure_keys is not None and key not in self.figure_keys:
+            self.problem(f"报告中没有编号为“{key}”的图")
+            return "【图?】"
+        return f"{REF_OPEN}fig:{key}{REF_CLOSE}"
+
+    def table(self, key):
+        if self.table_keys is not None and key not in self.table_keys:
+            self.problem(f"报告中没有编号为“{key}”的表")
+            return "【表?】"
+        return f"{REF_OPEN}tab:{key}{REF_CLOSE}"
+
+    def globals(self) -> dict:
+        return {"indicator": self.indicator, "dimension": self.dimension, "figure": self.figure,
+                "table": self.table, "city": self.city, "year": self.year,
+                "survey": SurveyView(self.survey_summary, self.fmt, self),
+                "counts": CountsView(self.scores.table, self)}
+
+
+def make_env(fmt: Formatter) -> Sandbox:
+    env = Sandbox(undefined=StrictUndefined, autoescape=False, loader=None)
+    env.filters.update({
+        "num": lambda x, d=1: fmt.num(_to_float(x), d),
+        "pct": lambda x, d=1: fmt.pct(_to_float(x), d),
+        "wan": lambda x: fmt.wan(_to_float(x)),
+    })
+    return env
+
+
+def _to_float(x):
+    try:
+        return float(str(x).replace(",", ""))
+    except ValueError:
+        return float("nan")
+
+
+def render_expressions(n: Narrative, ctx: NarrativeContext) -> str | None:
+    env = make_env(ctx.fmt)
+    ctx.current = n
+    try:
+        template = env.from_string(n.body)
+    except TemplateSyntaxError as exc:
+        ctx.problems.add(error(n.source(exc.lineno), f"数据引用语法错误：{exc.message}",
+                               hint="引用写法如 {{ indicator('STYJ-01').value }}"))
+        return None
+    ctx.template = template
+    try:
+        return template.render(ctx.globals())
+    except SecurityError as exc:
+        ctx.problems.add(error(n.source(_tb_line(exc, template)), f"叙述中不允许的操作：{exc}",
+                               hint="叙述只能引用指标、维度、问卷、图表等数据"))
+    except UndefinedError as exc:
+        ctx.problems.add(error(n.source(_tb_line(exc, template)), f"未知的名称：{exc.message}",
+                               hint="可用：indicator、dimension、survey、counts、figure、table、city、year"))
+    except Exception as exc:  # any other failure inside the sandbox is the narrative's fault
+        ctx.problems.add(error(n.source(_tb_line(exc, template)),
+                               f"数据引用无法计算：{type(exc).__name__}: {exc}"))
+    finally:
+        ctx.template = None
+    return None
+
+
+def _tb_line(exc, template) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            try:
+                line = template.get_corresponding_lineno(tb.tb_lineno)
+            except Exception:
+                line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+# --- Markdown -> blocks -------------------------------------------------------
+class _Capture(markdown.treeprocessors.Treeprocessor):
+    def run(self, root):
+        self.md.captured_root = root
+        return None
+
+
+class _CaptureExt(markdown.extensions.Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_Capture(md), "capture", 0)
+
+
+def _markdown() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=["tables", "footnotes", "sane_lists", _CaptureExt()],
+                           extension_configs={"footnotes": {"BACKLINK_TEXT": ""}})
+    # Raw HTML is never passed through: it is shown as the text the analyst typed.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+_STASH = re.compile("\x02(\\d+|amp)\x03")
+_LEFTOVER = re.compile("\x02[^\x03]*\x03")
+
+
+def _unstash(s: str, md) -> str:
+    def sub(m):
+        g = m.group(1)
+        if g == "amp":
+            return "&"
+        return chr(int(g))
+    return _LEFTOVER.sub("", _STASH.sub(sub, s or ""))
+
+
+@dataclass
+class _Conv:
+    md: markdown.Markdown
+    footnotes: dict
+    problems: Problems
+    narrative: Narrative | None
+    base_level: int
+    min_level: int
+
+    def inlines(self, el, bold=False, italic=False, code=False) -> list:
+        out = []
+        if el.text:
+            out.append(Span(_unstash(el.text, self.md), bold=bold, italic=italic, code=code))
+        for child in el:
+            tag = child.tag
+            if tag in ("strong", "b"):
+                out += self.inlines(child, True, italic, code)
+            elif tag in ("em", "i"):
+                out += self.inlines(child, bold, True, code)
+            elif tag == "code":
+                out += self.inlines(child, bold, italic, True)
+            elif tag == "br":
+                out.append(LineBreak())
+            elif tag == "a":
+                out.append(Link("".join(child.itertext()), child.get("href", "")))
+            elif tag == "sup" and child.get("id", "").startswith("fnref"):
+                a = child.find("a")
+                ref = (a.get("href", "") if a is not None else "").lstrip("#")
+                out.append(Footnote(tuple(self.footnotes.get(ref, ()))))
+            elif tag == "img":
+                if self.narrative is not None:
+                    self.problems.add(warning(self.narrative.source(None),
+                                              f"叙述中的图片“{child.get('src', '')}”不会被插入",
+                                              hint="图表由数据自动生成；请用 {{ figure('…') }} 引用"))
+            else:
+                out += self.inlines(child, bold, italic, code)
+            if child.tail:
+                out.append(Span(_unstash(child.tail, self.md), bold=bold, italic=italic, code=code))
+        return _merge(out)
+
+    def blocks(self, el) -> list[Block]:
+        out: list[Block] = []
+        if el.text and el.text.strip() and el.tag not in ("div",):
+            out.append(Paragraph(tuple(self.inlines(el))))
+            return out
+        for child in el:
+            tag = child.tag
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                lvl = int(tag[1]) - self.min_level + self.base_level
+                out.append(Heading(min(4, max(self.base_level, lvl)), "".join(child.itertext()).strip()))
+            elif tag == "p":
+                inl = self.inlines(child)
+                if inl:
+                    out.append(Paragraph(tuple(inl)))
+            elif tag in ("ul", "ol"):
+                items = []
+                for li in child.findall("li"):
+                    if any(c.tag in ("p", "ul", "ol") for c in li):
+                        items.append(tuple(self._li_blocks(li)))
+                    else:
+                        items.append((Paragraph(tuple(self.inlines(li))),))
+                out.append(ListBlock(tuple(items), ordered=tag == "ol"))
+            elif tag == "blockquote":
+                out.append(Quote(tuple(self.blocks(child))))
+            elif tag == "table":
+                out.append(self.table(child))
+            elif tag == "pre":
+                out.append(Paragraph((Span(_unstash("".join(child.itertext()), self.md), code=True),), "note"))
+            elif tag == "div" and "footnote" in (child.get("class") or ""):
+                continue
+            elif tag == "hr":
+                continue
+            else:
+                out += self.blocks(child)
+        return out
+
+    def _li_blocks(self, li) -> list[Block]:
+        out = []
+        if li.text and li.text.strip():
+            out.append(Paragraph((Span(_unstash(li.text.strip(), self.md)),)))
+        for c in li:
+            if c.tag == "p":
+                out.append(Paragraph(tuple(self.inlines(c))))
+            elif c.tag in ("ul", "ol"):
+                out += self.blocks(ET.Element("div", {}, ) if False else _wrap(c))
+        return out
+
+    def table(self, el) -> Table:
+        def row_cells(tr):
+            cells = []
+            for td in tr:
+                style = td.get("style") or td.get("align") or ""
+                align = "right" if "right" in style else "center" if "center" in style else None
+                cells.append(Cell(tuple(self.inlines(td)), align=align, bold=td.tag == "th"))
+            return tuple(cells)
+        thead = el.find("thead")
+        tbody = el.find("tbody")
+        header = tuple(row_cells(tr) for tr in (thead.findall("tr") if thead is not None else []))
+        rows = tuple(row_cells(tr) for tr in (tbody.findall("tr") if tbody is not None else []))
+        return Table(header=header, rows=rows)
+
+
+def _wrap(child):
+    d = ET.Element("div")
+    d.append(child)
+    return d
+
+
+def _merge(spans: list) -> list:
+    out = []
+    for s in spans:
+        if (out and isinstance(s, Span) and isinstance(out[-1], Span)
+                and (s.bold, s.italic, s.code, s.sup, s.sub, s.role) ==
+                (out[-1].bold, out[-1].italic, out[-1].code, out[-1].sup, out[-1].sub, out[-1].role)):
+            out[-1] = Span(out[-1].text + s.text, s.bold, s.italic, s.code, s.sup, s.sub, s.role)
+        elif isinstance(s, Span) and s.text == "":
+            continue
+        else:
+            out.append(s)
+    return out
+
+
+def markdown_blocks(text: str, problems: Problems | None = None, narrative: Narrative | None = None,
+                    base_level: int = 2) -> list[Block]:
+    """Markdown text -> document blocks.  Headings are re-levelled so the file's
+    highest heading becomes `base_level`."""
+    problems = problems if problems is not None else Problems()
+    md = _markdown()
+    md.convert(text)
+    root = md.captured_root
+    footnotes = {}
+    conv = _Conv(md, footnotes, problems, narrative, base_level, 1)
+    levels = [int(e.tag[1]) for e in root.iter() if e.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+    conv.min_level = min(levels) if levels else 1
+    for div in root.iter("div"):
+        if "footnote" in (div.get("class") or ""):
+            for li in div.iter("li"):
+                inl = []
+                for p in li.findall("p"):
+                    inl += conv.inlines(p)
+                footnotes[li.get("id", "")] = tuple(
+                    i for i in _merge(inl) if not (isinstance(i, Link) and i.href.startswith("#fnref")))
+    return conv.blocks(root)
+
+
+def render_narrative(n: Narrative, ctx: NarrativeContext, base_level: int = 2) -> list[Block]:
+    text = render_expressions(n, ctx)
+    if text is None:
+        return []
+    return markdown_blocks(text, ctx.problems, n, base_level)
+
+
+def resolve_refs(s: str, labels: dict) -> str:
+    """Replace figure/table placeholders by their final labels ("图3-2")."""
+    def sub(m):
+        return labels.get((m.group(1), m.group(2)), "【?】")
+    return REF_RE.sub(sub, s)
+
+
+def check_narratives(project, problems: Problems) -> None:
+    """Render every narrative against the real scores (survey figures as placeholders)
+    and report unknown codes, names, figures and syntax errors with file and line."""
+    from .compose.report import known_keys
+    from .score.indicators import score_project
+    from .theme import load_theme
+
+    theme = load_theme(project.root)
+    scores = score_project(project)
+    fig_keys, tab_keys = known_keys(project, scores)
+    ctx = NarrativeContext(scores, Formatter.from_theme(theme), theme.data.get("labels", {}),
+                           project.settings.city, project.settings.year, None, fig_keys, tab_keys, problems)
+    dims = set(project.dimensions)
+    for n in project.narratives:
+        if n.dimension is not None and n.dimension not in dims:
+            problems.add(error(n.source(None), f"文件头中的维度“{n.dimension}”不在指标体系中",
+                               hint="dimension 应与 data/indicators 的 dimension 列一致"))
+        render_narrative(n, ctx)

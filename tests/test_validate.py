@@ -1,0 +1,166 @@
+"""`reportkit validate`: every problem class named with file, row and column; exit codes."""
+import pytest
+from click.testing import CliRunner
+
+from reportkit.cli import main
+from reportkit.load.project import load_project
+from reportkit.validate import validate
+
+
+def run_validate(root):
+    result = CliRunner().invoke(main, ["validate", "--project", str(root)])
+    return result.exit_code, result.output + (result.stderr if hasattr(result, "stderr") else "")
+
+
+def problems_of(root):
+    project, problems = load_project(root)
+    if project is not None:
+        validate(project, problems)
+    return problems
+
+
+def test_clean_project_passes(mini):
+    code, out = run_validate(mini.root)
+    assert code == 0, out
+    assert "校验通过" in out
+    assert "TR-01" in out  # the no-reference warning is shown but does not fail
+
+
+@pytest.mark.parametrize("edit,file,row,column,words", [
+    # missing required column
+    (lambda m: m.replace("data/indicators.csv", "code,name,dimension,category,unit,direction,",
+                         "code,name,dimension,category,unit,dir,"),
+     "data/indicators.csv", 1, "direction", "缺少必需的列"),
+    # duplicate key (row 3 repeats row 2)
+    (lambda m: m.append("data/departments.csv", "zj,重复部门,市直部门"),
+     "data/departments.csv", 6, "id", "重复"),
+    # unknown indicator code referenced by values
+    (lambda m: m.append("data/values.csv", "XX-99,甲市,2020,1,,"),
+     "data/values.csv", 27, "code", "XX-99"),
+    # unknown area
+    (lambda m: m.append("data/values.csv", "EC-01,不存在镇,2020,1,,"),
+     "data/values.csv", 27, "area", "不存在镇"),
+    # unknown department in recommendations.assist
+    (lambda m: m.replace("data/recommendations.csv", ",jt,zr;zj\n", ",jt,zr;nobody\n"),
+     "data/recommendations.csv", 3, "assist", "nobody"),
+    # non-numeric value, with the offending text
+    (lambda m: m.replace("data/values.csv", "EC-01,甲市,2020,14,,", "EC-01,甲市,2020,14平方米,,"),
+     "data/values.csv", 4, "value", "14平方米"),
+    # bad enumeration: direction
+    (lambda m: m.replace("data/indicators.csv", "平方米/人,+,", "平方米/人,up,"),
+     "data/indicators.csv", 2, "direction", "up"),
+    # bad enumeration: area kind
+    (lambda m: m.replace("data/areas.csv", "甲镇,town", "甲镇,village"),
+     "data/areas.csv", 3, "kind", "village"),
+    # bad enumeration: tracking status
+    (lambda m: m.replace("data/tracking.csv", "R02,正在研究", "R02,研究中"),
+     "data/tracking.csv", 3, "status", "研究中"),
+    # bad year
+    (lambda m: m.replace("data/values.csv", "EC-01,甲市,2018,", "EC-01,甲市,18年,"),
+     "data/values.csv", 2, "year", "18年"),
+    # unknown recommendation id in tracking
+    (lambda m: m.append("data/tracking.csv", "R99,已开展,,2021-01-01"),
+     "data/tracking.csv", 5, "id", "R99"),
+    # survey missing a question column
+    (lambda m: m.replace("data/survey_questions.csv", "Q4,", "Q9,"),
+     "data/survey.csv", None, "Q9", "缺少题目"),
+])
+def test_problem_classes(mini, edit, file, row, column, words):
+    edit(mini)
+    problems = problems_of(mini.root).errors
+    hits = [p for p in problems if p.source.path == file and p.source.column == column
+            and (row is None or p.source.row == row)]
+    assert hits, "\n".join(p.format() for p in problems)
+    assert any(words in p.format() for p in hits), "\n".join(p.format() for p in hits)
+    code, out = run_validate(mini.root)
+    assert code == 2
+    assert "Traceback" not in out
+    assert file in out
+
+
+def test_all_problems_listed_at_once(mini):
+    mini.replace("data/indicators.csv", "平方米/人,+,", "平方米/人,up,")
+    mini.append("data/values.csv", "XX-99,甲市,2020,abc,,")
+    mini.replace("data/areas.csv", "甲镇,town", "甲镇,village")
+    errs = problems_of(mini.root).errors
+    files = {p.source.path for p in errs}
+    assert {"data/indicators.csv", "data/values.csv", "data/areas.csv"} <= files
+    assert len(errs) >= 4
+
+
+def test_missing_project_toml_key(mini):
+    mini.replace("project.toml", 'survey_url = "https://example.org/survey"\n', "")
+    code, out = run_validate(mini.root)
+    assert code == 2 and "survey_url" in out and "project.toml" in out
+
+
+def test_bad_toml_names_line(mini):
+    mini.replace("project.toml", 'year = 2020', 'year = = 2020')
+    errs = problems_of(mini.root).errors
+    assert errs[0].source.path == "project.toml" and errs[0].source.line == 3
+
+
+def test_truncated_csv(mini):
+    text = mini.read("data/values.csv")
+    mini.write("data/values.csv", text[: text.index("EC-02,甲市,2018") + 12])  # cut mid-row
+    errs = problems_of(mini.root).errors
+    assert any(p.source.path == "data/values.csv" and p.source.row == 10 and "截断" in p.format() for p in errs), \
+        [p.format() for p in errs]
+
+
+def test_unterminated_quote(mini):
+    mini.append("data/departments.csv", 'xx,"未闭合的引号,市直部门')
+    errs = problems_of(mini.root).errors
+    assert any(p.source.path == "data/departments.csv" and "引号" in p.message for p in errs)
+
+
+def test_undecodable_file(mini):
+    mini.path("data/areas.csv").write_bytes("area,kind\n甲市,city\n".encode("utf-8") + b"\xff\xfe\xfa,town\n")
+    errs = problems_of(mini.root).errors
+    assert any(p.source.path == "data/areas.csv" and p.source.line == 3 and "编码" in p.message for p in errs)
+
+
+def test_xlsx_that_is_not_one(mini):
+    mini.remove("data/departments.csv")
+    mini.write("data/departments.xlsx", "id,name,kind\nzj,住建局,市直部门\n")
+    errs = problems_of(mini.root).errors
+    assert any(p.source.path == "data/departments.xlsx" and "xlsx" in p.message for p in errs)
+
+
+def test_both_csv_and_xlsx(mini):
+    mini.write("data/departments.xlsx", "x")
+    errs = problems_of(mini.root).errors
+    assert any("同时存在" in p.message for p in errs)
+
+
+def test_exactly_one_city(mini):
+    mini.replace("data/areas.csv", "乙市,peer", "乙市,city")
+    errs = problems_of(mini.root).errors
+    assert any(p.source.path == "data/areas.csv" and "city" in p.message for p in errs)
+
+
+def test_warnings_do_not_fail(mini):
+    mini.append("data/areas.csv", "丁镇,town")
+    problems = problems_of(mini.root)
+    assert not problems.errors
+    assert any("丁镇" in p.message for p in problems.warnings)
+
+
+def test_narrative_unknown_code_names_file_and_line(mini):
+    mini.write("narratives/20-bad.md", "---\ntitle: 坏章节\n---\n第一行\n\n数值 {{ indicator('NOPE-1').value }}\n")
+    code, out = run_validate(mini.root)
+    assert code == 2
+    assert "narratives/20-bad.md" in out and "第 6 行" in out and "NOPE-1" in out
+
+
+def test_narrative_sandbox_blocks_python(mini):
+    mini.write("narratives/20-bad.md",
+               "---\ntitle: 坏章节\n---\n{{ indicator('EC-01').__class__.__mro__ }}\n{{ ''.__class__ }}\n")
+    code, out = run_validate(mini.root)
+    assert code == 2 and "narratives/20-bad.md" in out
+
+
+def test_narrative_unknown_figure(mini):
+    mini.write("narratives/20-bad.md", "---\ntitle: 坏章节\n---\n见{{ figure('trend/EC-02') }}。\n")
+    code, out = run_validate(mini.root)
+    assert code == 2 and "trend/EC-02" in out  # EC-02 is not a key indicator: no trend chart
