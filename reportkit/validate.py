@@ -125,7 +125,7 @@ def check_table(table: Table, schema: Schema, problems: Problems) -> bool:
 def _check_refs(problems: Problems, table: Table, column: str, known: set[str], what: str,
                 is_list: bool = False, hint: str | None = None) -> None:
     df = table.df
-    if column not in df.columns:
+    if column not in df.columns or known is None:
         return
     bad = []
     for idx, cell in df[column].items():
@@ -154,10 +154,12 @@ def validate(project: Project, problems: Problems | None = None,
     def usable(name):
         return name in t and ok.get(name, False)
 
-    codes = set(t["indicators"].df["code"]) if usable("indicators") else set()
-    areas = set(t["areas"].df["area"]) if usable("areas") else set()
-    depts = set(t["departments"].df["id"]) if usable("departments") else set()
-    recs = set(t["recommendations"].df["id"]) if usable("recommendations") else set()
+    # None = that table was not loaded (a command that reads part of the project) or is
+    # unusable: references into it are not checked, rather than all reported as unknown.
+    codes = set(t["indicators"].df["code"]) if usable("indicators") else None
+    areas = set(t["areas"].df["area"]) if usable("areas") else None
+    depts = set(t["departments"].df["id"]) if usable("departments") else None
+    recs = set(t["recommendations"].df["id"]) if usable("recommendations") else None
 
     if usable("areas"):
         tab = t["areas"]

@@ -164,3 +164,17 @@ def test_narrative_unknown_figure(mini):
     mini.write("narratives/20-bad.md", "---\ntitle: 坏章节\n---\n见{{ figure('trend/EC-02') }}。\n")
     code, out = run_validate(mini.root)
     assert code == 2 and "trend/EC-02" in out  # EC-02 is not a key indicator: no trend chart
+
+
+def test_partial_load_checks_only_what_was_read(mini):
+    """A command that reads a few tables gets no false 'unknown id' errors from the others."""
+    from reportkit.load.project import open_project
+
+    project, problems = open_project(mini.root, tables=("indicators", "areas", "values"))
+    assert not problems.errors
+    mini.append("data/values.csv", "XX-99,甲市,2020,1,,")
+    import pytest as _pytest
+    from reportkit.errors import ReportkitError
+    with _pytest.raises(ReportkitError) as exc:
+        open_project(mini.root, tables=("indicators", "areas", "values"))
+    assert "XX-99" in exc.value.format_message()
