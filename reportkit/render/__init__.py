@@ -1,0 +1,1 @@
+"""Renderers: turn composed layouts into files (PNG images, Word, PDF)."""

@@ -1,0 +1,300 @@
+"""Document → HTML for the PDF back-end (rendered by WeasyPrint in render/pdf.py).
+
+The markup comes from Jinja templates (templates/html/: `document.html.j2`
+and one macro per block type in `blocks.html.j2`), the style from
+templates/report.css (+ templates/sheet.css for department sheets), the
+colours from templates/theme.toml; a project's own templates/ folder is
+searched first.  Python here only prepares values the templates cannot:
+resolved font files, heading ids, table cell alignment, image URLs.
+
+Fonts are @font-face rules on the resolved font files (no system-font
+lookup), after checking that they draw every character of the document, the
+templates and the stylesheets.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .. import document as d
+from ..errors import ReportkitError
+from ..fonts import Font, resolve
+from ..theme import Theme, find_template, templates_dir
+from ..write import build_time
+
+DOCUMENT_TEMPLATE = "document.html.j2"
+BLOCKS_TEMPLATE = "blocks.html.j2"
+# PDF output names each image after a hash of its URL: content-addressed URLs
+# keep the bytes independent of where the project lives (see render/pdf.py).
+IMAGE_SCHEME = "reportkit-image"
+STYLESHEETS = {"report": ("report.css",), "sheet": ("report.css", "sheet.css")}
+FONT_KINDS = ("serif", "sans")   # CSS: var(--font-serif), var(--font-sans)
+
+_SAFE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_\-.:]*")
+
+
+# --- ids and look-ups prepared for the templates ------------------------------
+def heading_ids(doc: d.Document) -> list[tuple[d.Heading, str]]:
+    """Every heading with the HTML id it gets: its anchor when that is a safe,
+    unique id, else a generated `h<n>`.  Order is document order."""
+    out, used = [], {"toc"}
+    for n, h in enumerate(doc.headings(), start=1):
+        hid = h.anchor if h.anchor and _SAFE_ID.fullmatch(h.anchor) else f"h{n}"
+        while hid in used:
+            hid = f"{hid}-{n}"
+        used.add(hid)
+        out.append((h, hid))
+    return out
+
+
+def heading_label(h: d.Heading) -> str:
+    """The heading as printed: number (when numbered) and text."""
+    if h.numbered and h.number:
+        sep = " " if h.number[-1:].isascii() else ""
+        return f"{h.number}{sep}{h.text}"
+    return h.text
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    doc: d.Document
+    theme: Theme
+    project_root: Path | None
+    ids: dict[int, str]          # id(heading object) -> html id
+    content_urls: bool = False   # images as IMAGE_SCHEME:<content hash> instead of file://
+    images: dict[str, Path] = field(default_factory=dict)  # url -> file, filled while rendering
+
+
+def _kind(obj) -> str:
+    return type(obj).__name__.lower()
+
+
+def _span_attrs(theme: Theme, s: d.Span) -> dict:
+    tag = "sup" if s.sup else "sub" if s.sub else "code" if s.code else ""
+    cls = []
+    if s.bold:
+        cls.append("strong")
+    elif s.italic:
+        cls.append("em")
+    style = ""
+    if s.role:
+        if s.role == "strong":
+            cls.append("strong")
+        color = theme.role_color(s.role)
+        if color:
+            style = f"color: {color}"
+    if (cls or style) and not tag:
+        tag = "span"
+    return {"tag": tag, "cls": " ".join(cls), "style": style}
+
+
+def _col_widths(t: d.Table) -> list[str]:
+    ws = [float(w) for w in t.widths if w and w > 0]
+    if not ws or len(ws) != len(t.widths):
+        return []
+    total = sum(ws)
+    return [f"{100 * w / total:.2f}" for w in ws]
+
+
+def _cells(theme: Theme, t: d.Table, rows) -> list[list[dict]]:
+    out = []
+    for row in rows:
+        col, cells = 0, []
+        for c in row:
+            align = c.align or (t.align[col] if col < len(t.align) else None)
+            cls, style, pill = [], "", ""
+            if align in ("left", "center", "right"):
+                cls.append(f"al-{align}")
+            if c.bold or c.role == "strong":
+                cls.append("cell-strong")
+            if c.role and c.role != "strong":
+                color = theme.role_color(c.role)
+                if color and c.role.startswith("rating-"):
+                    pill = f"background-color: {color}"
+                elif color:
+                    style = f"color: {color}"
+            cells.append({"cell": c, "colspan": max(1, int(c.colspan)), "cls": " ".join(cls),
+                          "style": style, "pill": pill})
+            col += max(1, int(c.colspan))
+        out.append(cells)
+    return out
+
+
+def _image_path(fig: d.Figure, project_root: Path | None) -> Path:
+    p = Path(fig.path)
+    if not p.is_absolute():
+        p = (project_root or Path.cwd()) / p
+    if not p.is_file():
+        raise ReportkitError(f"找不到图片文件：{p}（{fig.number} {fig.caption}）。请先生成图表，或检查图片路径。")
+    return p.resolve()
+
+
+def _image_src(ctx: _Ctx, fig: d.Figure) -> str:
+    path = _image_path(fig, ctx.project_root)
+    if not ctx.content_urls:
+        url = path.as_uri()
+    else:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+        url = f"{IMAGE_SCHEME}:{digest}{path.suffix.lower()}"
+    ctx.images[url] = path
+    return url
+
+
+def _toc_entries(ctx: _Ctx, toc: d.Toc) -> list[dict]:
+    return [{"level": h.level, "label": heading_label(h), "id": ctx.ids[id(h)]}
+            for h in ctx.doc.headings() if h.toc and h.level <= toc.levels]
+
+
+# --- text and fonts -----------------------------------------------------------
+def _inline_text(items) -> list[str]:
+    out = []
+    for i in items:
+        if isinstance(i, (d.Span, d.Link)):
+            out.append(i.text)
+        elif isinstance(i, d.Footnote):
+            out.extend(_inline_text(i.content))
+    return out
+
+
+def document_text(doc: d.Document) -> str:
+    """Every string of the document that can be drawn (used for the font check)."""
+    m = doc.meta
+    parts = [m.title, m.header, m.author, m.subject, *m.keywords]
+    for b in doc.walk():
+        if isinstance(b, d.Heading):
+            parts += [b.number, b.text]
+        elif isinstance(b, d.Paragraph):
+            parts += _inline_text(b.inlines)
+        elif isinstance(b, d.Table):
+            parts += [b.number, b.caption, b.note]
+            for row in b.header + b.rows:
+                for c in row:
+                    parts += _inline_text(c.inlines)
+        elif isinstance(b, d.Figure):
+            parts += [b.number, b.caption, b.note, b.alt]
+        elif isinstance(b, d.Cover):
+            parts += [b.title, b.subtitle, *b.lines, b.badge]
+        elif isinstance(b, (d.Box,)):
+            parts.append(b.title)
+        elif isinstance(b, d.Toc):
+            parts.append(b.title)
+        elif isinstance(b, d.Notes):
+            for item in b.items:
+                parts += _inline_text(item)
+    return "\n".join(p for p in parts if p)
+
+
+@lru_cache(maxsize=16)
+def _postscript_name(path: str, index: int) -> str:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=True, fontNumber=index)
+    try:
+        return str(font["name"].getDebugName(6) or "")
+    finally:
+        font.close()
+
+
+def _font_face(font: Font) -> dict:
+    """The @font-face of a resolved font.  Its family is the font's PostScript
+    name (e.g. NotoSerifSC-Regular): no installed font has that family name, so
+    fontconfig can only pick our file, and the PDF names the embedded subset
+    after it (ABCDEF+NotoSerifSC-Regular)."""
+    if font.index == 0:
+        name = re.sub(r"[^A-Za-z0-9_-]", "", _postscript_name(str(font.path), 0)) or "reportkit-font"
+        return {"name": name, "src": Markup(f'url("{font.path.resolve().as_uri()}")')}
+    # A face inside a font collection (.ttc) found through fontconfig: use it by family name.
+    return {"name": font.family, "src": None}
+
+
+def resolve_fonts(text: str) -> dict[str, Font]:
+    """The serif (body) and sans (headings, emphasis) fonts; both must draw all of `text`."""
+    out = {}
+    for kind in FONT_KINDS:
+        try:
+            out[kind] = resolve(kind, text)
+        except ReportkitError as exc:
+            exc.message = f"PDF 排版：{exc.message}"
+            raise
+    return out
+
+
+# --- environment --------------------------------------------------------------
+def _with_ctx(fn):
+    """A filter that also receives the document context (`_rk` in the template context)."""
+    @jinja2.pass_context
+    def filt(context, *args):
+        return fn(context["_rk"], *args)
+    return filt
+
+
+@lru_cache(maxsize=8)
+def _environment(search: tuple[str, ...]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(list(search)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=False,
+    )
+    env.filters["kind"] = _kind
+    env.filters["plain"] = d.plain
+    env.filters["col_widths"] = _col_widths
+    env.filters["image_width"] = lambda f: f"{max(5.0, min(100.0, 100 * float(f.width or 0.9))):.1f}"
+    env.filters["span_attrs"] = _with_ctx(lambda c, s: _span_attrs(c.theme, s))
+    env.filters["cells"] = _with_ctx(lambda c, t, rows: _cells(c.theme, t, rows))
+    env.filters["heading_id"] = _with_ctx(lambda c, h: c.ids[id(h)])
+    env.filters["toc_entries"] = _with_ctx(_toc_entries)
+    env.filters["image_src"] = _with_ctx(_image_src)
+    return env
+
+
+def _css_vars(theme: Theme, faces: dict[str, dict]) -> list[tuple[str, Markup]]:
+    out = [(f"font-{kind}", Markup(f'"{faces[kind]["name"]}"')) for kind in FONT_KINDS]
+    for name, value in theme.colors.items():
+        if isinstance(value, str) and re.fullmatch(r"#[0-9A-Fa-f]{3,8}|[a-z]+", value):
+            out.append((f"c-{name.replace('_', '-')}", Markup(value)))
+    return out
+
+
+def stylesheet_paths(doc: d.Document, project_root: Path | None = None) -> list[Path]:
+    return [find_template(n, project_root) for n in STYLESHEETS.get(doc.kind, STYLESHEETS["report"])]
+
+
+def render_html(doc: d.Document, theme: Theme, project_root: Path | None = None) -> str:
+    """The document as one self-contained HTML string (styles inline; fonts and
+    images as absolute file:// URLs) ready for WeasyPrint or a browser."""
+    return build_html(doc, theme, project_root)[0]
+
+
+def build_html(doc: d.Document, theme: Theme, project_root: Path | None = None, *,
+               content_urls: bool = False) -> tuple[str, dict[str, Path]]:
+    """The HTML and the images it refers to (URL -> file).  With `content_urls`
+    images are `reportkit-image:<hash>` URLs that the caller must resolve."""
+    search = tuple(str(p / "html") for p in templates_dir(project_root) if (p / "html").is_dir())
+    env = _environment(search)
+    css = [p.read_text(encoding="utf-8") for p in stylesheet_paths(doc, project_root)]
+    template_src = [env.loader.get_source(env, n)[0] for n in (DOCUMENT_TEMPLATE, BLOCKS_TEMPLATE)]
+    fonts = resolve_fonts("\n".join([document_text(doc), *css, *template_src]))
+    faces = {kind: _font_face(fonts[kind]) for kind in FONT_KINDS}
+
+    ctx = _Ctx(doc, theme, project_root, {id(h): hid for h, hid in heading_ids(doc)},
+               content_urls=content_urls)
+    html = env.get_template(DOCUMENT_TEMPLATE).render(
+        _rk=ctx,
+        doc=doc,
+        meta=doc.meta,
+        header=doc.meta.header or doc.meta.title,
+        fonts=[f for f in faces.values() if f["src"]],
+        css_vars=_css_vars(theme, faces),
+        stylesheets=[Markup(c) for c in css],
+        created=build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    return html, ctx.images
