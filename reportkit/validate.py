@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import Problems, error, warning
+from .errors import Problems, Source, error, warning
 from .load.tables import Table, require_columns
 from .model import Project, split_list
 
@@ -193,7 +193,7 @@ def validate(project: Project, problems: Problems | None = None,
         qtab, stab = t["survey_questions"], t["survey"]
         for qid in qtab.df["qid"]:
             if qid and qid not in stab.df.columns:
-                problems.add(error(stab.source(None, qid), f"问卷数据缺少题目“{qid}”对应的列",
+                problems.add(error(Source(stab.display, 1, qid), f"问卷数据缺少题目“{qid}”对应的列",
                                    hint="每道题（data/survey_questions 的 qid）在问卷数据中都应有一列"))
         if usable("indicators"):
             dims = set(t["indicators"].df["dimension"])

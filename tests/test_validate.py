@@ -63,7 +63,7 @@ def test_clean_project_passes(mini):
      "data/tracking.csv", 5, "id", "R99"),
     # survey missing a question column
     (lambda m: m.replace("data/survey_questions.csv", "Q4,", "Q9,"),
-     "data/survey.csv", None, "Q9", "缺少题目"),
+     "data/survey.csv", 1, "Q9", "缺少题目"),
 ])
 def test_problem_classes(mini, edit, file, row, column, words):
     edit(mini)
