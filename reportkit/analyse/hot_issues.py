@@ -1,0 +1,131 @@
+"""Hot issues (热点问题): the top five problems by indicators, satisfaction and concern.
+
+Method (also returned in Chinese by `method_text()` for the report's appendix):
+candidates are the concern themes of templates/concerns.toml whose dimension
+exists in the project.  For each candidate three inputs, each 0-1, bigger = worse:
+  indicator shortfall  I = 0.5 x (短板 + 0.5 x 预警) / rated indicators
+                           + 0.5 x (100 - mean indicator score) / 100,
+                       over the theme's indicators (names containing one of the
+                       theme's `indicators` words; none -> all of its dimension;
+                       no rated indicator -> 0);
+  satisfaction gap     S = (100 - satisfaction) / 100, satisfaction being the
+                       lowest score of the dimension's likert questions whose text
+                       contains a theme keyword, else the dimension's score;
+  citizen concern      C = answers mentioning the theme / all text answers.
+Each input is min-max normalised over the candidates (worst 100, best 0; an input
+equal for every candidate gives 0) and the heat index is
+  heat = wi x I' + ws x S' + wc x C'   (weights 0.4 / 0.3 / 0.3 by default,
+                                        [hot_issues] in concerns.toml, rescaled to sum 1).
+Candidates are ranked by heat, then by concern; the first `top` (5) are the hot
+issues.  survey/hot_issues.csv shows every input beside each.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..vocab import GOOD, SHORT, WARN
+
+COLUMNS = ["rank", "problem", "dimension", "heat", "indicator_input", "satisfaction_input", "concern_input",
+           "short", "warning", "rated", "indicator_score", "weak_indicators", "satisfaction",
+           "satisfaction_basis", "mentions", "share"]
+
+
+@dataclass
+class HotIssues:
+    table: pd.DataFrame     # every candidate, ranked
+    top: pd.DataFrame       # the first `top` rows
+    method: str             # Chinese method text for the appendix
+    weights: tuple[float, float, float]
+
+
+def _weights(hot: dict) -> tuple[float, float, float]:
+    w = np.array([float(hot.get("weight_indicator", 0.4)), float(hot.get("weight_satisfaction", 0.3)),
+                  float(hot.get("weight_concern", 0.3))])
+    w = np.clip(w, 0, None)
+    w = w / w.sum() if w.sum() > 0 else np.array([1 / 3] * 3)
+    return tuple(float(x) for x in w)
+
+
+def method_text(config) -> str:
+    hot = config.hot
+    wi, ws, wc = _weights(hot)
+    template = hot.get("method", "")
+    return template.format(wi=f"{wi:.0%}", ws=f"{ws:.0%}", wc=f"{wc:.0%}", top=int(hot.get("top", 5)))
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    x = np.nan_to_num(x.astype(float), nan=0.0)
+    lo, hi = x.min(initial=0.0), x.max(initial=0.0)
+    if len(x) == 0 or math.isclose(hi, lo):
+        return np.zeros_like(x)
+    return (x - lo) / (hi - lo) * 100.0
+
+
+def hot_issues(scores, survey, concerns=None, config=None) -> HotIssues:
+    concerns = concerns if concerns is not None else survey.concerns
+    cfg = config or concerns.config
+    top_n = int(cfg.hot.get("top", 5))
+    weights = _weights(cfg.hot)
+    table = scores.table
+    qt = survey.question_table
+    dim_sat = survey.dimension_scores
+    themes = concerns.themes.set_index("theme")
+    rows = []
+    for th in cfg.themes:
+        if not th.dimension:
+            continue
+        inds = table[table["dimension"] == th.dimension]
+        if th.indicators:
+            own = inds[inds["name"].str.contains("|".join(map(_escape, th.indicators)), regex=True)]
+            if len(own):
+                inds = own
+        rated = inds[inds["rating"].isin([GOOD, WARN, SHORT])]
+        n_rated = len(rated)
+        n_short = int((rated["rating"] == SHORT).sum())
+        n_warn = int((rated["rating"] == WARN).sum())
+        mean_score = float(rated["score"].mean()) if n_rated else math.nan
+        if n_rated:
+            ind_in = 0.5 * (n_short + 0.5 * n_warn) / n_rated + 0.5 * (100 - mean_score) / 100
+        else:
+            ind_in = 0.0
+        weak = rated[rated["rating"].isin([SHORT, WARN])].sort_values("score", kind="stable")
+        qs = qt[(qt["dimension"] == th.dimension) & qt["text"].str.contains("|".join(map(_escape, th.keywords)),
+                                                                             regex=True)]
+        qs = qs[qs["score"].notna()]
+        if len(qs):
+            worst = qs.loc[qs["score"].astype(float).idxmin()]
+            sat, basis = float(worst["score"]), str(worst["qid"])
+        else:
+            sat, basis = dim_sat.get(th.dimension), th.dimension
+            sat = math.nan if sat is None else float(sat)
+        sat_in = 0.0 if math.isnan(sat) else (100 - sat) / 100
+        mentions = int(themes["mentions"].get(th.name, 0)) if th.name in themes.index else 0
+        share = float(themes["share"].get(th.name, 0.0)) if th.name in themes.index else 0.0
+        rows.append({"problem": th.name, "dimension": th.dimension, "indicator_input": ind_in,
+                     "satisfaction_input": sat_in, "concern_input": share, "short": n_short, "warning": n_warn,
+                     "rated": n_rated, "indicator_score": mean_score,
+                     "weak_indicators": ";".join(f"{r.code} {r.name}（{r.rating}）" for r in weak.itertuples()),
+                     "satisfaction": sat, "satisfaction_basis": basis, "mentions": mentions, "share": share})
+    df = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("rank", "heat")])
+    if len(df):
+        norm = np.vstack([_minmax(df[c].to_numpy()) for c in
+                          ("indicator_input", "satisfaction_input", "concern_input")])
+        df["heat"] = np.asarray(weights) @ norm
+        df["_order"] = range(len(df))
+        df = df.sort_values(["heat", "concern_input", "_order"], ascending=[False, False, True],
+                            kind="stable").drop(columns="_order").reset_index(drop=True)
+    else:
+        df["heat"] = []
+    df.insert(0, "rank", range(1, len(df) + 1))
+    df = df[COLUMNS]
+    return HotIssues(df, df.head(top_n).reset_index(drop=True), method_text(cfg), weights)
+
+
+def _escape(s: str) -> str:
+    import re
+
+    return re.escape(s)

@@ -1,0 +1,346 @@
+"""The report's satisfaction chapter (市民满意度调查).
+
+Order: heading, the analysts' survey narrative, then sample and screening,
+overall and dimension scores, group breakdowns (heatmap, local vs migrant,
+town ranking), open-text concerns, objective vs subjective, hot issues.
+Every fixed wording is in templates/survey.toml [chapter]; numbers are
+formatted by ctx.fmt; small groups read 样本不足 and their sizes follow the
+suppression rule of reportkit.score.survey.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..charts import ChartSpec
+from ..charts import survey as _survey_charts  # noqa: F401  (registers heatmap, screening, keywords, dumbbell)
+from ..document import Block, Cell, ListBlock, Paragraph, Quote, Span
+from ..vocab import INSUFFICIENT, REJECT_RULES
+
+SURVEY_FIGURE_KEYS = ("survey-screening", "survey-dimensions", "survey-heatmap", "survey-hukou", "survey-towns",
+                      "survey-keywords", "survey-compare")
+SURVEY_TABLE_KEYS = ("survey-screening", "survey-dimensions", "survey-groups", "survey-hukou", "survey-themes",
+                     "survey-compare", "survey-hot-issues")
+HEATMAP_GROUPS = ("hukou", "occupation", "age_group", "channel")   # towns have their own chart
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _cell(text: str, align: str | None = None, role: str | None = None, bold: bool = False) -> Cell:
+    return Cell((Span(text),), align=align, role=role, bold=bold)
+
+
+def _score_cell(ctx, x, status: str = "") -> Cell:
+    if status == INSUFFICIENT or _missing(x):
+        return _cell(INSUFFICIENT if status == INSUFFICIENT else ctx.fmt.dash, "center", "muted")
+    return _cell(ctx.fmt.num(x, 1), "right")
+
+
+def _n_cell(ctx, n, L) -> Cell:
+    """A published group size, or the dash of a hidden (suppressed) one."""
+    if n is None or pd.isna(n):
+        return _cell(L["suppressed_count"], "center", "muted")
+    return _cell(ctx.fmt.int(int(n)), "right")
+
+
+def survey_chapter(ctx) -> list[Block]:
+    r = ctx.survey
+    L = r.config.chapter
+    out: list[Block] = [ctx.heading(1, L["title"])]
+    out += ctx.narrative(section="survey")
+    out += _sample(ctx, r, L)
+    out += _overall(ctx, r, L)
+    out += _groups(ctx, r, L)
+    out += _concerns(ctx, r, L)
+    if ctx.scores is not None:
+        out += _compare(ctx, r, L)
+        out += _hot(ctx, r, L)
+    return out
+
+
+# --- sample and screening -------------------------------------------------------------
+def _sample(ctx, r, L) -> list[Block]:
+    fmt = ctx.fmt
+    s = r.summary
+    collected, valid = s["collected"], s["valid"]
+    rej = [(k, v) for k, v in s["rejected"].items() if v]
+    rejected = "；".join(f"{k} {fmt.int(v)} 份" for k, v in rej) or L["sample_none_rejected"]
+    st = r.settings
+    out = [ctx.heading(2, L["h_sample"]),
+           ctx.para(L["sample_text"].format(collected=fmt.int(collected), valid=fmt.int(valid),
+                                            rate=fmt.pct(valid / collected if collected else math.nan),
+                                            rejected=rejected)),
+           ctx.para(L["rules_text"].format(min_duration=fmt.num(st.min_duration_s, 0),
+                                           min_answered=fmt.pct(st.min_answered, 0),
+                                           straight_min=st.straight_min))]
+    msg = r.label_message()
+    if msg:
+        out.append(ctx.para(msg, style="note"))
+    share = (lambda n: fmt.pct(n / collected)) if collected else (lambda n: fmt.dash)
+    rows = [[_cell(L["collected"], bold=True), _cell(fmt.int(collected), "right"), _cell(share(collected), "right")],
+            [_cell(L["valid"]), _cell(fmt.int(valid), "right"), _cell(share(valid), "right")],
+            [_cell(L["rejected"]), _cell(fmt.int(collected - valid), "right"),
+             _cell(share(collected - valid), "right")]]
+    for k in REJECT_RULES:
+        n = s["rejected"][k]
+        rows.append([_cell(f"　{k}"), _cell(fmt.int(n), "right"), _cell(share(n), "right")])
+    out.append(ctx.table(L["tab_screening"], [L["item"], L["count"], L["share"]], rows, widths=(3, 2, 2),
+                         key="survey-screening"))
+    spec = ChartSpec("screening", "survey-screening", {
+        "collected": collected, "valid": valid, "valid_label": L["valid"], "rejected_label": L["rejected"],
+        "rules": list(REJECT_RULES), "counts": [s["rejected"][k] for k in REJECT_RULES], "unit": "份"})
+    out.append(ctx.figure(spec, L["fig_screening"], key="survey-screening"))
+    return out
+
+
+# --- overall and dimensions -------------------------------------------------------------
+def _overall(ctx, r, L) -> list[Block]:
+    fmt = ctx.fmt
+    dims = r.dimension_scores
+    have = {d: v for d, v in dims.items() if not _missing(v)}
+    out = [ctx.heading(2, L["h_overall"])]
+    if have:
+        best = max(have, key=have.get)
+        worst = min(have, key=have.get)
+        out.append(ctx.para(L["overall_text"].format(overall=fmt.num(r.overall, 1), best=best,
+                                                     best_score=fmt.num(have[best], 1), worst=worst,
+                                                     worst_score=fmt.num(have[worst], 1))))
+    nq = r.question_table.groupby("dimension", sort=False)["qid"].count().to_dict()
+    rows = [[_cell(d), _cell(str(nq.get(d, 0)), "center"), _score_cell(ctx, v)] for d, v in dims.items()]
+    rows.append([_cell(L["overall"], bold=True), _cell(str(len(r.likert)), "center"),
+                 _score_cell(ctx, r.overall)])
+    out.append(ctx.table(L["tab_dimensions"], [L["dimension"], L["questions"], L["score"]], rows,
+                         widths=(3, 1.5, 2), key="survey-dimensions", note=L["formula_note"]))
+    spec = ChartSpec("bars", "survey-dimensions", {
+        "labels": list(dims), "values": [None if _missing(v) else float(v) for v in dims.values()],
+        "unit": "分", "axis_label": L["score"], "orientation": "h",
+        "reference": None if _missing(r.overall) else float(r.overall), "reference_label": L["overall"],
+        "max": 100, "decimals": 1, "missing_label": INSUFFICIENT})
+    out.append(ctx.figure(spec, L["fig_dimensions"], key="survey-dimensions"))
+    return out
+
+
+# --- groups -------------------------------------------------------------------------------
+def _groups(ctx, r, L) -> list[Block]:
+    fmt = ctx.fmt
+    cfg = r.config
+    names = cfg.group_names
+    gt = r.group_table
+    out = [ctx.heading(2, L["h_groups"]),
+           ctx.para(L["groups_text"].format(suppression=r.suppression_rule()))]
+
+    # heatmap of dimension x group (towns excluded: they have their own ranking)
+    rows, values, sections = [], [], []
+    for col in HEATMAP_GROUPS:
+        sub = gt[gt["group"] == col]
+        if not len(sub):
+            continue
+        sections.append([names.get(col, col), len(sub)])
+        for _, g in sub.iterrows():
+            rows.append(str(g["value"]))
+            values.append([None if g["status"] == INSUFFICIENT or _missing(g[d]) else float(g[d])
+                           for d in r.dimensions])
+    if rows:
+        spec = ChartSpec("heatmap", "survey-heatmap", {
+            "columns": list(r.dimensions), "rows": rows, "sections": sections, "values": values,
+            "missing_label": INSUFFICIENT, "decimals": 1, "unit": "分"})
+        out.append(ctx.figure(spec, L["fig_heatmap"], key="survey-heatmap", width=0.95,
+                              note=L["heatmap_note"].format(min=r.settings.min_group)))
+
+    trows = []
+    any_hidden = False
+    for col in HEATMAP_GROUPS:
+        sub = gt[gt["group"] == col]
+        for k, (_, g) in enumerate(sub.iterrows()):
+            hidden = g["status"] != "" and g["status"] != INSUFFICIENT
+            any_hidden |= bool(hidden) or g["status"] == INSUFFICIENT
+            trows.append([_cell(names.get(col, col) if k == 0 else ""), _cell(str(g["value"])),
+                          _n_cell(ctx, g["n"], L),
+                          _score_cell(ctx, g["overall"], g["status"])])
+    if trows:
+        out.append(ctx.table(L["tab_groups"], [L["group"], L["value"], L["n"], L["overall"]], trows,
+                             widths=(1.5, 3, 1.5, 1.5), key="survey-groups",
+                             note=L["group_note"] if any_hidden else ""))
+
+    flagged = r.gaps[r.gaps["flagged"]]
+    gap = fmt.num(cfg.gap_points, 0)
+    if len(flagged):
+        items = "；".join(
+            f"{names.get(g.group, g.group)}·{g.dimension}（{g.high} {fmt.num(g.high_score, 1)}，"
+            f"{g.low} {fmt.num(g.low_score, 1)}，相差 {fmt.num(g.gap, 1)} 分）"
+            for g in flagged.itertuples())
+        out.append(ctx.para(L["gaps_text"].format(gap=gap, items=items)))
+    else:
+        out.append(ctx.para(L["gaps_none"].format(gap=gap)))
+    out += _hukou(ctx, r, L)
+    out += _towns(ctx, r, L)
+    return out
+
+
+def _hukou(ctx, r, L) -> list[Block]:
+    fmt = ctx.fmt
+    cfg = r.config
+    hk = r.hukou_gaps
+    out = [ctx.heading(3, L["h_hukou"])]
+    dims = hk[hk["dimension"] != "overall"]
+    if hk["gap"].isna().all():
+        return out + [ctx.para(L["hukou_missing"])]
+    items = "，".join(L["hukou_gap_item"].format(
+        dimension=d.dimension, direction=L["hukou_higher"] if d.gap > 0 else L["hukou_lower"],
+        gap=fmt.num(abs(d.gap), 1)) for d in dims.itertuples() if not _missing(d.gap))
+    out.append(ctx.para(L["hukou_text"].format(items=items)))
+    flagged = dims[dims["flagged"]]
+    if len(flagged):
+        out.append(ctx.para(L["hukou_flag_text"].format(gap=fmt.num(cfg.gap_points, 0),
+                                                         items="、".join(flagged["dimension"]))))
+    rows = []
+    for d in hk.itertuples():
+        label = L["overall"] if d.dimension == "overall" else d.dimension
+        rows.append([_cell(label, bold=d.dimension == "overall"), _score_cell(ctx, d.local),
+                     _score_cell(ctx, d.migrant),
+                     _cell(fmt.dash if _missing(d.gap) else fmt.num(d.gap, 1), "right",
+                           "rating-短板" if d.flagged else None),
+                     _cell(L["yes"] if d.flagged else "", "center", "rating-短板" if d.flagged else None)])
+    out.append(ctx.table(L["tab_hukou"], [L["dimension"], L["local"], L["migrant"], L["gap"], L["flag"]], rows,
+                         widths=(3, 2, 2, 2, 1.5), key="survey-hukou"))
+    spec = ChartSpec("dumbbell", "survey-hukou", {
+        "labels": list(dims["dimension"]),
+        "a": [None if _missing(x) else float(x) for x in dims["local"]],
+        "b": [None if _missing(x) else float(x) for x in dims["migrant"]],
+        "a_label": cfg.local, "b_label": cfg.migrant, "flags": [bool(x) for x in dims["flagged"]],
+        "flag_label": f"差距≥{fmt.num(cfg.gap_points, 0)}分", "decimals": 1, "unit": "分",
+        "axis_label": L["score"]})
+    out.append(ctx.figure(spec, L["fig_hukou"], key="survey-hukou"))
+    return out
+
+
+def _towns(ctx, r, L) -> list[Block]:
+    fmt = ctx.fmt
+    towns = r.groups("town")
+    out = [ctx.heading(3, L["h_towns"])]
+    if not len(towns):
+        return out
+    ok = towns[towns["status"] != INSUFFICIENT].copy()
+    ok["overall"] = ok["overall"].astype(float)
+    ok = ok.sort_values("overall", ascending=False, kind="stable")
+    small = towns[towns["status"] == INSUFFICIENT]
+    if len(ok):
+        best, worst = ok.iloc[0], ok.iloc[-1]
+        out.append(ctx.para(L["towns_text"].format(n=len(towns), best=best["value"],
+                                                   best_score=fmt.num(best["overall"], 1), worst=worst["value"],
+                                                   worst_score=fmt.num(worst["overall"], 1))))
+    if len(small):
+        out.append(ctx.para(L["towns_insufficient"].format(names="、".join(small["value"]))))
+    labels = list(ok["value"]) + list(small["value"])
+    values = [float(v) for v in ok["overall"]] + [None] * len(small)
+    spec = ChartSpec("bars", "survey-towns", {
+        "labels": labels, "values": values, "unit": "分", "axis_label": L["overall"], "orientation": "h",
+        "reference": None if _missing(r.overall) else float(r.overall), "reference_label": L["city"],
+        "max": 100, "decimals": 1, "missing_label": INSUFFICIENT})
+    out.append(ctx.figure(spec, L["fig_towns"], key="survey-towns", width=0.95))
+    return out
+
+
+# --- concerns -------------------------------------------------------------------------------
+def _concerns(ctx, r, L) -> list[Block]:
+    fmt = ctx.fmt
+    con = r.concerns
+    out = [ctx.heading(2, L["h_concerns"])]
+    if not con.answers:
+        return out + [ctx.para(L["concerns_none"])]
+    top = con.top_themes(5)
+    themes = "、".join(f"{t.theme}（{fmt.pct(t.share)}）" for t in top.itertuples())
+    out.append(ctx.para(L["concerns_text"].format(answers=fmt.int(con.answers), themes=themes)))
+    kw = con.keywords.head(con.config.top_keywords if con.config else 20)
+    if len(kw):
+        spec = ChartSpec("keywords", "survey-keywords", {
+            "words": list(kw["word"]), "counts": [int(x) for x in kw["count"]], "unit": "次",
+            "axis_label": "出现次数"})
+        out.append(ctx.figure(spec, L["fig_keywords"], key="survey-keywords"))
+    shown = con.themes[con.themes["mentions"] > 0].head(10)
+    rows = [[_cell(t.theme), _cell(t.dimension or fmt.dash, "center"), _cell(fmt.int(t.mentions), "right"),
+             _cell(fmt.pct(t.share), "right"), _cell(t.keywords)] for t in shown.itertuples()]
+    out.append(ctx.table(L["tab_themes"], [L["theme"], L["dimension"], L["mentions"], L["mention_share"],
+                                           L["keywords"]], rows, widths=(2.5, 2, 1.5, 1.5, 3.5),
+                         key="survey-themes"))
+    for t in top.itertuples():
+        quotes = con.quotes.get(t.theme) or []
+        if not quotes:
+            continue
+        out.append(ctx.para(L["quotes_intro"].format(theme=t.theme)))
+        out.append(Quote(tuple(Paragraph((Span(f"“{q}”"),), "body") for q in quotes)))
+    out.append(ctx.para(L["pii_note"], style="note"))
+    return out
+
+
+# --- objective vs subjective ------------------------------------------------------------------
+def _compare(ctx, r, L) -> list[Block]:
+    from ..analyse.compare import compare
+
+    fmt = ctx.fmt
+    df = compare(ctx.scores, r)
+    both = df[df["indicator_score"].notna() & df["satisfaction"].notna()]
+    out = [ctx.heading(2, L["h_compare"])]
+    flagged = both[both["flag"] != ""]
+    if len(flagged):
+        items = "；".join(L["compare_item"].format(dimension=f.dimension, label=f"（{f.judgement}）")
+                         for f in flagged.itertuples())
+        out.append(ctx.para(L["compare_text"].format(items=items + "。")))
+    else:
+        out.append(ctx.para(L["compare_none"]))
+    if len(both):
+        spec = ChartSpec("dumbbell", "survey-compare", {
+            "labels": list(both["dimension"]), "a": [float(x) for x in both["indicator_score"]],
+            "b": [float(x) for x in both["satisfaction"]], "a_label": L["indicator_score"],
+            "b_label": L["satisfaction"], "flags": [f != "" for f in both["flag"]],
+            "flag_label": "主客观不一致", "decimals": 1, "unit": "分", "axis_label": "得分"})
+        out.append(ctx.figure(spec, L["fig_compare"], key="survey-compare"))
+    rows = []
+    for d in df.itertuples():
+        role = "rating-短板" if d.flag else None
+        rows.append([_cell(d.dimension), _score_cell(ctx, d.indicator_score), _score_cell(ctx, d.satisfaction),
+                     _cell(fmt.dash if _missing(d.difference) else fmt.num(d.difference, 1), "right"),
+                     _cell(d.judgement, "center", role)])
+    out.append(ctx.table(L["tab_compare"], [L["dimension"], L["indicator_score"], L["satisfaction"],
+                                            L["difference"], L["judgement"]], rows, widths=(2.5, 1.5, 1.5, 2, 3.5),
+                         key="survey-compare"))
+    return out
+
+
+# --- hot issues ------------------------------------------------------------------------------
+def _hot(ctx, r, L) -> list[Block]:
+    from ..analyse.hot_issues import hot_issues
+
+    fmt = ctx.fmt
+    hot = hot_issues(ctx.scores, r)
+    out = [ctx.heading(2, L["h_hot"]), ctx.para(L["hot_text"])]
+    rows = []
+    for h in hot.top.itertuples():
+        ind = (L["indicator_input_fmt"].format(short=h.short, warn=h.warning, score=fmt.num(h.indicator_score, 1))
+               if h.rated else L["no_indicators"])
+        rows.append([_cell(str(h.rank), "center"), _cell(h.problem, bold=True), _cell(h.dimension, "center"),
+                     _cell(ind), _cell(fmt.num(h.satisfaction, 1), "right"),
+                     _cell(L["concern_input_fmt"].format(mentions=fmt.int(h.mentions), share=fmt.pct(h.share)),
+                           "right"),
+                     _cell(fmt.num(h.heat, 1), "right")])
+    out.append(ctx.table(L["tab_hot"], [L["rank"], L["problem"], L["dimension"], L["indicator_input"],
+                                        L["satisfaction_input"], L["concern_input"], L["heat"]], rows,
+                         widths=(0.8, 2.2, 1.6, 3.6, 1.3, 2, 1.3), size="small", key="survey-hot-issues"))
+    out.append(ctx.para(hot.method, style="note"))
+    weak = [h for h in hot.top.itertuples() if h.weak_indicators]
+    if weak:
+        out.append(ctx.para(L["hot_indicators"]))
+        items = tuple((ctx.para(f"{h.problem}：{h.weak_indicators.replace(';', '；')}"),) for h in weak)
+        out.append(ListBlock(items))
+    return out
+
+
+def survey_method_text(survey) -> str:
+    """The hot-issue method in Chinese, for the report's method appendix."""
+    from ..analyse.concerns import load_concerns_config
+    from ..analyse.hot_issues import method_text
+
+    return method_text(load_concerns_config(getattr(survey.project, "root", None), survey.dimensions))

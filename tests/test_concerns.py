@@ -1,0 +1,219 @@
+"""Open-text concerns (PII masking, jieba, themes, quotations), objective vs subjective,
+hot issues and the survey chart kinds."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reportkit.analyse.concerns import (MASK, analyse_texts, load_concerns_config, mask_pii, mask_text)
+from reportkit.load.project import open_project
+from reportkit.score.survey import run_survey
+from survey_factory import TEXT_Q, make_project, response
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- personal data ------------------------------------------------------------------------
+@pytest.mark.parametrize("raw, gone", [
+    ("停车难，有问题打我电话13812345678", "13812345678"),
+    ("电话 138-1234-5678 随时联系", "138-1234-5678"),
+    ("座机0769-22334455", "22334455"),
+    ("我的身份证号是44190019900101123X，希望多建学校", "44190019900101123X"),
+    ("身份证441900900101123", "441900900101123"),
+    ("我叫王小明，住在东城街道，交通拥堵", "王小明"),
+    ("姓名：李雷 建议增加公交", "李雷"),
+    ("姓名张伟，联系人：陈芳", "陈芳"),
+    ("邮箱 someone@example.com", "someone@example.com"),
+    ("微信号 abc_12345", "abc_12345"),
+])
+def test_personal_data_masked(raw, gone):
+    out = mask_text(raw)
+    assert gone not in out and MASK in out
+
+
+def test_masking_keeps_ordinary_text():
+    for text in ("公交班次少，等车要30分钟", "2020年房价太高", "希望多建3个公园"):
+        assert mask_text(text) == text
+
+
+def test_mask_pii_vectorised_flags_changes():
+    s = pd.Series(["我叫张三，停车难", "公交班次少", "我叫张三，停车难", ""])
+    masked, changed = mask_pii(s)
+    assert list(masked) == ["我叫***，停车难", "公交班次少", "我叫***，停车难", ""]
+    assert list(changed) == [True, False, True, False]
+
+
+# --- segmentation, keywords, themes, quotations ----------------------------------------------
+def _config(dims=("交通便捷", "生态宜居", "生活舒适")):
+    return load_concerns_config(None, dims)
+
+
+def test_keywords_themes_and_quotes():
+    texts = pd.Series(["停车难，车位太少"] * 5 + ["公交班次少，等车时间长"] * 3 + ["我叫王小明，停车难，电话13812345678"]
+                      + ["希望政府加强管理"] * 2 + ["公园绿地少"])
+    con = analyse_texts(texts, _config())
+    assert con.answers == 12 and con.masked == 1
+    words = dict(zip(con.keywords["word"], con.keywords["count"]))
+    assert words["停车难"] == 6 and words["公交班次"] == 3   # user dictionary term
+    for w in words:   # no stop words, no masked data, no digits, nothing one character long
+        assert w not in ("希望", "政府", "加强", "的") and "王小明" not in w and not w.isdigit() and len(w) >= 2
+    themes = con.themes.set_index("theme")
+    assert themes.at["停车难", "mentions"] == 6 and themes.at["停车难", "dimension"] == "交通便捷"
+    assert themes.at["停车难", "share"] == pytest.approx(6 / 12)
+    assert themes.at["公共交通不便", "mentions"] == 3
+    assert themes.at["公园绿地不足", "dimension"] == "生态宜居"
+    assert con.themes["theme"].iloc[0] == "停车难"          # most mentioned first
+    assert con.quotes["停车难"][0] == "停车难，车位太少"
+    for quotes in con.quotes.values():
+        for q in quotes:
+            assert MASK not in q and "王小明" not in q and "138" not in q
+
+
+def test_theme_dimension_takes_first_existing_candidate():
+    cfg = load_concerns_config(None, ["健康舒适", "多元包容"])
+    by = {t.name: t.dimension for t in cfg.themes}
+    assert by["看病就医"] == "健康舒适"
+    assert by["停车难"] is None          # 交通便捷 is not a dimension of this project
+
+
+def test_jieba_initialises_quietly_with_cache_in_given_dir(tmp_path):
+    code = ("import pandas as pd\n"
+            "from reportkit.analyse.concerns import analyse_texts, load_concerns_config\n"
+            "c = analyse_texts(pd.Series(['停车难，公交班次少']), load_concerns_config(None, ['交通便捷']))\n"
+            "print(c.keywords['word'].tolist())\n")
+    env = {"REPORTKIT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""                                   # no "Building prefix dict …"
+    assert "停车难" in res.stdout
+    assert (tmp_path / "cache" / "jieba-default.cache").exists()
+
+
+def test_concerns_of_a_survey_use_valid_answers_only(tmp_path):
+    rows = [response(i, **{TEXT_Q: "停车难"}) for i in range(40)]
+    rows.append(response(40, duration_s="3", **{TEXT_Q: "公交班次少"}))    # rejected: not analysed
+    project, _ = open_project(make_project(tmp_path / "p", rows))
+    con = run_survey(project).concerns
+    assert con.answers == 40
+    assert "公交" not in set(con.keywords["word"])
+
+
+# --- objective vs subjective, hot issues ------------------------------------------------------
+class _Scores:
+    def __init__(self, dims: dict, table: pd.DataFrame | None = None):
+        self.dimensions = pd.DataFrame({"dimension": list(dims), "score": list(dims.values())})
+        self.table = table if table is not None else pd.DataFrame(
+            columns=["code", "name", "dimension", "rating", "score"])
+
+
+class _Survey:
+    def __init__(self, dims: dict, questions: pd.DataFrame | None = None, project_root=None):
+        self.dimension_scores = dims
+        self.dimensions = list(dims)
+        self.project = type("P", (), {"root": project_root})()
+        self.question_table = questions if questions is not None else pd.DataFrame(
+            columns=["qid", "text", "dimension", "score"])
+
+
+def test_compare_flags_contradictions():
+    from reportkit.analyse.compare import compare
+
+    ind = {"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0, "E": 85.0, "F": 75.0}
+    sat = {"A": 60.0, "B": 72.0, "C": 62.0, "D": 75.0, "E": 76.0, "F": 66.0}
+    df = compare(_Scores(ind), _Survey(sat)).set_index("dimension")
+    mean = (-30 - 8 - 8 + 15 - 9 - 9) / 6
+    assert df.at["A", "difference"] == -30 and df.at["A", "centred"] == pytest.approx(-30 - mean)
+    assert df.at["A", "flag"] == "objective_better" and df.at["A", "judgement"] == "指标评价优于市民感受"
+    assert df.at["D", "flag"] == "subjective_better"
+    assert df.at["B", "flag"] == "" and df.at["B", "judgement"] == "基本一致"
+    assert df.at["A", "indicator_rank"] == 1 and df.at["A", "satisfaction_rank"] == 6
+
+
+def test_compare_rank_inversion_without_big_gap():
+    from reportkit.analyse.compare import compare
+
+    ind = {"A": 80.0, "B": 79.0, "C": 78.0, "D": 77.0, "E": 76.0, "F": 75.0}
+    sat = {"A": 70.0, "B": 73.0, "C": 74.0, "D": 73.5, "E": 72.5, "F": 76.0}
+    df = compare(_Scores(ind), _Survey(sat)).set_index("dimension")
+    assert (df["centred"].abs() < 10).all()
+    assert df.at["A", "flag"] == "objective_better"        # best indicators, worst satisfaction
+    assert df.at["F", "flag"] == "subjective_better"
+
+
+def test_hot_issues_rank_and_show_inputs():
+    from reportkit.analyse.concerns import Concerns
+    from reportkit.analyse.hot_issues import hot_issues
+
+    cfg = load_concerns_config(None, ["交通便捷", "生态宜居"])
+    table = pd.DataFrame([
+        ("JTBJ-08", "公共停车泊位与机动车保有量比例", "交通便捷", "短板", 30.0),
+        ("JTBJ-05", "公共交通出行分担率", "交通便捷", "良好", 100.0),
+        ("STYJ-04", "人均公园绿地面积", "生态宜居", "良好", 100.0),
+        ("STYJ-07", "城市空气质量优良天数比率", "生态宜居", "预警", 80.0),
+    ], columns=["code", "name", "dimension", "rating", "score"])
+    questions = pd.DataFrame([("Q09", "您对停车便利程度的满意程度", "交通便捷", 55.0),
+                              ("Q08", "您对公交出行的满意程度", "交通便捷", 75.0),
+                              ("Q01", "您对公园绿地的满意程度", "生态宜居", 80.0)],
+                             columns=["qid", "text", "dimension", "score"])
+    texts = pd.Series(["停车难"] * 6 + ["公交班次少"] * 3 + ["空气污染"] * 1)
+    con = analyse_texts(texts, cfg)
+    hot = hot_issues(_Scores({"交通便捷": 65.0, "生态宜居": 90.0}, table),
+                     _Survey({"交通便捷": 60.0, "生态宜居": 78.0}, questions), con, cfg)
+    top = hot.top
+    assert len(top) == 5 and list(top["rank"]) == [1, 2, 3, 4, 5]
+    first = top.iloc[0]
+    assert first["problem"] == "停车难"
+    assert (first["short"], first["rated"], first["satisfaction_basis"], first["mentions"]) == (1, 1, "Q09", 6)
+    assert first["heat"] == pytest.approx(100.0)        # worst on all three inputs
+    assert "JTBJ-08" in first["weak_indicators"]
+    assert hot.weights == pytest.approx((0.4, 0.3, 0.3))
+    assert "40%" in hot.method and "热度指数" in hot.method and "{" not in hot.method
+    assert top["heat"].is_monotonic_decreasing
+
+
+# --- chart kinds --------------------------------------------------------------------------------
+def _theme():
+    from reportkit.theme import load_theme
+
+    return load_theme(None)
+
+
+def test_survey_charts_draw_and_describe():
+    from reportkit.charts import ChartSpec, alt_text, draw_png
+    from reportkit.charts import survey  # noqa: F401
+
+    theme = _theme()
+    specs = [
+        ChartSpec("heatmap", "t-heat", {"columns": ["生态宜居", "交通便捷"], "rows": ["本地户籍", "外来人口", "18岁以下"],
+                                         "sections": [["户籍", 2], ["年龄段", 1]],
+                                         "values": [[78.4, 69.0], [76.8, 67.1], [None, None]],
+                                         "missing_label": "样本不足", "decimals": 1, "unit": "分"}),
+        ChartSpec("screening", "t-screen", {"collected": 100, "valid": 90, "rules": ["重复作答", "答题过快"],
+                                             "counts": [6, 4], "unit": "份"}),
+        ChartSpec("keywords", "t-kw", {"words": ["停车难", "公交"], "counts": [30, 12]}),
+        ChartSpec("dumbbell", "t-db", {"labels": ["生态宜居", "交通便捷"], "a": [78.4, 69.0], "b": [76.8, 60.0],
+                                        "a_label": "本地户籍", "b_label": "外来人口", "flags": [False, True],
+                                        "flag_label": "差距≥5分", "unit": "分", "axis_label": "满意度得分"}),
+    ]
+    for spec in specs:
+        png = draw_png(spec, theme)
+        assert png.startswith(b"\x89PNG") and len(png) > 5000
+        assert draw_png(spec, theme) == png                      # reproducible
+    assert "18岁以下样本不足" in alt_text(specs[0]) and "本地户籍最高为生态宜居78.4分" in alt_text(specs[0])
+    assert "回收问卷100份" in alt_text(specs[1]) and "重复作答6份（6.0%）" in alt_text(specs[1])
+    assert alt_text(specs[2]).startswith("开放题出现次数最多的2个关键词")
+    assert "交通便捷本地户籍69.0分、外来人口60.0分（差距≥5分）" in alt_text(specs[3])
+
+
+def test_screening_chart_rejects_inconsistent_counts():
+    from reportkit.charts import ChartSpec, draw_png
+    from reportkit.errors import ReportkitError
+
+    spec = ChartSpec("screening", "bad", {"collected": 100, "valid": 90, "rules": ["重复作答"], "counts": [5]})
+    with pytest.raises(ReportkitError, match="不等于回收"):
+        draw_png(spec, _theme())
