@@ -60,7 +60,7 @@ class ComposeContext:
         self.anchor_n += 1
         anchor = f"h{self.anchor_n:03d}"
         if level == 1:
-            self.counters = [0, 0, 0, 0]
+            self.counters[1:] = [0, 0, 0]
             self.fig_n = self.tab_n = 0
             if numbered:
                 self.chapter += 1
@@ -154,8 +154,23 @@ class ComposeContext:
 
     # -- finishing ---------------------------------------------------------------
     def resolve(self, obj):
-        """Replace every figure/table reference placeholder by its label."""
-        return _map_text(obj, lambda s: resolve_refs(s, self.labels) if "\u2063" in s else s)
+        """Replace every figure/table reference placeholder by its label, and apply the
+        house rule of no space between Chinese and Latin letters or digits."""
+        def fix(s: str) -> str:
+            if "\u2063" in s:
+                s = resolve_refs(s, self.labels)
+            return tidy_spacing(s) if " " in s else s
+        return _map_text(obj, fix)
+
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_SPACE_AFTER_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[0-9A-Za-z%(（“])")
+_SPACE_BEFORE_CJK = re.compile(f"(?<=[0-9A-Za-z%)）”]) +(?=[{_CJK}])")
+
+
+def tidy_spacing(s: str) -> str:
+    """Chinese typesetting: "共 57 项" -> "共57项" (justified lines then stretch evenly)."""
+    return _SPACE_BEFORE_CJK.sub("", _SPACE_AFTER_CJK.sub("", s))
 
 
 def _map_text(obj, fn):

@@ -53,7 +53,7 @@ def known_keys(project, scores) -> tuple[set, set]:
     figs = {"dimension-radar", "rating-counts", "tracking-status"} | set(survey_chapter.SURVEY_FIGURE_KEYS)
     figs |= {k for k, _ in key_indicator_figures(project, scores)}
     tabs = {"indicator-system", "dimension-scores", "shortfalls", "recommendations", "tracking",
-            "appendix-indicators", "appendix-methods"} | set(getattr(survey_chapter, "SURVEY_TABLE_KEYS", ()))
+            "appendix-indicators", "appendix-methods", "appendix-sources"} | set(getattr(survey_chapter, "SURVEY_TABLE_KEYS", ()))
     tabs |= {f"indicators/{d}" for d in project.dimensions}
     return figs, tabs
 
@@ -298,6 +298,7 @@ class ReportComposer:
         names = self.p.department_names
         ind_names = dict(zip(self.s.table["code"], self.s.table["name"]))
         out: list[Block] = [ctx.heading(1, self.w["chapters"]["recommendations"])]
+        out += ctx.narrative(section="recommendations")
         out.append(ctx.para(w["intro"]))
         rows = []
         for i, r in enumerate(self.p.recommendations.itertuples(), 1):
@@ -306,8 +307,8 @@ class ReportComposer:
                          r.action, names.get(r.lead, r.lead), "、".join(names.get(a, a) for a in r.assist_list)])
         table = ctx.table(w["caption"], w["columns"], rows, widths=(0.6, 1.6, 1.7, 2.4, 2.2, 2.4, 1.2, 1.5),
                           size="small", key="recommendations")
-        out.append(Section((table,), "landscape"))
-        return out
+        out.append(table)
+        return [Section(tuple(out), "landscape")]
 
     def tracking(self) -> list[Block]:
         tr = self.p.tracking
@@ -344,14 +345,14 @@ class ReportComposer:
         ch = self.w["chapters"]
         t = self.s.table
         labels = ctx.theme.data["labels"]
-        out: list[Block] = [ctx.appendix(ch["appendix_indicators"])]
+        head = ctx.appendix(ch["appendix_indicators"])
         rows = [[r.code, r.name, r.dimension, r.category, r.unit, r.direction, fmt.value(r.value, r.unit),
                  fmt.value(r.reference, r.unit), labels["reference_kind"].get(r.reference_kind, ""),
                  rating_cell(r.rating), trend_cell(r.trend, fmt), fmt.score(r.score)] for r in t.itertuples()]
         table = ctx.table(w["indicators_caption"], w["indicators_columns"], rows,
                           widths=(1.1, 3.4, 1.1, 1.1, 1.3, 0.5, 1.0, 1.0, 1.4, 0.8, 0.8, 0.8), size="small",
                           key="appendix-indicators")
-        out.append(Section((table,), "landscape"))
+        out: list[Block] = [Section((head, table), "landscape")]
         out.append(ctx.appendix(ch["appendix_method"]))
         sc = self.settings.scoring
         out += self.template_md("method.md", band=f"{sc.warning_band:g}", flat=fmt.pct(sc.flat_band, 0),
@@ -363,8 +364,9 @@ class ReportComposer:
                              key="appendix-methods"))
         src = t[t["source"] != ""]
         if len(src):
-            items = tuple((Paragraph((Span(f"{r.code} {r.name}："), Span(r.source))),) for r in src.itertuples())
-            out.append(ListBlock(items))
+            rows = [[r.code, r.name, r.method or fmt.dash, r.source] for r in src.itertuples()]
+            out.append(ctx.table(w["sources_list_caption"], w["sources_list_columns"], rows,
+                                 widths=(1.1, 4.0, 1.0, 3.0), size="small", key="appendix-sources"))
         return out
 
 

@@ -9,7 +9,7 @@ import yaml
 from ..errors import Problems, Source, error, warning
 
 KNOWN_KEYS = {"title", "order", "dimension", "section"}
-SECTIONS = {"overview", "evaluation", "problems", "survey", "tracking", "conclusion"}
+SECTIONS = {"overview", "evaluation", "problems", "survey", "recommendations", "tracking"}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,371 @@
+"""Department recommendation sheets (策略建议落实反馈单) and town sheets
+(园镇（街道）指标情况表) as Documents of kind "sheet".
+
+A department sheet holds exactly the recommendations the department leads or
+assists (lead items first): the problem, the related indicators with value,
+reference, rating and trend and a small trend chart, the result,
+countermeasure and action, and a feedback box (role "feedback") to tick the
+status and write the progress, contact and date.  A town sheet lists the
+town's indicators against the city value with its rank among the towns,
+shortfalls first, and a chart of its position on every indicator.
+
+Each sheet is numbered on its own (one ComposeContext per sheet); charts that
+several sheets share (the trend of one indicator) have one ChartSpec name and
+are drawn once.  Wording comes from templates/sheets.toml.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..charts import ChartSpec
+from ..document import Block, Box, Cell, Document, Heading, Meta, Paragraph, Span, Table
+from ..errors import Problems, ReportkitError
+from ..score.indicators import rate
+from ..tracking import ASSIST, LEAD, Duty, Wording, duties, file_stem
+from ..vocab import SHORT, WARN
+from .context import LEVEL_LABEL, ComposeContext, safe_name
+from .report import indicator_row_cells
+
+DEPARTMENT, TOWN = "department", "town"
+TREND_SIZE = (10.0, 4.6)      # cm: a small trend chart, shown at TREND_WIDTH of the text width
+TREND_WIDTH = 0.6
+TOWN_CHART_WIDTH = 0.95
+EPS = 1e-9
+
+
+def _nan(x) -> bool:
+    try:
+        return x is None or x != x or str(x) == "<NA>"
+    except TypeError:
+        return True
+
+
+@dataclass(frozen=True)
+class Sheet:
+    kind: str                    # DEPARTMENT | TOWN
+    key: str                     # department id or town (area) name
+    name: str                    # department name or town name, as shown
+    stem: str                    # file name stem under sheets/, e.g. "zrzyj", "town-01"
+    items: tuple[str, ...]       # recommendation ids / indicator codes, in sheet order
+    doc: Document
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+@dataclass
+class SheetSet:
+    sheets: list[Sheet]
+    specs: dict[str, ChartSpec] = field(default_factory=dict)   # every chart, once by name
+    problems: Problems = field(default_factory=Problems)
+
+
+def town_stems(project, scores) -> dict[str, str]:
+    """Town -> file stem ("town-01" …), numbered in the order of data/areas; only
+    towns that have at least one value in the checkup year get a sheet."""
+    towns = project.towns
+    width = max(2, len(str(len(towns))))
+    have = set(scores.towns["area"]) if len(scores.towns) else set()
+    return {t: f"town-{i:0{width}d}" for i, t in enumerate(towns, 1) if t in have}
+
+
+class SheetComposer:
+    def __init__(self, project, scores, theme, figures_dir: Path, wording: Wording | None = None):
+        self.p = project
+        self.s = scores
+        self.theme = theme
+        self.figures_dir = Path(figures_dir)
+        self.w = wording or Wording.load(project.root)
+        self.st = project.settings
+        self.names = project.department_names
+        self.recs = project.recommendations.set_index("id", drop=False)
+        self.table = scores.table.set_index("code", drop=False)
+        self.labels = theme.data["labels"]["reference_kind"]
+        self.specs: dict[str, ChartSpec] = {}
+        self.problems = Problems()
+        self._years = None
+
+    # -- shared helpers ---------------------------------------------------------------
+    def _ctx(self) -> ComposeContext:
+        return ComposeContext(self.p, self.s, self.theme, self.figures_dir, problems=self.problems)
+
+    def _keep_specs(self, ctx: ComposeContext) -> None:
+        for name, spec in ctx.specs.items():
+            old = self.specs.get(name)
+            if old is not None and old != spec:  # pragma: no cover - a composer bug
+                raise ReportkitError(f"图表 {name} 在不同反馈单中的数据不一致")
+            self.specs[name] = spec
+
+    def _say(self, key: str, **values) -> str:
+        return self.w.say(key, city=self.st.city, year=self.st.year, **values)
+
+    def _chapter(self, ctx: ComposeContext, text: str) -> Heading:
+        """A numbered level-1 heading labelled by the chapter count (一、二、…)."""
+        h = ctx.heading(1, text)
+        return dataclasses.replace(h, number=LEVEL_LABEL[1](ctx.chapter))
+
+    def _title(self, text: str) -> Heading:
+        return Heading(1, text, "", numbered=False, anchor="sheet-title", toc=False)
+
+    def _demo(self) -> list[Block]:
+        if not self.st.demo:
+            return []
+        return [Box((Paragraph((Span(self.w.get("demo_notice")),), "note"),), self.w.get("demo_title"), "warning")]
+
+    def _meta(self, title: str, header: str, subject: str, who: str) -> Meta:
+        st = self.st
+        return Meta(title=f"{title}（{who}）", author=st.organisation, subject=subject,
+                    keywords=("城市体检", st.city, str(st.year), who), header=header, demo=st.demo)
+
+    @property
+    def years(self) -> list[int]:
+        if self._years is None:
+            ys = set(int(y) for y in self.p.values["year"].dropna().unique()) | {self.st.year}
+            self._years = sorted(y for y in ys if y <= self.st.year)
+        return self._years
+
+    def _label_run(self, label: str, value: str) -> Paragraph:
+        return Paragraph((Span(label, bold=True), Span(value)))
+
+    # -- department sheets ------------------------------------------------------------------
+    def trend_spec(self, code: str) -> ChartSpec | None:
+        """The small trend chart of one indicator (None when fewer than two years have values)."""
+        r = self.table.loc[code]
+        h = self.s.history[self.s.history["code"] == code]
+        by_year = dict(zip(h["year"].astype(int), h["value"]))
+        values = [None if _nan(by_year.get(y)) else float(by_year[y]) for y in self.years]
+        if sum(v is not None for v in values) < 2:
+            return None
+        data = {"indicator": r["name"], "area": self.s.city, "unit": r["unit"], "years": list(self.years),
+                "values": values, "reference": None if _nan(r["reference"]) else float(r["reference"]),
+                "reference_label": self.labels.get(r["reference_kind"], ""), "direction": r["direction"]}
+        return ChartSpec("trend", f"sheet-trend-{safe_name(code)}", data, size=TREND_SIZE)
+
+    def department(self, dept_id: str, items: list[Duty]) -> Sheet:
+        ctx = self._ctx()
+        w = self.w
+        name = self.names.get(dept_id, dept_id)
+        stem = file_stem(dept_id)
+        leads = [d for d in items if d.role == LEAD]
+        assists = [d for d in items if d.role == ASSIST]
+        title = self._say("department.title")
+        blocks: list[Block] = [self._title(title)]
+        blocks.append(Paragraph((Span(self._say("department.info", department=name)),), "center"))
+        blocks += self._demo()
+        blocks.append(ctx.para(self._say("department.summary", department=name, total=len(items), lead=len(leads),
+                                         assist=len(assists), workbook=f"{stem}.xlsx")))
+        shown: dict[str, str] = {}   # indicator code -> figure label already in this sheet
+        for group, heading in ((leads, "department.lead_heading"), (assists, "department.assist_heading")):
+            if not group:
+                continue
+            blocks.append(self._chapter(ctx, self._say(heading, n=len(group))))
+            for duty in group:
+                blocks += self._item(ctx, dept_id, duty, shown)
+        header = self._say("department.header", department=name)
+        meta = self._meta(title, header, self._say("department.subject", department=name), name)
+        doc = ctx.resolve(Document(meta, tuple(blocks), "sheet"))
+        self._keep_specs(ctx)
+        return Sheet(DEPARTMENT, dept_id, name, stem, tuple(d.rec_id for d in items), doc)
+
+    def _item(self, ctx: ComposeContext, dept_id: str, duty: Duty, shown: dict) -> list[Block]:
+        w = self.w
+        r = self.recs.loc[duty.rec_id]
+        roles = w.get("department.roles")
+        sep = w.get("list_sep")
+        out: list[Block] = [ctx.heading(2, r["problem"])]
+
+        def dept_label(d: str) -> str:
+            return self.names.get(d, d) + (w.get("department.self_mark") if d == dept_id else "")
+
+        assists = [a for a in dict.fromkeys(r["assist_list"]) if a != r["lead"]]
+        def label(key: str) -> Cell:
+            return Cell((Span(w.get(key)),), align="center", bold=True)
+
+        info = ((label("department.id_label"), Cell((Span(duty.rec_id),)),
+                 label("department.role_label"), Cell((Span(roles[duty.role], bold=True, role="accent"),))),
+                (label("department.lead_label"), Cell((Span(dept_label(r["lead"])),)),
+                 label("department.assist_label"),
+                 Cell((Span(sep.join(dept_label(a) for a in assists) or w.get("none")),))))
+        out.append(Table((), info, widths=(1.1, 2.4, 1.1, 3.4), size="small", key=f"item/{duty.rec_id}"))
+        codes = [c for c in r["indicator_list"] if c in self.table.index]
+        if codes:
+            rows = [indicator_row_cells(ctx, self.table.loc[c].pipe(_Row), with_rank=False) for c in codes]
+            out.append(ctx.table(self._say("department.indicators_caption"), w.get("department.indicators_columns"),
+                                 rows, widths=(3.4, 1.5, 1.1, 1.1, 1.6, 0.9, 0.9), size="small",
+                                 key=f"indicators/{duty.rec_id}"))
+            for c in codes:
+                ind = self.table.loc[c]
+                if c in shown:
+                    out.append(Paragraph((Span(self._say("department.trend_again", name=ind["name"],
+                                                         label=shown[c])),), "note"))
+                    continue
+                spec = self.trend_spec(c)
+                if spec is None:
+                    continue
+                fig = ctx.figure(spec, self._say("department.trend_caption", name=ind["name"]),
+                                 key=f"trend/{duty.rec_id}/{c}", width=TREND_WIDTH)
+                shown[c] = fig.number
+                out.append(fig)
+        else:
+            out.append(ctx.para(w.get("department.no_indicators"), "note"))
+        out.append(self._label_run(w.get("department.result_label"), r["result"]))
+        out.append(self._label_run(w.get("department.countermeasure_label"), r["countermeasure"]))
+        out.append(self._label_run(w.get("department.action_label"), r["action"]))
+        out.append(self._feedback(duty.rec_id))
+        return out
+
+    def _feedback(self, rec_id: str) -> Box:
+        w = self.w
+        cells = (
+            (Cell((Span(w.get("department.contact")),), bold=True, align="center"), Cell((Span(""),)),
+             Cell((Span(w.get("department.phone")),), bold=True, align="center"), Cell((Span(""),))),
+            (Cell((Span(w.get("department.date")),), bold=True, align="center"),
+             Cell((Span(w.get("department.date_blank")),), colspan=3)),
+        )
+        form = Table((), cells, widths=(1.2, 2.4, 1.2, 2.4), align=("center", "left", "center", "left"))
+        return Box((Paragraph((Span(w.get("department.status_line")),)),
+                    Paragraph((Span(w.get("department.progress_label")),)),
+                    form), self.w.say("department.feedback_title", id=rec_id), "feedback")
+
+    # -- town sheets ------------------------------------------------------------------
+    def town_rows(self, town: str) -> tuple[list[dict], list[dict]]:
+        """(shortfalls, rest) for one town: each a dict per indicator with a value.
+        A shortfall is worse than the city value, or short of the reference (预警/短板),
+        by the indicator's direction.  Shortfalls are ordered worst position first,
+        the rest in catalogue order."""
+        band = self.st.scoring.warning_band
+        tv = self.s.towns[self.s.towns["area"] == town]
+        short, rest = [], []
+        for t in tv.itertuples():
+            ind = self.table.loc[t.code]
+            direction = ind["direction"]
+            value, city = float(t.value), t.city_value
+            cmp_city = None
+            if not _nan(city):
+                diff = value - float(city)
+                if math.isclose(value, float(city), rel_tol=EPS, abs_tol=1e-12):
+                    cmp_city = 0
+                else:
+                    cmp_city = 1 if (diff > 0) == (direction == "+") else -1
+            rating = rate(value, ind["reference"], direction, band)
+            below_ref = rating in (WARN, SHORT)
+            of = int(t.rank_of)
+            position = None if of <= 1 else (of - int(t.rank)) / (of - 1) * 100
+            row = {"code": t.code, "name": ind["name"], "unit": ind["unit"], "value": value, "city": city,
+                   "reference": ind["reference"], "rank": int(t.rank), "of": of, "cmp_city": cmp_city,
+                   "rating": rating, "below_ref": below_ref, "position": position}
+            (short if cmp_city == -1 or below_ref else rest).append(row)
+        order = {c: i for i, c in enumerate(self.s.table["code"])}
+        short.sort(key=lambda x: (x["position"] if x["position"] is not None else 50.0, order[x["code"]]))
+        rest.sort(key=lambda x: order[x["code"]])
+        return short, rest
+
+    def _compare(self, row: dict) -> Cell:
+        c = self.w.get("town.compare")
+        parts = []
+        if row["cmp_city"] == -1:
+            parts.append(c["worse_city"])
+        if row["below_ref"]:
+            parts.append(c["below_reference"])
+        if parts:
+            role = f"rating-{SHORT}" if row["rating"] == SHORT or row["cmp_city"] == -1 else f"rating-{WARN}"
+            return Cell((Span(self.w.get("list_sep").join(parts), role=role),), align="center")
+        text = {1: c["better_city"], 0: c["same_city"], None: c["no_city"]}[row["cmp_city"]]
+        return Cell((Span(text),), align="center")
+
+    def _town_table(self, ctx, town: str, rows: list[dict], caption: str, key: str) -> Table:
+        fmt = ctx.fmt
+        cols = [self.w.say(c, _literal=True, town=town) for c in self.w.get("town.columns")]
+        body = []
+        for r in rows:
+            nums = (r["value"], r["city"], r["reference"])
+            dec = row_decimals(fmt, r["unit"], nums)
+            body.append([Cell((Span(r["name"]),)), Cell((Span(r["unit"]),), align="center"),
+                 *(Cell((Span(fmt.num(x, dec)),), align="right") for x in nums),
+                 Cell((Span(self.w.say("town.rank", rank=r["rank"], of=r["of"])),), align="center"),
+                 self._compare(r)])
+        return ctx.table(caption, cols, body, widths=(3.3, 1.5, 1.0, 1.0, 1.0, 0.9, 2.3), size="small", key=key)
+
+    def town(self, town: str, stem: str) -> Sheet:
+        ctx = self._ctx()
+        w = self.w
+        short, rest = self.town_rows(town)
+        title = self._say("town.title")
+        blocks: list[Block] = [self._title(title),
+                               Paragraph((Span(self._say("town.info", town=town)),), "center")]
+        blocks += self._demo()
+        total = len(short) + len(rest)
+        intro = "town.intro" if short else "town.intro_none"
+        blocks.append(ctx.para(self._say(intro, town=town, total=total, short=len(short))))
+        if short:
+            blocks.append(self._chapter(ctx, self._say("town.short_heading", n=len(short))))
+            blocks.append(self._town_table(ctx, town, short, self._say("town.short_caption"), "town-short"))
+        if rest:
+            blocks.append(self._chapter(ctx, self._say("town.rest_heading", n=len(rest))))
+            blocks.append(self._town_table(ctx, town, rest, self._say("town.rest_caption"), "town-rest"))
+        blocks.append(Paragraph((Span(w.get("town.table_note")),), "note"))
+        order = {r["code"]: i for i, r in enumerate(short + rest)}
+        ranked = sorted((r for r in short + rest if r["position"] is not None),
+                        key=lambda r: (r["position"], order[r["code"]]))
+        if ranked:
+            blocks.append(self._chapter(ctx, self._say("town.chart_heading")))
+            short_codes = {r["code"] for r in short}
+            data = {"labels": [r["name"] for r in ranked],
+                    "values": [round(r["position"], 4) for r in ranked],
+                    "unit": "%", "axis_label": w.get("town.chart_axis"), "orientation": "h",
+                    "colors": [f"rating-{SHORT}" if r["code"] in short_codes else "secondary" for r in ranked],
+                    "reference": 50, "reference_label": w.get("town.chart_reference"), "max": 100, "decimals": 0}
+            spec = ChartSpec("bars", f"sheet-{stem}", data)
+            blocks.append(ctx.figure(spec, self._say("town.chart_caption", town=town), key="town-position",
+                                     width=TOWN_CHART_WIDTH, note=w.get("town.chart_note")))
+        header = self._say("town.header", town=town)
+        meta = self._meta(title, header, self._say("town.subject", town=town), town)
+        doc = ctx.resolve(Document(meta, tuple(blocks), "sheet"))
+        self._keep_specs(ctx)
+        return Sheet(TOWN, town, town, stem, tuple(r["code"] for r in short + rest), doc)
+
+
+def row_decimals(fmt, unit: str, values) -> int:
+    """One number of decimals for all numbers of a table row: the unit's own when the
+    theme fixes it, else the most any of the values needs."""
+    if unit in fmt.decimals_by_unit:
+        return int(fmt.decimals_by_unit[unit])
+    decs = [fmt.decimals_for(unit, v) for v in values if not _nan(v)]
+    return max(decs) if decs else fmt.default_decimals
+
+
+class _Row:
+    """Attribute access over a scores row (what indicator_row_cells expects)."""
+
+    def __init__(self, series):
+        self._s = series
+
+    def __getattr__(self, name):
+        return self._s[name]
+
+
+def compose_sheets(project, scores, theme, figures_dir: Path, kinds=(DEPARTMENT, TOWN),
+                   only: set[str] | None = None) -> SheetSet:
+    """Every department sheet (departments that lead or assist a recommendation, in
+    data/departments order) and every town sheet (towns with values, in data/areas
+    order).  `only` limits to these department ids / towns (used by the benchmark)."""
+    comp = SheetComposer(project, scores, theme, figures_dir)
+    sheets: list[Sheet] = []
+    if DEPARTMENT in kinds:
+        for dept, items in duties(project).items():
+            if only is None or dept in only:
+                sheets.append(comp.department(dept, items))
+    if TOWN in kinds:
+        for town, stem in town_stems(project, scores).items():
+            if only is None or town in only:
+                sheets.append(comp.town(town, stem))
+    stems = [s.stem for s in sheets]
+    dupes = sorted({s for s in stems if stems.count(s) > 1})
+    if dupes:
+        raise ReportkitError(f"反馈单文件名重复：{'、'.join(dupes)}（部门编号与园镇反馈单文件名冲突）",
+                             )
+    return SheetSet(sheets, comp.specs, comp.problems)
