@@ -1,0 +1,157 @@
+"""The chart registry, the ChartSpec hand-off and deterministic PNG output."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from ..errors import ReportkitError  # noqa: E402
+
+DRAWERS: dict[str, Callable] = {}
+ALTS: dict[str, Callable] = {}
+CHART_VERSION = "2"  # bump to invalidate every cached chart (the drawing code is hashed too)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """Everything a chart needs, as plain JSON-able data (hashable for the cache)."""
+
+    kind: str                  # a registered drawer, e.g. "trend"
+    name: str                  # stable file stem, e.g. "trend-STYJ-01"
+    data: dict = field(default_factory=dict)
+    title: str = ""
+    size: tuple[float, float] | None = None  # width, height in cm; theme default if None
+
+    def key(self) -> dict:
+        return {"kind": self.kind, "name": self.name, "data": self.data, "title": self.title,
+                "size": list(self.size) if self.size else None}
+
+
+def register(kind: str, alt: Callable | None = None):
+    """Decorator: `@register("trend", alt=trend_alt)` on `draw(spec, theme) -> Figure`."""
+    def deco(fn):
+        DRAWERS[kind] = fn
+        if alt is not None:
+            ALTS[kind] = alt
+        return fn
+    return deco
+
+
+@lru_cache(maxsize=1)
+def _environment() -> dict:
+    """What else decides a chart's pixels: the drawing code, matplotlib and the font file."""
+    from .. import fonts
+
+    code = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        code.update(path.name.encode() + b"\0" + path.read_bytes())
+    try:
+        font = fonts.resolve("sans")
+        font_id = [font.path.name, font.index, font.path.stat().st_size]
+    except ReportkitError:
+        font_id = None
+    return {"code": code.hexdigest()[:16], "matplotlib": matplotlib.__version__, "font": font_id}
+
+
+def spec_hash(spec: ChartSpec, theme_data: dict) -> str:
+    payload = json.dumps({"v": CHART_VERSION, "env": _environment(), "spec": spec.key(),
+                          "theme": theme_data},
+                         ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
+
+
+def alt_text(spec: ChartSpec) -> str:
+    """Alternative text for a chart, written from the chart's own data."""
+    fn = ALTS.get(spec.kind)
+    return fn(spec) if fn else spec.title
+
+
+def check_kind(spec: ChartSpec) -> None:
+    if spec.kind not in DRAWERS:
+        known = "、".join(sorted(DRAWERS))
+        raise ReportkitError(f"图表 {spec.name}：未知的图表类型 {spec.kind!r}（可用：{known}）")
+
+
+def spec_text(spec: ChartSpec) -> str:
+    """Every string a chart may show: its title and all strings in its data.
+
+    Of a GeoJSON only the `area` property is shown (as map labels)."""
+    out: list[str] = [spec.title]
+
+    def walk(obj):
+        if isinstance(obj, str):
+            out.append(obj)
+        elif isinstance(obj, dict):
+            for k, v in obj.items():
+                if k == "geojson":
+                    for feat in (v or {}).get("features", []) or []:
+                        out.append(str(((feat or {}).get("properties") or {}).get("area", "")))
+                    continue
+                walk(k)
+                walk(v)
+        elif isinstance(obj, (list, tuple)):
+            for v in obj:
+                walk(v)
+
+    walk(spec.data)
+    return "\n".join(out)
+
+
+def data_error(spec: ChartSpec, message: str) -> ReportkitError:
+    return ReportkitError(f"图表 {spec.name}（{spec.kind}）的数据有误：{message}")
+
+
+def need(spec: ChartSpec, *keys: str) -> None:
+    """Raise a clear error when the spec's data lacks one of `keys`."""
+    missing = [k for k in keys if k not in spec.data]
+    if missing:
+        raise data_error(spec, f"缺少字段 {'、'.join(missing)}")
+
+
+def same_length(spec: ChartSpec, *keys: str) -> int:
+    lengths = {k: len(spec.data.get(k) or []) for k in keys}
+    if len(set(lengths.values())) > 1:
+        shown = "，".join(f"{k} 有 {n} 项" for k, n in lengths.items())
+        raise data_error(spec, f"各列表长度不一致：{shown}")
+    return next(iter(lengths.values()), 0)
+
+
+def _figure_text(fig) -> str:
+    from matplotlib.text import Text
+
+    return "\n".join(t.get_text() for t in fig.findobj(Text))
+
+
+def draw_png(spec: ChartSpec, theme) -> bytes:
+    """Draw one chart and return reproducible PNG bytes (no timestamp, no version text).
+
+    Before drawing, every string of the spec must be covered by one CJK font
+    (else a ReportkitError names the characters); drawing starts from matplotlib's
+    defaults plus the house style, whatever the calling process changed."""
+    from .. import fonts
+    from .style import rc_params
+
+    check_kind(spec)
+    where = f"图表 {spec.name}"
+    font = fonts.require_coverage(spec_text(spec), "sans", where=where)
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(rc_params(theme, font))
+        fig = DRAWERS[spec.kind](spec, theme)
+        if spec.title:
+            fig.suptitle(spec.title, x=0.01, ha="left", fontsize=theme.chart["title_size"])
+        missing = font.covers(_figure_text(fig))
+        if missing:  # a label the drawer added itself (never from the data)
+            raise ReportkitError(f"{where}：字体 {font.family} 不能显示字符 {''.join(sorted(missing))}")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=theme.chart["dpi"], metadata={"Software": None},
+                    facecolor=theme.colors["background"])
+    return buf.getvalue()

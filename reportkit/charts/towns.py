@@ -1,0 +1,323 @@
+"""towns: one indicator across the towns/districts (园镇/街道), ranked bars or a map.
+
+data = {
+    "indicator": "人均公园绿地面积", "unit": "平方米/人", "year": 2020,
+    "areas": ["莞城街道", …], "values": [12.3, None, …],     # None = no value ("towns" also accepted)
+    "city_value": 15.2, "city_label": "全市",                # optional vertical line
+    "reference": 15.0, "reference_label": "规划目标",         # optional: colours shortfalls
+    "direction": "+", "warning_band": 0.10, "decimals": 1,   # optional
+    "additive": False,        # optional: True when town values add up to the city's (a total)
+    "geojson": {"type": "FeatureCollection", …},             # optional: draw a map instead
+}
+Bars: ranked best → worst, the figure grows with the number of towns so 30+
+bars stay legible.  With a reference, bars short of it take the 预警/短板 colour.
+Map: one polygon per town (property `area`), shaded by value with a colour bar;
+towns without a value are grey.
+"""
+from __future__ import annotations
+
+import math
+
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from ..vocab import GOOD, SHORT, WARN
+from . import style
+from .base import ChartSpec, data_error, need, register, same_length
+from .peers import ranked
+
+NODATA = "无数据"
+
+
+def _pairs(spec: ChartSpec) -> list[tuple[str, float]]:
+    key = "towns" if "towns" in spec.data and "areas" not in spec.data else "areas"
+    need(spec, key, "values")
+    same_length(spec, key, "values")
+    return ranked([str(t) for t in spec.data[key]], style.numbers(spec.data["values"]),
+                  spec.data.get("direction", "+"))
+
+
+def _ref(spec: ChartSpec) -> float | None:
+    r = spec.data.get("reference")
+    return None if style.is_missing(r) else float(r)
+
+
+def _rating(spec: ChartSpec, value: float) -> str:
+    from ..score.indicators import rate  # the contract's rating rule, imported only when needed
+
+    return rate(value, _ref(spec), spec.data.get("direction", "+"),
+                float(spec.data.get("warning_band", 0.10)))
+
+
+def additive(spec: ChartSpec, values: list[float]) -> bool:
+    """True when the towns' values add up to the city's (a total such as 改造面积, not a rate):
+    then a town is not comparable with the city value or the city's target.
+
+    data["additive"] decides when given; otherwise a city value above every town's
+    and within 25% of their sum is taken as a total (an average never exceeds its parts)."""
+    if "additive" in spec.data:
+        return bool(spec.data["additive"])
+    city = spec.data.get("city_value")
+    have = [v for v in values if not math.isnan(v)]
+    if style.is_missing(city) or len(have) < 2 or min(have) < 0:
+        return False
+    city, total = float(city), sum(have)
+    return city > max(have) and abs(total - city) <= 0.25 * abs(city)
+
+
+def _context(spec: ChartSpec) -> dict:
+    d = spec.data
+    pairs = _pairs(spec)
+    values = [v for _, v in pairs]
+    is_total = additive(spec, values)
+    city = None if style.is_missing(d.get("city_value")) else float(d["city_value"])
+    ref = None if is_total else _ref(spec)
+    return {"pairs": pairs, "values": values, "additive": is_total, "city": city, "ref": ref,
+            "dec": style.spec_decimals(spec, values + [city, _ref(spec)]),
+            "city_label": d.get("city_label") or "全市",
+            "ref_label": d.get("reference_label") or "参考值",
+            "total": sum(v for v in values if not math.isnan(v))}
+
+
+def towns_alt(spec: ChartSpec) -> str:
+    d = spec.data
+    k = _context(spec)
+    unit, dec = d.get("unit", ""), k["dec"]
+    have = [(t, v) for t, v in k["pairs"] if not math.isnan(v)]
+    year = f"{d['year']}年" if d.get("year") else ""
+    head = f"{year}各园镇（街道）{d.get('indicator', '')}"
+    if not have:
+        return f"{head}均无数据。"
+    order = "由大到小" if k["additive"] else "由优到劣"
+    text = f"{head}{order}依次为：" + "，".join(f"{t}{style.fmt(v, dec)}" for t, v in have)
+    text += f"（单位：{unit}）" if unit else ""
+    missing = [t for t, v in k["pairs"] if math.isnan(v)]
+    if missing:
+        text += f"；{'、'.join(missing)}无数据"
+    if k["additive"]:
+        text += f"；合计{style.fmt(k['total'], dec)}{unit}"
+    if k["city"] is not None:
+        text += f"；{k['city_label']}为{style.fmt(k['city'], dec)}{unit}"
+    if k["ref"] is not None:
+        short = [t for t, v in have if _rating(spec, v) in (WARN, SHORT)]
+        text += f"；{k['ref_label']}为{style.fmt(k['ref'], dec)}{unit}，"
+        text += f"{len(short)}个园镇（街道）未达到" if short else "各园镇（街道）均已达到"
+    if d.get("direction") in style.DIRECTION_NOTE and not k["additive"]:
+        text += f"；{style.DIRECTION_NOTE[d['direction']]}"
+    return text + "。"
+
+
+@register("towns", alt=towns_alt)
+def draw(spec: ChartSpec, theme):
+    if spec.data.get("geojson"):
+        return _draw_map(spec, theme)
+    return _draw_bars(spec, theme)
+
+
+def _draw_bars(spec: ChartSpec, theme):
+    d = spec.data
+    k = _context(spec)
+    c = theme.colors
+    pairs, values, ref, dec = k["pairs"], k["values"], k["ref"], k["dec"]
+    # A total's parts are not compared with the city total: no city line then.
+    city = None if k["additive"] else k["city"]
+    n = len(pairs)
+    many = n > 20
+    size = theme.chart["font_size"] * (0.85 if many else 1.0)
+    per_bar = 0.42 if many else 0.55
+
+    fig = style.figure(spec, theme, height_cm=max(5.0, 2.6 + per_bar * n))
+    ax = fig.add_subplot()
+    pos = list(range(n))
+    base = c["series"]["town"]
+    colors, seen = [], set()
+    for _, v in pairs:
+        r = _rating(spec, v) if ref is not None and not math.isnan(v) else GOOD
+        colors.append(base if r == GOOD else theme.rating_color(r))
+        if not math.isnan(v):
+            seen.add(r)
+    bars = ax.barh(pos, [0.0 if math.isnan(v) else v for v in values], color=colors,
+                   height=0.66, zorder=2)
+    style.value_labels(ax, bars, values, [style.fmt(v, dec, missing=NODATA) for v in values],
+                       theme, padding=2.5, fontsize=size)
+    ax.set_yticks(pos, [t for t, _ in pairs], fontsize=size)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", "")))
+    ax.tick_params(axis="x", labelsize=size)
+
+    handles = []
+    if city is not None:
+        label = f"{k['city_label']} {style.fmt(city, dec)}"
+        ax.axvline(city, color=c["series"]["city"], linewidth=1.2, zorder=3)
+        handles.append(Line2D([], [], color=c["series"]["city"], linewidth=1.2, label=label))
+    if ref is not None:
+        label = f"{k['ref_label']} {style.fmt(ref, dec)}"
+        ax.axvline(ref, color=c["primary"], linestyle=(0, (5, 3)), linewidth=1.0, zorder=3)
+        handles.append(Line2D([], [], color=c["primary"], linestyle=(0, (5, 3)), linewidth=1.0,
+                              label=label))
+        if GOOD in seen:
+            handles.append(Patch(color=base, label=f"达到{k['ref_label']}"))
+        for r in (WARN, SHORT):
+            if r in seen:
+                handles.append(Patch(color=theme.rating_color(r), label=r))
+    if k["additive"]:
+        note = f"合计 {style.fmt(k['total'], dec)}"
+        if k["city"] is not None:
+            note += f"，{k['city_label']} {style.fmt(k['city'], dec)}"
+        handles.append(Line2D([], [], linestyle="none", label=note))
+    elif d.get("direction") in style.DIRECTION_NOTE:
+        handles.append(Line2D([], [], linestyle="none", label=style.DIRECTION_NOTE[d["direction"]]))
+    shown = [v for v in values if not math.isnan(v)] + [x for x in (city, ref) if x is not None]
+    lo, hi = min(shown + [0.0]), max(shown + [0.0])
+    room = (hi - lo) * 0.12 or 1.0
+    ax.set_xlim(lo - (room if lo < 0 else 0), hi + room)
+    style.number_axis(ax.xaxis)
+    if handles:
+        legend = ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0),
+                           ncols=style.legend_columns([h.get_label() for h in handles]), frameon=False, handlelength=1.6, columnspacing=1.2,
+                           borderaxespad=0.3, fontsize=size)
+        _mute_notes(legend, handles, c["muted"])
+    return fig
+
+
+def _mute_notes(legend, handles, color: str) -> None:
+    """Legend entries without a symbol are notes: grey them."""
+    for text, h in zip(legend.get_texts(), handles):
+        if isinstance(h, Line2D) and h.get_linestyle() == "None":
+            text.set_color(color)
+
+
+# -- map -----------------------------------------------------------------------
+
+def _rings(geometry: dict) -> list[list[tuple[float, float]]]:
+    """Exterior rings of a Polygon / MultiPolygon (holes are left to smaller polygons on top)."""
+    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
+    if kind == "Polygon":
+        polys = [coords]
+    elif kind == "MultiPolygon":
+        polys = coords
+    else:
+        raise ValueError(kind)
+    return [[(float(p[0]), float(p[1])) for p in poly[0]] for poly in polys if poly and poly[0]]
+
+
+def _area_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """Signed-area centroid (shoelace); falls back to the vertex mean for degenerate rings."""
+    a = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+        cross = x0 * y1 - x1 * y0
+        a += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(a) < 1e-15:
+        xs, ys = zip(*ring)
+        return sum(xs) / len(xs), sum(ys) / len(ys), 0.0
+    return cx / (3 * a), cy / (3 * a), abs(a) / 2
+
+
+def _colormap(theme) -> LinearSegmentedColormap:
+    c = theme.colors
+    light = tuple(0.92 + 0.08 * x for x in to_rgb(c["secondary"]))  # a faint tint of the theme
+    return LinearSegmentedColormap.from_list("reportkit", [light, c["secondary"], c["primary"]])
+
+
+def _label_color(face, theme) -> tuple[str, bool]:
+    """Label colour on `face`: dark text with a light halo on light fills, plain light text
+    on dark fills (True = use the halo)."""
+    r, g, b = to_rgb(face)
+    light = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45
+    return (theme.colors["text"], True) if light else (theme.colors["background"], False)
+
+
+def _draw_map(spec: ChartSpec, theme):
+    d = spec.data
+    c = theme.colors
+    pairs = _pairs(spec)
+    value_of = dict(pairs)
+    features = (d["geojson"] or {}).get("features") or []
+    shapes = []  # (town, rings, label point, area)
+    for i, feat in enumerate(features):
+        props = (feat or {}).get("properties") or {}
+        town = str(props.get("area", "")).strip()
+        if not town:
+            raise data_error(spec, f"GeoJSON 第 {i + 1} 个要素缺少属性 area")
+        try:
+            rings = _rings((feat or {}).get("geometry") or {})
+        except ValueError as exc:
+            raise data_error(spec, f"GeoJSON 要素 {town} 的几何类型 {exc} 不是 Polygon/MultiPolygon")
+        if not rings:
+            continue
+        cents = [_area_centroid(r) for r in rings]
+        big = max(cents, key=lambda t: t[2])
+        shapes.append((town, rings, (big[0], big[1]), sum(t[2] for t in cents)))
+    if not shapes:
+        raise data_error(spec, "GeoJSON 中没有可绘制的多边形")
+    shapes.sort(key=lambda s: -s[3])  # big first, so enclosed towns are drawn on top
+
+    vals = [v for v in value_of.values() if not math.isnan(v)]
+    k = _context(spec)
+    ref, dec = k["ref"], k["dec"]
+    city = None if k["additive"] else k["city"]
+    vmin, vmax = (min(vals), max(vals)) if vals else (0.0, 1.0)
+    if vmin == vmax:
+        vmin, vmax = vmin - 1, vmax + 1
+    norm, cmap = Normalize(vmin, vmax), _colormap(theme)
+    nodata = "#E6E6E6"
+
+    xs = [x for _, rings, _, _ in shapes for r in rings for x, _ in r]
+    ys = [y for _, rings, _, _ in shapes for r in rings for _, y in r]
+    geographic = max(map(abs, xs + ys)) <= 180
+    aspect = 1 / math.cos(math.radians((min(ys) + max(ys)) / 2)) if geographic else 1.0
+    w_cm = spec.size[0] if spec.size else theme.chart["width_cm"]
+    map_h = w_cm * 0.8 * (max(ys) - min(ys)) * aspect / ((max(xs) - min(xs)) or 1)
+    fig = style.figure(spec, theme, height_cm=min(w_cm * 1.2, max(8.0, map_h + 2.0)))
+    ax = fig.add_subplot()
+    polys, faces, label_colors = [], [], {}
+    for town, rings, _, _ in shapes:
+        v = value_of.get(town, math.nan)
+        face = nodata if math.isnan(v) else cmap(norm(v))
+        label_colors[town] = _label_color(face, theme)
+        for r in rings:
+            polys.append(r)
+            faces.append(face)
+    ax.add_collection(PolyCollection(polys, facecolors=faces, edgecolors=c["background"],
+                                     linewidths=0.6, zorder=2))
+    ax.set_xlim(min(xs), max(xs))
+    ax.set_ylim(min(ys), max(ys))
+    ax.set_aspect(aspect)
+    ax.set_axis_off()
+    label_size = theme.chart["font_size"] * (0.78 if len(shapes) > 20 else 0.9)
+    for town, _, (x, y), _ in shapes:
+        text_color, with_halo = label_colors[town]
+        ax.text(x, y, town, ha="center", va="center", fontsize=label_size, color=text_color,
+                path_effects=style.halo(theme, 1.6) if with_halo else None, zorder=4)
+
+    from matplotlib.cm import ScalarMappable
+
+    sm = ScalarMappable(norm=norm, cmap=cmap)
+    bar = fig.colorbar(sm, ax=ax, orientation="horizontal", location="bottom", shrink=0.6,
+                       aspect=40, pad=0.02)
+    bar.set_label(style.with_unit(d.get("indicator", ""), d.get("unit", "")))
+    bar.outline.set_visible(False)
+    style.number_axis(bar.ax.xaxis)
+    handles = []
+    for value, label, color, ls in (
+            (city, k["city_label"], c["series"]["city"], "-"),
+            (ref, k["ref_label"], c["text"], (0, (3, 2)))):
+        if value is not None and vmin <= value <= vmax:
+            bar.ax.axvline(value, color=color, linewidth=1.4, linestyle=ls)
+            handles.append(Line2D([], [], color=color, linewidth=1.4, linestyle=ls,
+                                  label=f"{label} {style.fmt(value, dec)}"))
+    if any(math.isnan(value_of.get(t, math.nan)) for t, *_ in shapes):
+        handles.append(Patch(color=nodata, label=NODATA))
+    note = None if k["additive"] else style.DIRECTION_NOTE.get(d.get("direction", ""))
+    if note:
+        handles.append(Line2D([], [], linestyle="none", label=note))
+    if handles:
+        legend = fig.legend(handles=handles, loc="outside upper left", ncols=len(handles),
+                            frameon=False, handlelength=1.4, fontsize=theme.chart["font_size"] * 0.85)
+        _mute_notes(legend, handles, c["muted"])
+    return fig

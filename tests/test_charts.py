@@ -1,0 +1,267 @@
+"""Chart stage: baseline images, alt text, fonts, cache, determinism, errors."""
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import io
+import logging
+import warnings
+from pathlib import Path
+
+import matplotlib
+import pytest
+from matplotlib.testing.compare import compare_images
+from PIL import Image
+
+from reportkit.charts import ChartSpec, alt_text, draw_png, render, spec_hash, style
+from reportkit.charts.base import DRAWERS
+from reportkit.charts.peers import ranked
+from reportkit.errors import ReportkitError
+
+_spec = importlib.util.spec_from_file_location("update_baselines", Path(__file__).with_name("update_baselines.py"))
+ub = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ub)
+
+SAMPLES = {s.name: s for s in ub.samples()}
+TOLERANCE = 2.0  # RMS of the pixel difference, 0–255
+
+
+@pytest.fixture(scope="module")
+def theme():
+    return ub.baseline_theme()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    return Image.open(io.BytesIO(data)).size
+
+
+# -- baselines -------------------------------------------------------------------
+
+CORE_KINDS = {"radar", "ratings", "trend", "peers", "towns", "tracking", "bars"}
+
+
+def test_every_core_kind_is_registered_and_has_a_sample():
+    assert CORE_KINDS <= set(DRAWERS)
+    assert {s.kind for s in SAMPLES.values()} >= CORE_KINDS
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_matches_baseline(name, theme, tmp_path):
+    baseline = ub.BASELINE_DIR / f"{name}.png"
+    assert baseline.exists(), f"missing {baseline}; run `make baselines` and look at the images"
+    actual = tmp_path / f"{name}.png"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph (or any warning) fails the test
+        actual.write_bytes(draw_png(SAMPLES[name], theme))
+    err = compare_images(str(baseline), str(actual), tol=TOLERANCE)
+    assert err is None, err
+
+
+def test_map_and_bars_differ(theme):
+    bars = draw_png(SAMPLES["towns"], theme)
+    mapped = draw_png(SAMPLES["towns-map"], theme)
+    assert bars != mapped
+    assert png_size(bars) != png_size(mapped)
+
+
+# -- fonts and glyphs ---------------------------------------------------------------
+
+def test_apply_theme_sets_rcparams(theme):
+    with matplotlib.rc_context():
+        style.apply_theme(theme)
+        rc = matplotlib.rcParams
+        assert rc["font.family"] == ["Noto Sans SC"]
+        assert rc["axes.unicode_minus"] is False
+        assert rc["svg.hashsalt"] == "reportkit"
+        assert rc["font.size"] == theme.chart["font_size"]
+        assert rc["figure.dpi"] == theme.chart["dpi"]
+
+
+def test_no_glyph_warning_with_symbols(theme, caplog):
+    spec = ChartSpec("bars", "symbols", {
+        "labels": ["绿地面积㎡", "增幅％", "下降—幅度", "负值"], "values": [1234.5, 12.0, -3.25, -0.5],
+        "unit": "㎡", "axis_label": "面积—比例％", "orientation": "v", "reference": -1,
+        "reference_label": "参考—值"}, title="符号测试：㎡ — ％ 0123456789 −")
+    with warnings.catch_warnings(), caplog.at_level(logging.WARNING, logger="matplotlib"):
+        warnings.simplefilter("error")
+        png = draw_png(spec, theme)
+    assert png.startswith(b"\x89PNG")
+    assert not [r for r in caplog.records if r.name.startswith("matplotlib")]
+
+
+def test_character_no_font_covers_is_a_clear_error(theme, tmp_path):
+    spec = ChartSpec("bars", "emoji", {"labels": ["东城😀"], "values": [1.0]})
+    with pytest.raises(ReportkitError) as exc:
+        draw_png(spec, theme)
+    assert "😀" in exc.value.message and "emoji" in exc.value.message
+    # render_charts checks every spec before drawing any: nothing is written
+    with pytest.raises(ReportkitError):
+        render.render_charts([SAMPLES["trend"], spec], tmp_path / "out", theme)
+    assert not (tmp_path / "out" / "trend.png").exists()
+
+
+def test_font_check_covers_geojson_labels_only(theme):
+    gj = ub.town_geojson()
+    gj["features"][0]["properties"]["area"] = "莞城😀"
+    gj["features"][1]["properties"]["note"] = "😀 not drawn"
+    spec = dataclasses.replace(SAMPLES["towns-map"], data={**SAMPLES["towns-map"].data, "geojson": gj})
+    with pytest.raises(ReportkitError, match="😀"):
+        draw_png(spec, theme)
+    gj["features"][0]["properties"]["area"] = "莞城街道"
+    draw_png(spec, theme)  # the unshown property does not matter
+
+
+# -- alt text ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, needles", [
+    ("trend", ["东莞市2016—2020年人均公园绿地面积分别为13.8、14.1、无数据、14.6、15.2",
+               "规划目标为15.0平方米/人", "数值越高越好"]),
+    ("peers", ["2020年城市道路网密度", "深圳市9.41", "东莞市6.12", "无锡市无数据", "东莞市居第6位（共6个城市有数据）",
+               "对标城市中位数为6.80"]),
+    ("radar", ["生态宜居82.5", "多元包容91.4", "居民满意度：生态宜居76.1", "满分100分"]),
+    ("ratings", ["生态宜居良好5项、预警1项、短板1项", "合计良好30项"]),
+    ("towns", ["东坑镇23.6", "洪梅镇无数据", "全市为15.2平方米/人", "规划目标为15.0平方米/人，15个园镇（街道）未达到"]),
+    ("tracking", ["共34项建议", "已开展18项（53%）", "市自然资源局已开展5项、正在研究2项"]),
+    ("bars", ["本地户籍74.6分", "个体经营者样本不足", "全市为72.0分"]),
+    ("bars-vertical", ["满意20,931份"]),
+])
+def test_alt_text_mentions_values(name, needles):
+    alt = alt_text(SAMPLES[name])
+    for needle in needles:
+        assert needle in alt, f"{needle!r} not in {alt!r}"
+    assert alt.endswith("。")
+
+
+# -- numbers -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, decimals, text", [
+    (1234567.891, 1, "1,234,567.9"), (0.456, 2, "0.46"), (-0.01, 1, "0.0"), (12, 0, "12"),
+    (None, 1, "—"), (float("nan"), 1, "—"),
+])
+def test_fmt(value, decimals, text):
+    assert style.fmt(value, decimals) == text
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([1, 2, 3], 0), ([1.5, 2.25], 2), ([12.34, 15.2], 1), ([1234.5, 10], 0), ([0.123456], 2), ([None], 0),
+])
+def test_auto_decimals(values, expected):
+    assert style.auto_decimals(values) == expected
+
+
+def test_ranked_follows_direction():
+    nan = float("nan")
+    assert [a for a, _ in ranked(["a", "b", "c", "d"], [2.0, nan, 5.0, 1.0], "+")] == ["c", "a", "d", "b"]
+    assert [a for a, _ in ranked(["a", "b", "c", "d"], [2.0, nan, 5.0, 1.0], "-")] == ["d", "a", "c", "b"]
+
+
+# -- layout ----------------------------------------------------------------------------
+
+def test_town_bars_grow_with_count(theme):
+    full = SAMPLES["towns"]
+    few = dataclasses.replace(full, data={**full.data, "areas": ub.TOWNS[:5], "values": ub.town_values()[:5]})
+    w_full, h_full = png_size(draw_png(full, theme))
+    w_few, h_few = png_size(draw_png(few, theme))
+    assert w_full == w_few == int(theme.chart["width_cm"] / 2.54 * theme.chart["dpi"])  # Agg truncates
+    # 34 bars at ≥ 0.42 cm each (plus margins) at 100 dpi
+    assert h_full >= 34 * 0.42 / 2.54 * theme.chart["dpi"]
+    assert h_few < h_full / 2
+
+
+def test_explicit_size_is_honoured(theme):
+    spec = dataclasses.replace(SAMPLES["trend"], size=(8.0, 6.0))
+    assert png_size(draw_png(spec, theme)) == (int(8 / 2.54 * 100), int(6 / 2.54 * 100))
+
+
+# -- determinism and errors -------------------------------------------------------------
+
+def test_byte_identical_and_independent_of_global_rcparams(theme):
+    first = draw_png(SAMPLES["peers"], theme)
+    with matplotlib.rc_context({"lines.linewidth": 9, "font.size": 30, "axes.facecolor": "red"}):
+        second = draw_png(SAMPLES["peers"], theme)
+    assert first == second
+
+
+def test_unknown_kind(theme, tmp_path):
+    spec = ChartSpec("pie", "x", {})
+    with pytest.raises(ReportkitError, match="pie"):
+        draw_png(spec, theme)
+    with pytest.raises(ReportkitError, match="未知的图表类型"):
+        render.render_charts([spec], tmp_path, theme)
+
+
+@pytest.mark.parametrize("spec, message", [
+    (ChartSpec("trend", "t", {"years": [2019, 2020], "values": [1.0]}), "长度不一致"),
+    (ChartSpec("bars", "b", {"labels": ["甲"]}), "缺少字段 values"),
+    (ChartSpec("ratings", "r", {"labels": ["甲"], "counts": {"优秀": [1]}}), "未知的评级 优秀"),
+    (ChartSpec("radar", "d", {"labels": ["甲", "乙"], "values": [1, 2]}), "至少需要 3 个维度"),
+    (ChartSpec("towns", "m", {"areas": ["甲"], "values": [1.0], "geojson": {
+        "type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+                                                   "geometry": {"type": "Point", "coordinates": [0, 0]}}]}}),
+     "缺少属性 area"),
+])
+def test_bad_data_is_a_clear_error(spec, message, theme):
+    with pytest.raises(ReportkitError, match=message) as exc:
+        draw_png(spec, theme)
+    assert spec.name in exc.value.message
+
+
+def test_duplicate_names_rejected(theme, tmp_path):
+    a = SAMPLES["trend"]
+    b = dataclasses.replace(a, data={**a.data, "values": [1, 2, 3, 4, 5]})
+    with pytest.raises(ReportkitError, match="同一个文件名"):
+        render.render_charts([a, b], tmp_path, theme)
+
+
+# -- render_charts: cache, atomic writes, pool ---------------------------------------------
+
+def test_cache_hit_does_not_redraw(theme, tmp_path, monkeypatch):
+    calls = []
+    real = render.draw_png
+    monkeypatch.setattr(render, "draw_png", lambda spec, th: calls.append(spec.name) or real(spec, th))
+    specs = [SAMPLES["trend"], SAMPLES["bars"]]
+    seen = []
+    out = render.render_charts(specs, tmp_path / "fig", theme, progress=lambda i, n: seen.append((i, n)))
+    assert sorted(calls) == ["bars", "trend"]
+    assert seen == [(1, 2), (2, 2)]
+    assert out == {"trend": tmp_path / "fig" / "trend.png", "bars": tmp_path / "fig" / "bars.png"}
+    cached = tmp_path / "fig" / ".cache" / f"{spec_hash(specs[0], theme.data)}.png"
+    assert cached.read_bytes() == out["trend"].read_bytes()
+    mtime = out["trend"].stat().st_mtime_ns
+
+    calls.clear()
+    out["bars"].unlink()  # a deleted output comes back from the cache
+    again = render.render_charts(specs, tmp_path / "fig", theme)
+    assert calls == []
+    assert again["bars"].read_bytes() == cached.parent.joinpath(
+        f"{spec_hash(specs[1], theme.data)}.png").read_bytes()
+    assert out["trend"].stat().st_mtime_ns == mtime  # unchanged file not rewritten
+
+    other = dataclasses.replace(theme, data={**theme.data, "colors": {**theme.colors, "primary": "#000000"}})
+    render.render_charts(specs, tmp_path / "fig", other)
+    assert sorted(calls) == ["bars", "trend"]  # a theme change invalidates the cache
+    assert not list((tmp_path / "fig").glob(".*.tmp"))
+
+
+def test_pool_matches_in_process(theme, tmp_path):
+    specs = [SAMPLES[n] for n in ("trend", "peers", "bars", "bars-vertical", "ratings")]
+    out = render.render_charts(specs, tmp_path / "pool", theme, workers=2)
+    for spec in specs:
+        assert out[spec.name].read_bytes() == draw_png(spec, theme), spec.name
+    # a data error inside a worker comes back as the same clear ReportkitError
+    bad = ChartSpec("trend", "bad-trend", {"years": [2019, 2020], "values": [1.0]})
+    fresh = [dataclasses.replace(s, name=f"{s.name}-2", data={**s.data, "decimals": 3}) for s in specs[:3]]
+    with pytest.raises(ReportkitError, match="bad-trend.*长度不一致"):
+        render.render_charts(fresh + [bad], tmp_path / "pool", theme, workers=2)
+
+
+def test_town_totals_are_not_rated_against_the_city_target(theme):
+    spec = ChartSpec("towns", "towns-total", {
+        "indicator": "村级工业园改造面积", "unit": "亩", "areas": ["甲镇", "乙镇", "丙镇"],
+        "values": [600.0, 300.0, 100.0], "city_value": 1000.0, "reference": 800.0,
+        "reference_label": "规划目标", "direction": "+"})
+    alt = alt_text(spec)
+    assert "合计1,000亩" in alt and "未达到" not in alt and "由大到小" in alt
+    rated = dataclasses.replace(spec, data={**spec.data, "additive": False})
+    assert "3个园镇（街道）未达到" in alt_text(rated)
+    assert draw_png(spec, theme) != draw_png(rated, theme)
