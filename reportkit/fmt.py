@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from dataclasses import dataclass, field
 
 
@@ -41,10 +42,7 @@ class Formatter:
             return self.dash
         x = float(x)
         d = self.decimals_for(unit, x) if decimals is None else decimals
-        s = f"{x:,.{d}f}" if sep else f"{x:.{d}f}"
-        if s.startswith("-") and float(s.replace(",", "")) == 0:
-            s = s[1:]
-        return s
+        return round_text(x, d, sep)
 
     def value(self, x, unit: str | None) -> str:
         """A value for text or tables, decimals chosen by its unit."""
@@ -63,7 +61,7 @@ class Formatter:
         """0.908 -> "90.8%"."""
         if _missing(ratio):
             return self.dash
-        return f"{float(ratio) * 100:.{decimals}f}%"
+        return f"{round_text(float(ratio) * 100, decimals, False)}%"
 
     def wan(self, n, decimals: int = 1) -> str:
         """87000 -> "8.7万"; below 10,000 the plain integer."""
@@ -73,8 +71,8 @@ class Formatter:
         if abs(n) < 10000:
             return self.int(n)
         if abs(n) >= 1e8:
-            return f"{n / 1e8:.{decimals}f}亿".replace(".0亿", "亿")
-        s = f"{n / 1e4:.{decimals}f}"
+            return f"{round_text(n / 1e8, decimals, False)}亿".replace(".0亿", "亿")
+        s = round_text(n / 1e4, decimals, False)
         if "." in s:
             s = s.rstrip("0").rstrip(".")
         return f"{s}万"
@@ -86,6 +84,15 @@ class Formatter:
         if _missing(rank):
             return self.dash
         return f"第{int(rank)}位" if not of else f"第{int(rank)}位（共{int(of)}个）"
+
+
+def round_text(x: float, decimals: int, sep: bool = True) -> str:
+    """Round half up (四舍五入) on the decimal value as written, not on its binary double:
+    72.25 -> "72.3", 0.125 -> "0.13"; "-0.0" is written "0"."""
+    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if q == 0:
+        q = abs(q)
+    return f"{q:,.{decimals}f}" if sep else f"{q:.{decimals}f}"
 
 
 CN_DIGITS = "零一二三四五六七八九"
