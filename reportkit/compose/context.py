@@ -47,6 +47,7 @@ class ComposeContext:
     appendix_n: int = 0
 
     def __post_init__(self):
+        self.figures_dir = Path(self.figures_dir).resolve()
         if self.fmt is None:
             self.fmt = Formatter.from_theme(self.theme)
         if self.narr is None:

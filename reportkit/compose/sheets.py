@@ -33,6 +33,8 @@ DEPARTMENT, TOWN = "department", "town"
 TREND_SIZE = (10.0, 4.6)      # cm: a small trend chart, shown at TREND_WIDTH of the text width
 TREND_WIDTH = 0.6
 TOWN_CHART_WIDTH = 0.95
+TOWN_CHART_CM = (16.0, 1.6)   # width, height without bars (cm)
+TOWN_BAR_CM = 0.4              # height per indicator bar (cm)
 EPS = 1e-9
 
 
@@ -319,7 +321,8 @@ class SheetComposer:
                     "unit": "%", "axis_label": w.get("town.chart_axis"), "orientation": "h",
                     "colors": [f"rating-{SHORT}" if r["code"] in short_codes else "secondary" for r in ranked],
                     "reference": 50, "reference_label": w.get("town.chart_reference"), "max": 100, "decimals": 0}
-            spec = ChartSpec("bars", f"sheet-{stem}", data)
+            spec = ChartSpec("bars", f"sheet-{stem}", data,
+                             size=(TOWN_CHART_CM[0], max(5.0, TOWN_CHART_CM[1] + TOWN_BAR_CM * len(ranked))))
             blocks.append(ctx.figure(spec, self._say("town.chart_caption", town=town), key="town-position",
                                      width=TOWN_CHART_WIDTH, note=w.get("town.chart_note")))
         header = self._say("town.header", town=town)
