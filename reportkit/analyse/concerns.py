@@ -191,6 +191,37 @@ def segment(texts: list[str], tok, stopwords: frozenset[str], min_length: int) -
     return out
 
 
+def segment_cached(texts: list[str], userdict: Path, stop_path: Path, min_length: int) -> list[list[str]]:
+    """segment(), remembered on disk: an unchanged set of answers (the usual case when
+    analysts rebuild the report) is not segmented again and jieba is not even loaded."""
+    import hashlib
+    import json
+
+    try:
+        from importlib.metadata import version
+        jv = version("jieba")
+    except Exception:  # pragma: no cover - metadata missing
+        jv = "?"
+    h = hashlib.sha256()
+    for part in (jv, str(min_length), userdict.read_text(encoding="utf-8"),
+                 stop_path.read_text(encoding="utf-8"), "\x1e".join(texts)):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    path = cache_dir() / f"segments-{h.hexdigest()[:24]}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    words = segment(texts, tokenizer(str(userdict)), read_stopwords(stop_path), min_length)
+    try:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return words
+
+
 def analyse_concerns(result, config: ConcernsConfig | None = None) -> Concerns:
     """Keywords, themes and quotations of the open-text answers of a SurveyResult."""
     root = getattr(result.project, "root", None)
@@ -219,9 +250,9 @@ def analyse_texts(raw: pd.Series, cfg: ConcernsConfig, project_root: Path | None
     t1 = time.perf_counter()
     n_answers = int(weights.sum())
 
-    tok = tokenizer(str(find_template("jieba/userdict.txt", project_root)))
-    stop = read_stopwords(find_template("jieba/stopwords.txt", project_root))
-    words = segment(masked.tolist(), tok, stop, cfg.min_length)
+    userdict = find_template("jieba/userdict.txt", project_root)
+    stop_path = find_template("jieba/stopwords.txt", project_root)
+    words = segment_cached(masked.tolist(), userdict, stop_path, cfg.min_length)
     t2 = time.perf_counter()
 
     total: Counter = Counter()

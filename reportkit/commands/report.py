@@ -19,6 +19,7 @@ def command(project_dir: Path, out_dir: Path, quiet: bool, formats: tuple[str, .
     from ..compose.context import ComposeContext
     from ..compose.report import compose_report
     from ..export import add_score_outputs
+    from ..parallel import Background
     from ..pipeline import Progress, analyse, draw_charts
     from ..render.docx import default_template, render_docx
     from ..render.pdf import render_pdf
@@ -35,16 +36,18 @@ def command(project_dir: Path, out_dir: Path, quiet: bool, formats: tuple[str, .
         doc = compose_report(ctx)
         ctx.problems.raise_if_errors("报告组织失败")
     draw_charts(ctx.specs, out_dir, theme, progress)
-    writer = Writer(out_dir)
-    add_score_outputs(writer, built.scores)
-    add_survey_outputs(writer, built.survey, built.scores)
     name = "report"
-    if "pdf" in formats:
-        with progress.step("排版 PDF"):
-            writer.add(f"{name}.pdf", render_pdf(doc, theme, built.project.root))
-    if "docx" in formats:
-        with progress.step("生成 Word"):
+    writer = Writer(out_dir)
+    # The PDF layout is the longest step: it runs in a second process while this one
+    # writes the Word file and the result tables.
+    with progress.step("排版 PDF 与生成 Word"):
+        pdf = Background(render_pdf, doc, theme, built.project.root) if "pdf" in formats else None
+        if "docx" in formats:
             writer.add(f"{name}.docx", render_docx(doc, theme, default_template("report", built.project.root)))
+        add_score_outputs(writer, built.scores)
+        add_survey_outputs(writer, built.survey, built.scores)
+        if pdf is not None:
+            writer.add(f"{name}.pdf", pdf.result())
     writer.commit()
     click.echo(f"报告已生成：{out_dir / name}.{'、.'.join(formats)}（{len(doc.figures())} 幅图，"
                f"{len(doc.tables())} 张表）")

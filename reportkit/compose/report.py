@@ -350,7 +350,7 @@ class ReportComposer:
                  fmt.value(r.reference, r.unit), labels["reference_kind"].get(r.reference_kind, ""),
                  rating_cell(r.rating), trend_cell(r.trend, fmt), fmt.score(r.score)] for r in t.itertuples()]
         table = ctx.table(w["indicators_caption"], w["indicators_columns"], rows,
-                          widths=(1.1, 3.4, 1.1, 1.1, 1.3, 0.5, 1.0, 1.0, 1.4, 0.8, 0.8, 0.8), size="small",
+                          widths=(1.1, 3.4, 1.1, 1.1, 1.3, 0.7, 1.0, 1.0, 1.4, 0.8, 0.8, 0.8), size="small",
                           key="appendix-indicators")
         out: list[Block] = [Section((head, table), "landscape")]
         out.append(ctx.appendix(ch["appendix_method"]))
