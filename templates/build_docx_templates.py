@@ -56,11 +56,11 @@ A4_W, A4_H = 11906, 16838
 PROFILES = {
     "report": dict(top=1440, bottom=1440, left=1800, right=1800, header=851, footer=850,
                    line=360, body_sz=24, title_sz=52, subtitle_sz=32, cover_line_sz=32,
-                   cover_page=True),
+                   cover_page=True, chapter_new_page=True),
     # Department sheets: tighter page, the cover is a title block on page 1.
     "sheet": dict(top=1247, bottom=1247, left=1247, right=1247, header=680, footer=680,
                   line=312, body_sz=24, title_sz=36, subtitle_sz=28, cover_line_sz=24,
-                  cover_page=False),
+                  cover_page=False, chapter_new_page=False),
 }
 
 
@@ -195,8 +195,9 @@ def styles_xml(theme, prof, text_width: int) -> str:
     for lvl, (hsz, before, after, first) in enumerate(head_specs, start=1):
         ind = (f'<w:ind w:left="0" w:firstLineChars="0" w:firstLine="{first}"/>')
         colour = primary if lvl <= 2 else text
+        new_page = "<w:pageBreakBefore/>" if lvl == 1 and prof.get("chapter_new_page") else ""
         s.append(pstyle(f"Heading{lvl}", f"heading {lvl}", nxt="Normal", ui=9, ppr=(
-            f'<w:keepNext/><w:keepLines/><w:numPr><w:ilvl w:val="{lvl - 1}"/>'
+            f'<w:keepNext/><w:keepLines/>{new_page}<w:numPr><w:ilvl w:val="{lvl - 1}"/>'
             f'<w:numId w:val="1"/></w:numPr>'
             f'<w:spacing w:before="{before}" w:after="{after}" w:line="{line}" w:lineRule="auto"/>'
             f'{ind}<w:jc w:val="left"/><w:outlineLvl w:val="{lvl - 1}"/>'),

@@ -372,6 +372,7 @@ class _Writer:
         self.used_bookmarks: set[str] = set()
         self.anchor_bookmarks: dict[str, str] = {}
         self.pager = _Pager(self.geom.height, self.geom.width)
+        self.chapter_new_page = self._heading1_breaks_page()
         self.page_tokens: dict[str, int] = {}
         self.new_nums: list[str] = []
         self._next_num_id = self._max_num_id() + 1
@@ -789,6 +790,8 @@ class _Writer:
             sep = " " if plan.literal[-1:].isascii() else ""
             runs += _t(plan.literal + sep)
         runs += _t(h.text)
+        if h.level == 1 and self.chapter_new_page:
+            self.pager.new_page()  # the template's Heading 1 starts a page (pageBreakBefore)
         size = {1: 16, 2: 14}.get(h.level, 12)
         self.pager.text(_width_chars(plan.label + h.text), size, 1.5,
                         extra={1: 600, 2: 360}.get(h.level, 180))
@@ -796,6 +799,14 @@ class _Writer:
         return (f'<w:p>{_ppr(plan.style, page_break=pb, num=num, jc=jc, outline=plan.outline)}'
                 f'<w:bookmarkStart w:id="{bid}" w:name="{_a(plan.bookmark)}"/>{runs}'
                 f'<w:bookmarkEnd w:id="{bid}"/></w:p>')
+
+    def _heading1_breaks_page(self) -> bool:
+        """Whether the template's Heading 1 style starts a new page (pageBreakBefore)."""
+        hit = self.styles.get("heading 1")
+        if hit is None:
+            return False
+        pb = hit[2].find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}")
+        return pb is not None and pb.get(qn("w:val")) not in ("0", "false")
 
     def _next(self, kind: str) -> int:
         self.ids[kind] += 1
