@@ -15,7 +15,6 @@ are drawn once.  Wording comes from templates/sheets.toml.
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +23,9 @@ from ..charts import ChartSpec
 from ..document import Block, Box, Cell, Document, Heading, Meta, Paragraph, Span, Table
 from ..errors import Problems, ReportkitError
 from ..score.indicators import rate
-from ..tracking import ASSIST, LEAD, Duty, Wording, duties, file_stem
+from ..tracking import ASSIST, LEAD, Duty, Wording, duties, file_stem, role_split
 from ..vocab import SHORT, WARN
-from .context import LEVEL_LABEL, ComposeContext, safe_name
+from .context import ComposeContext, safe_name
 from .report import indicator_row_cells
 
 DEPARTMENT, TOWN = "department", "town"
@@ -105,11 +104,6 @@ class SheetComposer:
     def _say(self, key: str, **values) -> str:
         return self.w.say(key, city=self.st.city, year=self.st.year, **values)
 
-    def _chapter(self, ctx: ComposeContext, text: str) -> Heading:
-        """A numbered level-1 heading labelled by the chapter count (一、二、…)."""
-        h = ctx.heading(1, text)
-        return dataclasses.replace(h, number=LEVEL_LABEL[1](ctx.chapter))
-
     def _title(self, text: str) -> Heading:
         return Heading(1, text, "", numbered=False, anchor="sheet-title", toc=False)
 
@@ -149,7 +143,6 @@ class SheetComposer:
 
     def department(self, dept_id: str, items: list[Duty]) -> Sheet:
         ctx = self._ctx()
-        w = self.w
         name = self.names.get(dept_id, dept_id)
         stem = file_stem(dept_id)
         leads = [d for d in items if d.role == LEAD]
@@ -158,13 +151,13 @@ class SheetComposer:
         blocks: list[Block] = [self._title(title)]
         blocks.append(Paragraph((Span(self._say("department.info", department=name)),), "center"))
         blocks += self._demo()
-        blocks.append(ctx.para(self._say("department.summary", department=name, total=len(items), lead=len(leads),
-                                         assist=len(assists), workbook=f"{stem}.xlsx")))
+        blocks.append(ctx.para(self._say("department.summary", department=name, total=len(items),
+                                         split=role_split(items, self.w), workbook=f"{stem}.xlsx")))
         shown: dict[str, str] = {}   # indicator code -> figure label already in this sheet
         for group, heading in ((leads, "department.lead_heading"), (assists, "department.assist_heading")):
             if not group:
                 continue
-            blocks.append(self._chapter(ctx, self._say(heading, n=len(group))))
+            blocks.append(ctx.heading(1, self._say(heading, n=len(group))))
             for duty in group:
                 blocks += self._item(ctx, dept_id, duty, shown)
         header = self._say("department.header", department=name)
@@ -304,17 +297,17 @@ class SheetComposer:
         intro = "town.intro" if short else "town.intro_none"
         blocks.append(ctx.para(self._say(intro, town=town, total=total, short=len(short))))
         if short:
-            blocks.append(self._chapter(ctx, self._say("town.short_heading", n=len(short))))
+            blocks.append(ctx.heading(1, self._say("town.short_heading", n=len(short))))
             blocks.append(self._town_table(ctx, town, short, self._say("town.short_caption"), "town-short"))
         if rest:
-            blocks.append(self._chapter(ctx, self._say("town.rest_heading", n=len(rest))))
+            blocks.append(ctx.heading(1, self._say("town.rest_heading", n=len(rest))))
             blocks.append(self._town_table(ctx, town, rest, self._say("town.rest_caption"), "town-rest"))
         blocks.append(Paragraph((Span(w.get("town.table_note")),), "note"))
         order = {r["code"]: i for i, r in enumerate(short + rest)}
         ranked = sorted((r for r in short + rest if r["position"] is not None),
                         key=lambda r: (r["position"], order[r["code"]]))
         if ranked:
-            blocks.append(self._chapter(ctx, self._say("town.chart_heading")))
+            blocks.append(ctx.heading(1, self._say("town.chart_heading")))
             short_codes = {r["code"] for r in short}
             data = {"labels": [r["name"] for r in ranked],
                     "values": [round(r["position"], 4) for r in ranked],
@@ -369,6 +362,6 @@ def compose_sheets(project, scores, theme, figures_dir: Path, kinds=(DEPARTMENT,
     stems = [s.stem for s in sheets]
     dupes = sorted({s for s in stems if stems.count(s) > 1})
     if dupes:
-        raise ReportkitError(f"反馈单文件名重复：{'、'.join(dupes)}（部门编号与园镇反馈单文件名冲突）",
-                             )
+        raise ReportkitError(f"反馈单文件名重复：{'、'.join(dupes)}.pdf（两个部门编号对应同一文件名，"
+                             "或部门编号与园镇反馈单文件名 town-NN 冲突）；请在 data/departments 中改用其他编号")
     return SheetSet(sheets, comp.specs, comp.problems)

@@ -1,0 +1,549 @@
+"""The follow-up loop (落实跟踪): who answers for which recommendation, the XLSX
+form each department fills in, and collecting the returned forms into the
+contract's tracking table (`id, status, note, updated`).
+
+Workbook layout (version 1, fixed so that problems can name cells):
+- one visible sheet: title (row 1), department line (row 2), instructions
+  (row 3), header (row 4), one recommendation per row from row 5 with the
+  columns of `COLUMNS`.  Columns A–D are locked item text; E (status, a
+  drop-down list), F (note) and G (date) are unlocked.  Sheet protection is on
+  without a password, so it guards against slips, not against intent.
+- a very hidden sheet `reportkit` holding the template version, the
+  department id and the checkup year in B1:B3, with defined names
+  `reportkit_template_version`, `reportkit_department`, `reportkit_year`
+  pointing at those cells.  `collect` reads them to reject a workbook from
+  another template version, another department list or another year.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import Problems, Source, error, warning
+from .vocab import TRACKING_STATUSES
+
+TEMPLATE_VERSION = "1"
+META_SHEET = "reportkit"
+NAME_VERSION = "reportkit_template_version"
+NAME_DEPARTMENT = "reportkit_department"
+NAME_YEAR = "reportkit_year"
+META_CELLS = {NAME_VERSION: "B1", NAME_DEPARTMENT: "B2", NAME_YEAR: "B3"}
+META_KEYS = {NAME_VERSION: "template_version", NAME_DEPARTMENT: "department", NAME_YEAR: "year"}
+
+HEADER_ROW = 4
+FIRST_ROW = 5
+# column letter of each field of a row
+COL_ID, COL_ROLE, COL_PROBLEM, COL_ACTION, COL_STATUS, COL_NOTE, COL_DATE = "ABCDEFG"
+COLUMN_WIDTHS = {"A": 10, "B": 11, "C": 30, "D": 46, "E": 13, "F": 36, "G": 13}
+TRACKING_COLUMNS = ["id", "status", "note", "updated"]
+
+LEAD, ASSIST = "lead", "assist"
+_SAFE_STEM = re.compile(r"[\w.\-]+")
+
+
+# --- who answers for what ------------------------------------------------------
+@dataclass(frozen=True)
+class Duty:
+    rec_id: str
+    role: str   # LEAD | ASSIST
+
+
+def duties(project) -> dict[str, list[Duty]]:
+    """Department id -> its recommendations (lead items first, then assist items,
+    each in the order of data/recommendations).  Only departments that lead or
+    assist at least one recommendation appear; order follows data/departments."""
+    lead: dict[str, list[Duty]] = {}
+    assist: dict[str, list[Duty]] = {}
+    for r in project.recommendations.itertuples():
+        lead.setdefault(r.lead, []).append(Duty(r.id, LEAD))
+        for a in dict.fromkeys(r.assist_list):
+            if a != r.lead:
+                assist.setdefault(a, []).append(Duty(r.id, ASSIST))
+    known = list(project.departments["id"])
+    order = [d for d in known if d in lead or d in assist]
+    order += [d for d in dict.fromkeys([*lead, *assist]) if d not in order]
+    return {d: lead.get(d, []) + assist.get(d, []) for d in order}
+
+
+def roles_of(project) -> dict[str, dict[str, str]]:
+    """Recommendation id -> {department id: role}."""
+    out: dict[str, dict[str, str]] = {}
+    for r in project.recommendations.itertuples():
+        roles = {r.lead: LEAD}
+        for a in r.assist_list:
+            roles.setdefault(a, ASSIST)
+        out[r.id] = roles
+    return out
+
+
+def file_stem(dept_id: str) -> str:
+    """The file name stem for a department's outputs: its id when that is a safe
+    file name (letters, digits, _ . -), else the id with unsafe characters replaced."""
+    if _SAFE_STEM.fullmatch(dept_id) and dept_id not in (".", ".."):
+        return dept_id
+    stem = re.sub(r"[^\w.\-]+", "_", dept_id).strip(".") or "_"
+    return stem
+
+
+# --- wording -------------------------------------------------------------------
+class Wording:
+    """templates/sheets.toml, with its sentences rendered as Jinja templates."""
+
+    def __init__(self, data: dict):
+        import jinja2
+        from jinja2.sandbox import SandboxedEnvironment
+
+        self.data = data
+        self._env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+        self._cache: dict[str, object] = {}
+
+    @classmethod
+    def load(cls, project_root: Path | None = None) -> "Wording":
+        import tomllib
+
+        from .theme import find_template
+
+        return cls(tomllib.loads(find_template("sheets.toml", project_root).read_text(encoding="utf-8")))
+
+    def get(self, path: str):
+        node = self.data
+        for part in path.split("."):
+            node = node[part]
+        return node
+
+    def say(self, path_or_text: str, _literal: bool = False, **values) -> str:
+        text = path_or_text if _literal else self.get(path_or_text)
+        tpl = self._cache.get(text)
+        if tpl is None:
+            tpl = self._cache[text] = self._env.from_string(text)
+        return tpl.render(**values)
+
+
+def role_split(items: list[Duty], w: Wording) -> str:
+    """"牵头 7 项、配合 13 项": the items by role, roles without items left out."""
+    parts = []
+    for role, key in ((LEAD, "department.split_lead"), (ASSIST, "department.split_assist")):
+        n = sum(1 for i in items if i.role == role)
+        if n:
+            parts.append(w.say(key, n=n))
+    return w.get("list_sep").join(parts)
+
+
+# --- the template workbook -------------------------------------------------------
+def _estimate_lines(text: str, width: float) -> int:
+    """Wrapped lines of `text` in a column `width` characters wide (CJK counts 2)."""
+    if not text:
+        return 1
+    total = 0
+    for line in str(text).split("\n"):
+        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
+        total += max(1, math.ceil(units / max(1.0, width - 1.5)))
+    return total
+
+
+def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> bytes:
+    """The department's feedback workbook as reproducible XLSX bytes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .write import build_time, normalize_zip
+
+    st = project.settings
+    names = project.department_names
+    recs = project.recommendations.set_index("id")
+    dept = names.get(dept_id, dept_id)
+    roles = w.get("department.roles")
+    values = {"city": st.city, "year": st.year, "department": dept, "total": len(items),
+              "split": role_split(items, w)}
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = w.get("workbook.sheet")
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head_font = Font(name="黑体", size=10.5, bold=True)
+    body_font = Font(name="宋体", size=10.5)
+    locked_fill = PatternFill("solid", fgColor="F2F2F2")
+    header_fill = PatternFill("solid", fgColor="DDE6F0")
+    wrap_top = Alignment(wrap_text=True, vertical="top")
+    last_col = "G"
+
+    ws["A1"] = w.say("workbook.title", **values)
+    ws["A1"].font = Font(name="黑体", size=14, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 28
+    ws["A2"] = w.say("workbook.info", **values)
+    ws["A2"].font = body_font
+    ws["A2"].alignment = Alignment(vertical="center")
+    ws.row_dimensions[2].height = 20
+    ws["A3"] = w.say("workbook.instructions", **values)
+    ws["A3"].font = Font(name="宋体", size=9.5, color="555555")
+    ws["A3"].alignment = wrap_top
+    total_width = sum(COLUMN_WIDTHS.values())
+    ws.row_dimensions[3].height = 14 * _estimate_lines(ws["A3"].value, total_width) + 4
+    for row in (1, 2, 3):
+        ws.merge_cells(f"A{row}:{last_col}{row}")
+    for col, width in COLUMN_WIDTHS.items():
+        ws.column_dimensions[col].width = width
+
+    for i, label in enumerate(w.get("workbook.columns")):
+        c = ws.cell(HEADER_ROW, i + 1, label)
+        c.font, c.fill, c.border = head_font, header_fill, border
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[HEADER_ROW].height = 22
+
+    for n, item in enumerate(items):
+        row = FIRST_ROW + n
+        r = recs.loc[item.rec_id]
+        cells = {COL_ID: item.rec_id, COL_ROLE: roles[item.role], COL_PROBLEM: r["problem"],
+                 COL_ACTION: r["action"], COL_STATUS: None, COL_NOTE: None, COL_DATE: None}
+        for col, value in cells.items():
+            c = ws[f"{col}{row}"]
+            c.value = value
+            c.font, c.border = body_font, border
+            editable = col in (COL_STATUS, COL_NOTE, COL_DATE)
+            c.protection = Protection(locked=not editable)
+            if not editable:
+                c.fill = locked_fill
+            c.alignment = Alignment(wrap_text=True, vertical="top",
+                                    horizontal="center" if col in (COL_ID, COL_ROLE, COL_STATUS, COL_DATE)
+                                    else None)
+        ws[f"{COL_DATE}{row}"].number_format = "yyyy-mm-dd"
+        lines = max(_estimate_lines(str(cells[c]), COLUMN_WIDTHS[c]) for c in (COL_PROBLEM, COL_ACTION))
+        ws.row_dimensions[row].height = max(30, 14 * lines + 6)
+
+    if items:
+        last = FIRST_ROW + len(items) - 1
+        dv = DataValidation(type="list", formula1='"' + ",".join(TRACKING_STATUSES) + '"', allow_blank=True,
+                            showErrorMessage=True, showInputMessage=True,
+                            promptTitle=w.get("workbook.status_prompt_title"), prompt=w.get("workbook.status_prompt"),
+                            errorTitle=w.get("workbook.status_error_title"), error=w.get("workbook.status_error"))
+        dv.add(f"{COL_STATUS}{FIRST_ROW}:{COL_STATUS}{last}")
+        ws.add_data_validation(dv)
+        dd = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
+                            formula2="DATE(2099,12,31)", allow_blank=True, showErrorMessage=True,
+                            showInputMessage=True, promptTitle=w.get("workbook.date_prompt_title"),
+                            prompt=w.get("workbook.date_prompt"), errorTitle=w.get("workbook.date_error_title"),
+                            error=w.get("workbook.date_error"))
+        dd.add(f"{COL_DATE}{FIRST_ROW}:{COL_DATE}{last}")
+        ws.add_data_validation(dd)
+
+    ws.freeze_panes = f"A{FIRST_ROW}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False   # False = allowed while protected
+    ws.protection.formatRows = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+
+    meta = wb.create_sheet(META_SHEET)
+    meta.sheet_state = "veryHidden"
+    meta_values = {NAME_VERSION: TEMPLATE_VERSION, NAME_DEPARTMENT: dept_id, NAME_YEAR: str(st.year)}
+    for name, cell in META_CELLS.items():
+        meta[f"A{cell[1:]}"] = META_KEYS[name]
+        meta[cell] = meta_values[name]
+        col, row = cell[0], cell[1:]
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{META_SHEET}!${col}${row}")
+    meta.protection.sheet = True
+
+    when = build_time().replace(tzinfo=None)
+    props = wb.properties
+    props.creator = "reportkit"
+    props.lastModifiedBy = "reportkit"
+    props.title = ws["A1"].value
+    props.subject = dept
+    props.created = when
+    props.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalize_zip(buf.getvalue())
+
+
+# --- collecting the returned workbooks ---------------------------------------------
+@dataclass(frozen=True)
+class Answer:
+    rec_id: str
+    dept: str
+    status: str
+    note: str
+    updated: str
+    file: str
+    row: int
+
+    def cell(self, col: str) -> Source:
+        return Source(self.file, cell=f"{col}{self.row}")
+
+
+@dataclass
+class Collected:
+    table: pd.DataFrame                       # the contract's tracking table, merged
+    problems: Problems
+    files: int = 0
+    answers: list[Answer] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)     # ids answered in the returned forms
+    kept: list[str] = field(default_factory=list)        # ids kept from the existing tracking table
+    missing: list[str] = field(default_factory=list)     # ids with no status at all
+
+
+_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+
+def _date_text(value) -> str | None:
+    """A cell value as an ISO date, "" when empty, None when it is no date."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            got = from_excel(value)
+        except (ValueError, OverflowError, TypeError):
+            return None
+        if isinstance(got, dt.datetime) and 2000 <= got.year <= 2099:
+            return got.date().isoformat()
+        return None
+    text = str(value).strip()
+    if not text:
+        return ""
+    m = _DATE_TEXT.match(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    lines = [ln.strip() for ln in str(value).replace("\r", "\n").split("\n")]
+    return "；".join(ln for ln in lines if ln)
+
+
+def _read_meta(wb) -> dict[str, tuple[str | None, str]]:
+    """Marker name -> (value or None when absent, the cell it was read from)."""
+    out = {}
+    for name, cell in META_CELLS.items():
+        where = f"{META_SHEET}!{cell}"
+        value = None
+        dn = None
+        try:
+            dn = wb.defined_names.get(name)
+        except AttributeError:  # pragma: no cover - older openpyxl
+            dn = None
+        if dn is not None:
+            try:
+                for title, ref in dn.destinations:
+                    ref = ref.replace("$", "")
+                    value = wb[title][ref].value
+                    where = f"{title}!{ref}"
+                    break
+            except (KeyError, ValueError, TypeError):
+                value = None
+        if value is None and META_SHEET in wb.sheetnames:
+            value = wb[META_SHEET][cell].value
+        out[name] = (None if value is None else _text(value), where)
+    return out
+
+
+def read_workbook(path: Path, display: str, project, problems: Problems) -> tuple[str | None, list[Answer]]:
+    """One returned workbook -> (department id, its answers).  Problems name file and cell."""
+    import zipfile
+
+    import openpyxl
+
+    if not zipfile.is_zipfile(path):
+        problems.add(error(Source(display), "不是有效的 .xlsx 文件",
+                           hint="请用 Excel 打开后另存为 .xlsx（Excel 工作簿）再提交"))
+        return None, []
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except Exception as exc:  # a damaged workbook raises many kinds
+        problems.add(error(Source(display), f"无法读取 Excel 工作簿：{type(exc).__name__}",
+                           hint="文件可能已损坏；请在 Excel 中打开并重新保存"))
+        return None, []
+    meta = _read_meta(wb)
+    version, vcell = meta[NAME_VERSION]
+    if version is None:
+        problems.add(error(Source(display), "不是由 reportkit tracking template 生成的反馈表（找不到模板版本标记）",
+                           hint="请使用本年度下发的反馈表填写，不要另建或复制到新工作簿"))
+        return None, []
+    if version != TEMPLATE_VERSION:
+        problems.add(error(Source(display, cell=vcell), f"反馈表模板版本为 {version}，当前版本为 {TEMPLATE_VERSION}，无法识别",
+                           version, "该文件来自旧版或未知模板；请用 `reportkit tracking template` 重新生成并下发"))
+        return None, []
+    dept, dcell = meta[NAME_DEPARTMENT]
+    year, ycell = meta[NAME_YEAR]
+    ok = True
+    if str(year) != str(project.settings.year):
+        problems.add(error(Source(display, cell=ycell),
+                           f"反馈表属于 {year or '未知'} 年度，而本项目为 {project.settings.year} 年度", year,
+                           "请使用本年度的反馈表"))
+        ok = False
+    names = project.department_names
+    if not dept or dept not in names:
+        problems.add(error(Source(display, cell=dcell), "反馈表的填报部门不在 data/departments 中", dept or "",
+                           "请使用本项目生成的反馈表"))
+        ok = False
+    if not ok:
+        return None, []
+
+    ws = wb.worksheets[0]
+    roles = roles_of(project)
+    answers: list[Answer] = []
+    seen: dict[str, int] = {}
+    for row in range(FIRST_ROW, ws.max_row + 1):
+        rid = _text(ws[f"{COL_ID}{row}"].value)
+        raw_status = ws[f"{COL_STATUS}{row}"].value
+        status = _text(raw_status)
+        note = _text(ws[f"{COL_NOTE}{row}"].value)
+        date_raw = ws[f"{COL_DATE}{row}"].value
+        if not rid:
+            if status or note or (date_raw not in (None, "")):
+                problems.add(error(Source(display, cell=f"{COL_ID}{row}"), "该行填写了落实情况，但缺少建议编号",
+                                   hint="请不要在表格下方新增行；每项建议只在其所在行填写"))
+            continue
+        if rid in seen:
+            problems.add(error(Source(display, cell=f"{COL_ID}{row}"),
+                               f"建议编号 {rid} 重复出现（与第 {seen[rid]} 行相同）", rid))
+            continue
+        seen[rid] = row
+        if rid not in roles:
+            problems.add(error(Source(display, cell=f"{COL_ID}{row}"), "未知的策略建议编号", rid,
+                               "编号须与 data/recommendations 的 id 一致"))
+            continue
+        if dept not in roles[rid]:
+            problems.add(error(Source(display, cell=f"{COL_ID}{row}"),
+                               f"{names.get(dept, dept)}既不是建议 {rid} 的牵头部门，也不是配合部门，不能反馈该项", rid,
+                               "请只填报本部门牵头或配合的建议"))
+            continue
+        bad = False
+        if status and status not in TRACKING_STATUSES:
+            problems.add(error(Source(display, cell=f"{COL_STATUS}{row}"),
+                               f"落实状态无效，应为 {'、'.join(TRACKING_STATUSES)}", status,
+                               "请从下拉框中选择"))
+            bad = True
+        updated = _date_text(date_raw)
+        if updated is None:
+            problems.add(error(Source(display, cell=f"{COL_DATE}{row}"), "更新日期无效", _text(date_raw),
+                               "请写成 2021-03-31"))
+            bad = True
+        if bad:
+            continue
+        if not status:
+            if note or updated:
+                problems.add(warning(Source(display, cell=f"{COL_STATUS}{row}"),
+                                     f"建议 {rid} 填写了进展说明或日期，但未选择落实状态，本项视为未反馈"))
+            continue
+        answers.append(Answer(rid, dept, status, note, updated, display, row))
+    return dept, answers
+
+
+def collect(project, paths: list[Path], displays: list[str] | None = None) -> Collected:
+    """Read every returned workbook, check it, and merge the answers with the
+    existing tracking table.  The lead department's answer wins; disagreements
+    are reported as warnings naming both files and cells."""
+    problems = Problems()
+    displays = displays or [str(p) for p in paths]
+    names = project.department_names
+    by_dept: dict[str, str] = {}
+    answers: list[Answer] = []
+    for path, display in zip(paths, displays):
+        dept, got = read_workbook(path, display, project, problems)
+        if dept is None:
+            continue
+        if dept in by_dept:
+            problems.add(error(Source(display), f"{names.get(dept, dept)}提交了两份反馈表（另一份为 {by_dept[dept]}）",
+                               hint="请只保留最新的一份"))
+            continue
+        by_dept[dept] = display
+        answers += got
+
+    roles = roles_of(project)
+    grouped: dict[str, list[Answer]] = {}
+    for a in answers:
+        grouped.setdefault(a.rec_id, []).append(a)
+    chosen: dict[str, tuple[Answer, list[Answer]]] = {}
+    for rid, group in grouped.items():
+        rank = {d: i for i, d in enumerate(roles[rid])}  # lead first, then assists in order
+        group = sorted(group, key=lambda a: rank.get(a.dept, len(rank)))
+        win, others = group[0], group[1:]
+        chosen[rid] = (win, others)
+        win_role = roles[rid].get(win.dept)
+        for o in others:
+            if o.status != win.status:
+                who = "牵头部门" if win_role == LEAD else "配合部门"
+                rule = "以牵头部门为准" if win_role == LEAD else "牵头部门未反馈，暂取排在前面的配合部门"
+                problems.add(warning(o.cell(COL_STATUS),
+                                     f"建议 {rid}：{names.get(o.dept, o.dept)}填报“{o.status}”，与{who}"
+                                     f"{names.get(win.dept, win.dept)}填报的“{win.status}”（{win.file}，单元格 "
+                                     f"{COL_STATUS}{win.row}）不一致，{rule}"))
+
+    existing = project.tracking
+    extra_cols: list[str] = []
+    old: dict[str, dict] = {}
+    if existing is not None and len(existing):
+        extra_cols = [c for c in existing.columns if c not in TRACKING_COLUMNS]
+        old = {str(r["id"]): dict(r) for _, r in existing.iterrows()}
+    rows, updated, kept, missing = [], [], [], []
+    for rid in project.recommendations["id"]:
+        if rid in chosen:
+            win, others = chosen[rid]
+            notes = [win.note] if win.note else []
+            notes += [f"{names.get(o.dept, o.dept)}：{o.note}" for o in others if o.note]
+            row = {"id": rid, "status": win.status, "note": "；".join(notes), "updated": win.updated}
+            for c in extra_cols:
+                row[c] = old.get(rid, {}).get(c, "")
+            rows.append(row)
+            updated.append(rid)
+        elif rid in old:
+            rows.append({c: old[rid].get(c, "") for c in TRACKING_COLUMNS + extra_cols})
+            kept.append(rid)
+        else:
+            missing.append(rid)
+    table = pd.DataFrame(rows, columns=TRACKING_COLUMNS + extra_cols).fillna("")
+    return Collected(table, problems, len(paths), answers, updated, kept, missing)
+
+
+def tracking_xlsx(df: pd.DataFrame) -> bytes:
+    """The tracking table as a one-sheet workbook (header on row 1), reproducible."""
+    from openpyxl import Workbook
+
+    from .write import build_time, normalize_zip
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "tracking"
+    ws.append(list(df.columns))
+    for row in df.itertuples(index=False):
+        ws.append([None if v == "" else str(v) for v in row])
+    for col, width in zip("ABCDEFGHIJ", (8, 12, 60, 12)):
+        ws.column_dimensions[col].width = width
+    when = build_time().replace(tzinfo=None)
+    wb.properties.creator = "reportkit"
+    wb.properties.lastModifiedBy = "reportkit"
+    wb.properties.created = when
+    wb.properties.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalize_zip(buf.getvalue())

@@ -1,0 +1,298 @@
+"""Department and town sheets: composed content, what the PDF and Word files hold, the index."""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import docx
+import pymupdf
+import pytest
+from click.testing import CliRunner
+
+from conftest import MINI
+from reportkit.cli import main
+from reportkit.commands.sheets import build_sheets, pdf_page_count
+from reportkit.compose.sheets import compose_sheets, town_stems
+from reportkit.document import Box, Table, dump, plain
+from reportkit.load.project import open_project
+from reportkit.pipeline import Progress
+from reportkit.score.indicators import score_project
+from reportkit.theme import load_theme
+
+TABLES = ("indicators", "areas", "values", "departments", "recommendations")
+# mini: R01 公园绿地分布不均 lead zj assist zr · R02 通勤时间偏长 lead jt assist zr;zj · R03 污水收集短板 lead sw
+PROBLEMS = {"R01": "公园绿地分布不均", "R02": "通勤时间偏长", "R03": "污水收集短板"}
+ITEMS = {"zj": {"R01": "牵头", "R02": "配合"}, "zr": {"R01": "配合", "R02": "配合"},
+         "jt": {"R02": "牵头"}, "sw": {"R03": "牵头"}}
+NAMES = {"zj": "市住房城乡建设局", "zr": "市自然资源局", "sw": "市水务局", "jt": "市交通运输局"}
+
+
+def composed(root: Path, figures: Path):
+    project, _ = open_project(root, tables=TABLES)
+    scores = score_project(project)
+    return project, scores, compose_sheets(project, scores, load_theme(root), figures)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The mini project's sheets, built once through the parallel path (2 workers)."""
+    base = tmp_path_factory.mktemp("sheets")
+    root = base / "project"
+    shutil.copytree(MINI, root)
+    out = base / "out"
+    result = build_sheets(root, out, Progress(quiet=True), workers=2)
+    return root, out, result
+
+
+def pdf_text(path: Path) -> str:
+    with pymupdf.open(path) as doc:
+        return "\n".join(page.get_text() for page in doc)
+
+
+def docx_text(path: Path) -> str:
+    d = docx.Document(str(path))
+    parts = [p.text for p in d.paragraphs]
+
+    def cells(table):
+        for row in table.rows:
+            for cell in row.cells:
+                parts.extend(p.text for p in cell.paragraphs)
+                for t in cell.tables:
+                    cells(t)
+    for t in d.tables:
+        cells(t)
+    for s in d.sections:
+        parts.extend(p.text for p in s.header.paragraphs)
+    return "\n".join(parts)
+
+
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+# --- department sheets -------------------------------------------------------------------------
+@pytest.mark.parametrize("dept", sorted(ITEMS))
+def test_department_sheet_holds_exactly_its_items(built, dept):
+    _, out, _ = built
+    for path, read in ((out / "sheets" / f"{dept}.pdf", pdf_text), (out / "sheets" / f"{dept}.docx", docx_text)):
+        text = flat(read(path))
+        for rid, problem in PROBLEMS.items():
+            mine = rid in ITEMS[dept]
+            assert (f"建议编号{rid}" in text) == mine, (path.name, rid)
+            assert (problem in text) == mine, (path.name, problem)
+            assert (f"落实情况反馈（{rid}）" in text) == mine, (path.name, rid)
+        assert f"甲市2020年城市体检·{NAMES[dept]}" in text       # running header: department and year
+        assert "甲市2020年城市体检策略建议落实反馈单" in text
+
+
+def test_department_sheet_roles_and_other_departments(built):
+    root, _, result = built
+    sheets = {s.key: s for s in result.sheets if s.kind == "department"}
+    assert set(sheets) == set(ITEMS)
+    for dept, roles in ITEMS.items():
+        doc = sheets[dept].doc
+        assert sheets[dept].items == tuple(roles)   # lead items first
+        infos = [t for t in doc.tables() if t.key.startswith("item/")]
+        got = {t.key[5:]: plain(t.rows[0][3].inlines) for t in infos}
+        assert got == roles
+        for t in infos:
+            lead, assist = plain(t.rows[1][1].inlines), plain(t.rows[1][3].inlines)
+            assert "（本部门）" in lead + assist
+    # zj leads R01 with zr assisting; on zr's sheet zj is named as the lead
+    zr = {t.key[5:]: t for t in sheets["zr"].doc.tables() if t.key.startswith("item/")}
+    assert plain(zr["R01"].rows[1][1].inlines) == "市住房城乡建设局"
+    assert plain(zr["R01"].rows[1][3].inlines) == "市自然资源局（本部门）"
+    assert plain(zr["R02"].rows[1][3].inlines) == "市自然资源局（本部门）、市住房城乡建设局"
+    text = flat(pdf_text(built[1] / "sheets" / "zj.pdf"))
+    assert "一、牵头落实的策略建议（1项）" in text and "二、配合落实的策略建议（1项）" in text
+
+
+def test_department_sheet_indicators_chart_and_texts(built):
+    _, out, result = built
+    zj = next(s for s in result.sheets if s.key == "zj").doc
+    ind = [t for t in zj.tables() if t.key == "indicators/R01"][0]
+    assert [plain(c.inlines) for c in ind.header[0]] == ["指标名称", "单位", "数值", "参照值", "参照类型", "评价", "趋势"]
+    assert [plain(c.inlines) for c in ind.rows[0]] == ["人均公园绿地面积", "平方米/人", "14.0", "15.0", "规划目标", "预警", "改善"]
+    figs = zj.figures()
+    assert [f.number for f in figs][:1] == ["图1-1"]
+    assert figs[0].path.name == "sheet-trend-EC-01.png" and figs[0].path.is_file()
+    text = flat(pdf_text(out / "sheets" / "zj.pdf"))
+    for words in ("体检结果：人均公园绿地面积未达规划目标", "治理对策：加快社区公园建设", "行动建议：推进口袋公园建设",
+                  "表1-1相关指标评价（2020年）", "图1-1甲市人均公园绿地面积变化情况"):
+        assert words in text
+
+
+def test_feedback_block(built):
+    _, out, result = built
+    for s in result.sheets:
+        if s.kind != "department":
+            continue
+        boxes = [b for b in s.doc.walk() if isinstance(b, Box) and b.role == "feedback"]
+        assert [b.title for b in boxes] == [f"落实情况反馈（{rid}）" for rid in s.items]
+        for b in boxes:
+            words = flat(" ".join(plain(p.inlines) for p in b.blocks if hasattr(p, "inlines")))
+            assert all(x in words for x in ("□已开展", "□正在研究", "□暂未开展", "进展情况："))
+            form = [t for t in b.blocks if isinstance(t, Table)][0]
+            assert [plain(c.inlines) for c in form.rows[0]][::2] == ["联系人", "联系电话"]
+            assert plain(form.rows[1][0].inlines) == "填报日期"
+    for path, read in ((out / "sheets" / "sw.pdf", pdf_text), (out / "sheets" / "sw.docx", docx_text)):
+        text = flat(read(path))
+        for words in ("落实状态（请勾选）：□已开展□正在研究□暂未开展", "进展情况：", "联系人", "联系电话", "填报日期"):
+            assert words in text, (path.name, words)
+
+
+def test_sheet_meta_and_kind(built):
+    _, _, result = built
+    for s in result.sheets:
+        assert s.doc.kind == "sheet"
+        assert s.doc.meta.demo is True
+        assert s.doc.meta.header == f"甲市2020年城市体检 · {s.name}"
+
+
+def test_every_visible_string_is_final(built):
+    _, _, result = built
+    for s in result.sheets:
+        text = dump(s.doc)
+        for bad in ("nan", "None", "<NA>", "{{", "}}", "department.", "town."):
+            assert bad not in text, (s.stem, bad)
+
+
+def test_shared_charts_are_drawn_once(tmp_path):
+    _, _, sheets = composed(MINI, tmp_path)
+    zj = next(s for s in sheets.sheets if s.key == "zj").doc
+    zr = next(s for s in sheets.sheets if s.key == "zr").doc
+    assert {f.path for f in zj.figures()} & {f.path for f in zr.figures()}   # EC-01's trend on both
+    names = [p.stem for s in sheets.sheets for p in (f.path for f in s.doc.figures())]
+    assert set(names) == set(sheets.specs)
+    assert sorted(sheets.specs) == ["sheet-town-01", "sheet-town-02", "sheet-town-03", "sheet-trend-EC-01", "sheet-trend-EC-02",
+                                    "sheet-trend-TR-01", "sheet-trend-TR-02"]
+
+
+def test_department_without_items_gets_no_sheet(mini, tmp_path):
+    mini.append("data/departments.csv", "gh,市规划局,市直部门")
+    _, _, sheets = composed(mini.root, tmp_path)
+    assert "gh" not in {s.key for s in sheets.sheets}
+    assert [s.stem for s in sheets.sheets if s.kind == "department"] == ["zj", "zr", "sw", "jt"]
+
+
+# --- town sheets ---------------------------------------------------------------------------------
+def test_town_stems_follow_areas_order(mini):
+    project, _ = open_project(mini.root, tables=TABLES)
+    assert town_stems(project, score_project(project)) == {"甲镇": "town-01", "乙镇": "town-02", "丙街道": "town-03"}
+    mini.replace("data/values.csv", "EC-01,甲镇,2020,10,,\n", "")
+    mini.replace("data/values.csv", "TR-02,甲镇,2020,25,,\n", "")
+    project, _ = open_project(mini.root, tables=TABLES)
+    # a town without values gets no sheet; the others keep their file names
+    assert town_stems(project, score_project(project)) == {"乙镇": "town-02", "丙街道": "town-03"}
+
+
+def test_town_sheet_puts_shortfalls_first(built):
+    _, out, result = built
+    town = {s.key: s for s in result.sheets if s.kind == "town"}
+    # 乙镇: EC-01 18 > city 14 and ≥ target 15 (fine); TR-02 21 < city 23 (better) but above target 20 (预警)
+    assert town["乙镇"].items == ("TR-02", "EC-01")
+    # 甲镇: worse than the city on both, worst position first
+    assert town["甲镇"].items == ("EC-01", "TR-02")
+    text = flat(pdf_text(out / "sheets" / "town-02.pdf"))
+    assert text.index("一、需重点关注的指标（1项）") < text.index("通勤时间超过45分钟的人口比例") \
+        < text.index("二、其他指标（1项）") < text.index("人均公园绿地面积")
+    assert "未达参照值" in text and "优于全市" in text and "乙镇" in text
+    tables = town["乙镇"].doc.tables()
+    assert [plain(c.inlines) for c in tables[0].header[0]] == ["指标名称", "单位", "乙镇", "全市", "参照值", "排名", "比较"]
+    assert [plain(c.inlines) for c in tables[0].rows[0]] == ["通勤时间超过45分钟的人口比例", "%", "21.0", "23.0", "20.0",
+                                                             "2/3", "未达参照值"]
+    assert [plain(c.inlines) for c in tables[1].rows[0]][4:] == ["15.0", "1/3", "优于全市"]
+
+
+def test_town_sheet_shortfall_order_with_more_indicators(mini, tmp_path):
+    # 乙镇 gets two more shortfalls; worst position comes first, catalogue order breaks ties
+    mini.append("data/values.csv", "EC-03,甲镇,2020,50,,")
+    mini.append("data/values.csv", "EC-03,乙镇,2020,20,,")
+    mini.append("data/values.csv", "EC-03,丙街道,2020,45,,")
+    mini.append("data/values.csv", "TR-01,甲镇,2020,35,,")
+    mini.append("data/values.csv", "TR-01,乙镇,2020,25,,")
+    _, _, sheets = composed(mini.root, tmp_path)
+    town = next(s for s in sheets.sheets if s.key == "乙镇")
+    # EC-03 rank 3/3 (0%), TR-01 rank 2/2 (0%), TR-02 rank 2/3 (50%) — then the rest: EC-01
+    assert town.items == ("EC-03", "TR-01", "TR-02", "EC-01")
+    chart = sheets.specs[f"sheet-{town.stem}"]
+    assert chart.kind == "bars" and chart.data["values"] == [0.0, 0.0, 50.0, 100.0]
+    assert chart.data["colors"][:3] == ["rating-短板"] * 3
+
+
+# --- files and index --------------------------------------------------------------------------------
+def test_files_and_index(built):
+    _, out, result = built
+    with open(out / "sheets" / "index.csv", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == ["department", "file", "items", "pages", "kind", "id"]
+    assert [r["file"] for r in rows] == ["zj.pdf", "zr.pdf", "sw.pdf", "jt.pdf", "town-01.pdf", "town-02.pdf",
+                                         "town-03.pdf"]
+    assert [r["department"] for r in rows][4:] == ["甲镇", "乙镇", "丙街道"]
+    assert [int(r["items"]) for r in rows][:4] == [2, 2, 1, 1]
+    for r in rows:
+        pdf = out / "sheets" / r["file"]
+        assert pdf.with_suffix(".docx").is_file()
+        with pymupdf.open(pdf) as doc:
+            assert int(r["pages"]) == doc.page_count
+    assert (out / "figures" / "sheet-trend-EC-01.png").is_file()
+
+
+def test_pdf_page_count_matches_pymupdf(built, tmp_path):
+    _, out, _ = built
+    for pdf in (out / "sheets").glob("*.pdf"):
+        data = pdf.read_bytes()
+        with pymupdf.open(stream=data) as doc:
+            assert pdf_page_count(data) == doc.page_count
+    # a PDF whose page tree sits in a compressed object stream, from another writer
+    doc = pymupdf.open()
+    for _ in range(5):
+        doc.new_page()
+    data = doc.tobytes(garbage=3, deflate=True, use_objstms=1)
+    assert b"/Type/Pages" not in data.replace(b" ", b"")   # really hidden in a stream
+    assert pdf_page_count(data) == 5
+
+
+def test_cli_sheets_only_and_format(mini, tmp_path):
+    r = CliRunner().invoke(main, ["sheets", "--project", str(mini.root), "--out", str(tmp_path), "-q",
+                                  "--only", "sw", "--format", "pdf", "--workers", "1"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in (tmp_path / "sheets").iterdir()) == ["index.csv", "sw.pdf"]
+    assert "1 个部门" in r.output
+    r = CliRunner().invoke(main, ["sheets", "--project", str(mini.root), "--out", str(tmp_path), "-q",
+                                  "--only", "nobody"], catch_exceptions=False)
+    assert r.exit_code == 2 and "nobody" in r.output
+
+
+def test_sheet_outputs_are_reproducible(tmp_path):
+    from reportkit.charts.render import render_charts
+    from reportkit.render.docx import default_template, render_docx
+    from reportkit.render.pdf import render_pdf
+
+    theme = load_theme(MINI)
+    _, _, sheets = composed(MINI, tmp_path / "figures")
+    render_charts([sheets.specs["sheet-trend-TR-02"], sheets.specs["sheet-trend-TR-01"]], tmp_path / "figures", theme,
+                  workers=1)
+    jt = next(s for s in sheets.sheets if s.key == "jt").doc
+    assert render_pdf(jt, theme, MINI) == render_pdf(jt, theme, MINI)
+    tpl = default_template("sheet", MINI)
+    assert render_docx(jt, theme, tpl) == render_docx(jt, theme, tpl)
+
+
+def test_file_name_clash_is_a_user_error(mini, tmp_path):
+    from reportkit.errors import ReportkitError
+
+    mini.replace("data/departments.csv", "sw,市水务局", "town-01,市水务局")
+    mini.replace("data/recommendations.csv", "推进雨污分流,sw,", "推进雨污分流,town-01,")
+    mini.replace("data/indicators.csv", ",sw,,统计", ",town-01,,统计")
+    with pytest.raises(ReportkitError, match="town-01"):
+        composed(mini.root, tmp_path)
+
+
+def test_summary_leaves_out_roles_without_items(built):
+    _, _, result = built
+    text = {s.key: dump(s.doc) for s in result.sheets}
+    assert "本部门涉及策略建议1项（牵头1项）。" in text["sw"]
+    assert "本部门涉及策略建议2项（配合2项）。" in text["zr"]
+    assert "本部门涉及策略建议2项（牵头1项、配合1项）。" in text["zj"]
