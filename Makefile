@@ -44,10 +44,20 @@ demo-data: content/data/survey.csv
 content/data/survey.csv: content/tools/make_survey.py | $(STAMP)
 	$(BIN)/python content/tools/make_survey.py
 
+# Every demo output: the report (with scores and survey results), the department and
+# town sheets, the tracking workbooks and the campaign images.
 report: $(STAMP) content/data/survey.csv
 	$(BIN)/reportkit report --project $(PROJECT) --out $(OUT)
+	$(BIN)/reportkit sheets --project $(PROJECT) --out $(OUT)
+	$(BIN)/reportkit tracking template --project $(PROJECT) --out $(OUT)
+	$(BIN)/reportkit promo --project $(PROJECT) --out $(OUT)
+	@echo "All outputs are under $(OUT)/"
 
-validate score survey sheets promo: $(STAMP) content/data/survey.csv
+validate:
+	@$(MAKE) --no-print-directory $(STAMP) content/data/survey.csv
+	$(BIN)/reportkit validate --project $(PROJECT)
+
+score survey sheets promo: $(STAMP) content/data/survey.csv
 	$(BIN)/reportkit $@ --project $(PROJECT) --out $(OUT)
 
 test: $(STAMP) content/data/survey.csv

@@ -515,7 +515,7 @@ def resolve_refs(s: str, labels: dict) -> str:
 def check_narratives(project, problems: Problems) -> None:
     """Render every narrative against the real scores (survey figures as placeholders)
     and report unknown codes, names, figures and syntax errors with file and line."""
-    from .compose.report import known_keys
+    from .compose.keys import known_keys
     from .score.indicators import score_project
     from .theme import load_theme
 

@@ -193,8 +193,4 @@ def _map_text(obj, fn):
     return obj
 
 
-_SAFE = re.compile(r"[^0-9A-Za-z_-]+")
-
-
-def safe_name(s: str) -> str:
-    return _SAFE.sub("_", s)
+from .keys import safe_name  # noqa: E402,F401  (re-exported)

@@ -19,6 +19,7 @@ from ..narrative import markdown_blocks, render_expressions
 from ..theme import find_template
 from ..vocab import GOOD, NODATA, NOREF, SHORT, TRACKING_STATUSES, WARN
 from .context import ComposeContext, safe_name
+from .keys import key_indicator_figures, known_keys  # noqa: F401  (re-exported)
 
 
 def wording(project_root: Path | None = None) -> dict:
@@ -30,32 +31,6 @@ def _nan(x) -> bool:
         return x is None or x != x or str(x) == "<NA>"
     except TypeError:
         return True
-
-
-def key_indicator_figures(project, scores) -> list[tuple[str, str]]:
-    """(figure key, chart name) for the deep analysis of each key indicator."""
-    out = []
-    towns = set(scores.towns["code"]) if len(scores.towns) else set()
-    peers = set(scores.peers.loc[scores.peers["area"] != scores.city, "code"]) if len(scores.peers) else set()
-    for row in scores.table[scores.table["key"]].itertuples():
-        out.append((f"trend/{row.code}", f"trend-{safe_name(row.code)}"))
-        if row.code in peers:
-            out.append((f"peers/{row.code}", f"peers-{safe_name(row.code)}"))
-        if row.code in towns:
-            out.append((f"towns/{row.code}", f"towns-{safe_name(row.code)}"))
-    return out
-
-
-def known_keys(project, scores) -> tuple[set, set]:
-    """Every figure and table key the report can cite (used to check narratives)."""
-    from . import survey_chapter
-
-    figs = {"dimension-radar", "rating-counts", "tracking-status"} | set(survey_chapter.SURVEY_FIGURE_KEYS)
-    figs |= {k for k, _ in key_indicator_figures(project, scores)}
-    tabs = {"indicator-system", "dimension-scores", "shortfalls", "recommendations", "tracking",
-            "appendix-indicators", "appendix-methods", "appendix-sources"} | set(getattr(survey_chapter, "SURVEY_TABLE_KEYS", ()))
-    tabs |= {f"indicators/{d}" for d in project.dimensions}
-    return figs, tabs
 
 
 def rating_cell(rating: str) -> Cell:

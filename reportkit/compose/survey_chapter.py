@@ -17,11 +17,8 @@ from ..charts import ChartSpec
 from ..charts import survey as _survey_charts  # noqa: F401  (registers heatmap, screening, keywords, dumbbell)
 from ..document import Block, Cell, ListBlock, Paragraph, Quote, Span
 from ..vocab import INSUFFICIENT, REJECT_RULES
+from .keys import SURVEY_FIGURE_KEYS, SURVEY_TABLE_KEYS  # noqa: F401  (re-exported)
 
-SURVEY_FIGURE_KEYS = ("survey-screening", "survey-dimensions", "survey-heatmap", "survey-hukou", "survey-towns",
-                      "survey-keywords", "survey-compare")
-SURVEY_TABLE_KEYS = ("survey-screening", "survey-dimensions", "survey-groups", "survey-hukou", "survey-themes",
-                     "survey-compare", "survey-hot-issues")
 HEATMAP_GROUPS = ("hukou", "occupation", "age_group", "channel")   # towns have their own chart
 
 

@@ -44,9 +44,13 @@ def find_table(data_dir: Path, base: str) -> list[Path]:
     return [p for p in (data_dir / f"{base}.csv", data_dir / f"{base}.xlsx") if p.exists()]
 
 
-def decode(raw: bytes, display: str, problems: Problems) -> tuple[str, str] | None:
-    """Detect the encoding: a UTF-8 BOM, else strict UTF-8, else strict GB18030 (a superset
-    of GBK, what Excel on a Chinese Windows writes)."""
+def to_utf8(raw: bytes, display: str, problems: Problems) -> tuple[bytes, str] | None:
+    """Detect the encoding and return the content as UTF-8 bytes (without BOM).
+
+    A UTF-8 BOM means UTF-8; else strict UTF-8; else strict GB18030 (a superset of GBK,
+    what Excel on a Chinese Windows writes).  A UTF-8 file is passed on as it is, so a
+    large export is never held as a Python string.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         candidates = ("utf-8-sig",)
     else:
@@ -54,7 +58,12 @@ def decode(raw: bytes, display: str, problems: Problems) -> tuple[str, str] | No
     first_error: UnicodeDecodeError | None = None
     for enc in candidates:
         try:
-            return raw.decode(enc), enc
+            if enc in ("utf-8", "utf-8-sig"):
+                body = raw[3:] if enc == "utf-8-sig" else raw
+                _check_utf8(body)
+                return body, enc
+            text = raw.decode(enc)
+            return text.encode("utf-8"), enc
         except UnicodeDecodeError as exc:
             first_error = first_error or exc
     pos = first_error.start if first_error else 0
@@ -65,13 +74,27 @@ def decode(raw: bytes, display: str, problems: Problems) -> tuple[str, str] | No
     return None
 
 
-def read_csv_text(text: str, display: str, problems: Problems) -> pd.DataFrame | None:
-    if not text.strip():
+def _check_utf8(data: bytes, chunk: int = 1 << 22) -> None:
+    """Raise UnicodeDecodeError if `data` is not UTF-8, without keeping the decoded text."""
+    import codecs
+
+    dec = codecs.getincrementaldecoder("utf-8")("strict")
+    for i in range(0, len(data), chunk):
+        try:
+            dec.decode(data[i:i + chunk], final=i + chunk >= len(data))
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(exc.encoding, data, i + exc.start, i + exc.end, exc.reason) from None
+
+
+def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFrame | None:
+    """Parse UTF-8 CSV bytes into a frame of strings; rows with too few or too many
+    fields, and unterminated quotes, are problems with their line."""
+    if not data.strip():
         problems.add(error(Source(display), "文件为空，没有表头", hint="第 1 行应为列名"))
         return None
     try:
         # The C parser reads bytes far faster than a StringIO (45 s -> 2 s on a million rows).
-        df = pd.read_csv(io.BytesIO(text.encode("utf-8")), encoding="utf-8", dtype=str,
+        df = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str,
                          keep_default_na=False, na_filter=True, na_values=[], skip_blank_lines=True,
                          engine="c")
     except pd.errors.ParserError as exc:
@@ -85,13 +108,14 @@ def read_csv_text(text: str, display: str, problems: Problems) -> pd.DataFrame |
     # pandas pads a row that has fewer fields than the header with "": find such rows
     # (a file cut off mid-row, or a row that lost its separators).
     width = len(df.columns)
-    short = []
-    if '"' not in text:
+    if b'"' not in data:
         # Fast path: with no quoting, every well-formed row has exactly width-1 commas
         # (rows with too many fields were already refused by the parser).
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        if sum(ln.count(",") for ln in lines) == (width - 1) * len(lines):
-            return _strip(df, text)
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        if data.count(b",") == (width - 1) * lines:
+            return _strip(df, data)
+    short = []
+    text = data.decode("utf-8")
     for lineno, row in enumerate(csv.reader(io.StringIO(text)), 1):
         if row and len(row) < width and not (len(row) == 1 and row[0] == ""):
             short.append((lineno, len(row)))
@@ -100,23 +124,29 @@ def read_csv_text(text: str, display: str, problems: Problems) -> pd.DataFrame |
         problems.add(error(Source(display, lineno, missing[0]),
                            f"该行只有 {n} 个字段，少于表头的 {width} 个（缺少 {'、'.join(missing)}）",
                            hint="文件可能被截断；请检查该行或重新导出"))
-    return _strip(df, text)
+    return _strip(df, data)
 
 
-_PADDED = re.compile(r"[ \t\u3000]+(,|\r?\n|$)|(^|,)[ \t\u3000]+", re.M)
+_SPACES = (b" ", b"\t", "\u3000".encode("utf-8"))
+_PADS = tuple(p for sp in _SPACES for p in (sp + b",", b"," + sp, sp + b"\n", sp + b"\r\n", b"\n" + sp))
 
 
-def _strip(df: pd.DataFrame, text: str) -> pd.DataFrame:
+def _padded(data: bytes) -> bool:
+    """Whether any cell starts or ends with white space (substring tests: a regex over a
+    20 MB export costs most of a second)."""
+    return (any(p in data for p in _PADS) or data.startswith(_SPACES)
+            or data.rstrip(b"\r\n").endswith(_SPACES))
+
+
+def _strip(df: pd.DataFrame, data: bytes) -> pd.DataFrame:
     """Trim cells (people type trailing spaces in Excel); skipped when no cell is padded."""
-    if _PADDED.search(text):
+    if _padded(data):
         for c in df.columns:
             df[c] = df[c].astype(str).str.strip()
     return df
 
 
 def _parser_message(msg: str) -> str:
-    import re
-
     m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
     if m:
         return f"第 {m.group(2)} 行有 {m.group(3)} 个字段，而表头只有 {m.group(1)} 个"
@@ -196,11 +226,12 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
         df = read_xlsx(path, display, problems)
         enc = "xlsx"
     else:
-        decoded = decode(path.read_bytes(), display, problems)
-        if decoded is None:
+        converted = to_utf8(path.read_bytes(), display, problems)
+        if converted is None:
             return None
-        text, enc = decoded
-        df = read_csv_text(text, display, problems)
+        data, enc = converted
+        df = read_csv_bytes(data, display, problems)
+        del data, converted
     if df is None:
         return None
     df.columns = [str(c).strip() for c in df.columns]
