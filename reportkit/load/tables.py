@@ -44,6 +44,35 @@ def find_table(data_dir: Path, base: str) -> list[Path]:
     return [p for p in (data_dir / f"{base}.csv", data_dir / f"{base}.xlsx") if p.exists()]
 
 
+def read_utf8(path: Path, display: str, problems: Problems) -> tuple[bytes, str] | None:
+    """Read a CSV file as UTF-8 bytes; a GBK/GB18030 file is converted chunk by chunk and
+    its raw bytes dropped before the result is joined, to keep the peak memory low."""
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf") or _is_utf8(raw):
+        return to_utf8(raw, display, problems)
+    import codecs
+
+    dec = codecs.getincrementaldecoder("gb18030")("strict")
+    parts, chunk = [], 1 << 22
+    try:
+        for i in range(0, len(raw), chunk):
+            parts.append(dec.decode(raw[i:i + chunk], final=i + chunk >= len(raw)).encode("utf-8"))
+    except UnicodeDecodeError:
+        return to_utf8(raw, display, problems)  # reports the position
+    del raw
+    data = b"".join(parts)
+    del parts
+    return data, "gb18030"
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        _check_utf8(raw)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def to_utf8(raw: bytes, display: str, problems: Problems) -> tuple[bytes, str] | None:
     """Detect the encoding and return the content as UTF-8 bytes (without BOM).
 
@@ -226,7 +255,7 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
         df = read_xlsx(path, display, problems)
         enc = "xlsx"
     else:
-        converted = to_utf8(path.read_bytes(), display, problems)
+        converted = read_utf8(path, display, problems)
         if converted is None:
             return None
         data, enc = converted
