@@ -512,7 +512,7 @@ def resolve_refs(s: str, labels: dict) -> str:
     return REF_RE.sub(sub, s)
 
 
-def check_narratives(project, problems: Problems) -> None:
+def check_narratives(project, problems: Problems, scores=None) -> None:
     """Render every narrative against the real scores (survey figures as placeholders)
     and report unknown codes, names, figures and syntax errors with file and line."""
     from .compose.keys import known_keys
@@ -520,7 +520,7 @@ def check_narratives(project, problems: Problems) -> None:
     from .theme import load_theme
 
     theme = load_theme(project.root)
-    scores = score_project(project)
+    scores = scores if scores is not None else score_project(project)
     fig_keys, tab_keys = known_keys(project, scores)
     ctx = NarrativeContext(scores, Formatter.from_theme(theme), theme.data.get("labels", {}),
                            project.settings.city, project.settings.year, None, fig_keys, tab_keys, problems)

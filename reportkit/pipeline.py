@@ -61,10 +61,9 @@ def analyse(project_dir: Path, progress: Progress, need_survey: bool = True) -> 
 
     with progress.step("读取并校验项目"):
         project, problems = open_project(project_dir)
-        check_narratives(project, problems)
-        problems.raise_if_errors("叙述校验未通过")
-    with progress.step("指标评分"):
         scores = score_project(project)
+        check_narratives(project, problems, scores)
+        problems.raise_if_errors("叙述校验未通过")
     survey = None
     if need_survey:
         from .score.survey import run_survey

@@ -10,6 +10,7 @@ tree, image alt text, document language); it costs about 10 % more time.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections import OrderedDict
 from pathlib import Path
@@ -34,7 +35,39 @@ def _weasyprint():
         raise ReportkitError(
             f"无法加载 PDF 排版引擎 WeasyPrint（{exc}）。请安装：pip install weasyprint，"
             "并安装系统库 Pango（Debian/Ubuntu：apt-get install libpango-1.0-0 libpangoft2-1.0-0）。") from exc
+    _fast_png_streams()
     return weasyprint
+
+
+def _fast_png_streams() -> None:
+    """WeasyPrint re-encodes every raster image as PNG (zlib level 6) to copy its IDAT
+    data into the PDF.  For 40 charts that is the largest part of writing the PDF;
+    level 1 is about four times faster and makes the file about 10 % larger.  The
+    result is the same image, deterministic, so builds stay reproducible."""
+    import struct
+
+    from weasyprint import images
+
+    if getattr(images.RasterImage._get_png_data, "_reportkit", False):
+        return
+
+    def get_png_data(pillow_image) -> bytes:
+        buf = io.BytesIO()
+        pillow_image.save(buf, format="PNG", compress_level=1)
+        data = buf.getvalue()
+        out, pos = [], 8  # skip the signature; keep only the IDAT payloads
+        while pos < len(data):
+            (length,) = struct.unpack(">I", data[pos:pos + 4])
+            kind = data[pos + 4:pos + 8]
+            if kind == b"IDAT":
+                out.append(data[pos + 8:pos + 8 + length])
+            elif kind == b"IEND":
+                break
+            pos += 12 + length
+        return b"".join(out)
+
+    get_png_data._reportkit = True
+    images.RasterImage._get_png_data = staticmethod(get_png_data)
 
 
 _FONT_CONFIG = None
@@ -132,3 +165,12 @@ def heading_pages(source: bytes | d.Document, theme: Theme | None = None,
 
 
 logging.getLogger("weasyprint").addHandler(logging.NullHandler())
+
+
+def warm_up(theme: Theme | None = None) -> None:
+    """Import WeasyPrint and load the fonts by laying out a one-line document, so that a
+    worker process is ready before the real document arrives."""
+    theme = theme or load_theme()
+    doc = d.Document(d.Meta(title="预热", lang="zh-CN"),
+                     (d.Heading(1, "城市体检", "一、"), d.Paragraph(d.text("城市体检报告 2020（示例）"))))
+    _layout(doc, theme, None)
