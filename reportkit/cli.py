@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .errors import Problems, ReportkitError
+from .errors import Problems
 
 from .cli_options import out_option as OUT_OPT
 from .cli_options import project_option as PROJECT_OPT

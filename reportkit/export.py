@@ -5,13 +5,12 @@ names and columns.  Numbers are written unformatted; empty cells mean "none".
 """
 from __future__ import annotations
 
-import io
 
 import pandas as pd
 
 from .load.tables import write_csv_bytes
 from .score.indicators import Scores
-from .write import build_time, normalize_zip
+from .write import xlsx_bytes
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -61,13 +60,7 @@ def scores_xlsx(scores: Scores) -> bytes:
             width = 28 if name in ("name", "source", "departments") else max(8, len(name) + 4)
             ws.column_dimensions[get_column_letter(c)].width = width
         ws.freeze_panes = "A2"
-    when = build_time().replace(tzinfo=None)
-    wb.properties.creator = "reportkit"
-    wb.properties.created = when
-    wb.properties.modified = when
-    buf = io.BytesIO()
-    wb.save(buf)
-    return normalize_zip(buf.getvalue())
+    return xlsx_bytes(wb)
 
 
 def add_score_outputs(writer, scores: Scores) -> None:

@@ -100,14 +100,15 @@ def resolve(kind: str = "sans", text: str = "") -> Font:
         raise ReportkitError(
             f"找不到可用的中文字体（{kind}）。请安装字体包：pip install pylopdf-fonts-zh-cn，"
             "或系统字体：apt-get install fonts-noto-cjk")
-    best, best_missing = None, None
+    best_missing = None
     for font in fonts:
         missing = font.covers(text) if text else set()
         if not missing:
             return font
         if best_missing is None or len(missing) < len(best_missing):
-            best, best_missing = font, missing
-    shown = "".join(sorted(best_missing)[:40])
+            best_missing = missing
+    # the code point too: a private-use or control character is invisible in a message
+    shown = "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in sorted(best_missing)[:20])
     raise ReportkitError(
         f"没有任何中文字体能显示以下字符：{shown}（共 {len(best_missing)} 个）。"
         "请检查文字中是否有生僻字或异常字符，或在 templates/theme.toml 的 [fonts] 中加入能覆盖它们的字体。")

@@ -17,7 +17,6 @@ Workbook layout (version 1, fixed so that problems can name cells):
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -154,7 +153,7 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .write import build_time, normalize_zip
+    from .write import xlsx_bytes
 
     st = project.settings
     names = project.department_names
@@ -259,17 +258,9 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
         wb.defined_names[name] = DefinedName(name, attr_text=f"{META_SHEET}!${col}${row}")
     meta.protection.sheet = True
 
-    when = build_time().replace(tzinfo=None)
-    props = wb.properties
-    props.creator = "reportkit"
-    props.lastModifiedBy = "reportkit"
-    props.title = ws["A1"].value
-    props.subject = dept
-    props.created = when
-    props.modified = when
-    buf = io.BytesIO()
-    wb.save(buf)
-    return normalize_zip(buf.getvalue())
+    wb.properties.title = ws["A1"].value
+    wb.properties.subject = dept
+    return xlsx_bytes(wb)
 
 
 # --- collecting the returned workbooks ---------------------------------------------
@@ -529,7 +520,7 @@ def tracking_xlsx(df: pd.DataFrame) -> bytes:
     """The tracking table as a one-sheet workbook (header on row 1), reproducible."""
     from openpyxl import Workbook
 
-    from .write import build_time, normalize_zip
+    from .write import xlsx_bytes
 
     wb = Workbook()
     ws = wb.active
@@ -539,11 +530,4 @@ def tracking_xlsx(df: pd.DataFrame) -> bytes:
         ws.append([None if v == "" else str(v) for v in row])
     for col, width in zip("ABCDEFGHIJ", (8, 12, 60, 12)):
         ws.column_dimensions[col].width = width
-    when = build_time().replace(tzinfo=None)
-    wb.properties.creator = "reportkit"
-    wb.properties.lastModifiedBy = "reportkit"
-    wb.properties.created = when
-    wb.properties.modified = when
-    buf = io.BytesIO()
-    wb.save(buf)
-    return normalize_zip(buf.getvalue())
+    return xlsx_bytes(wb)

@@ -91,3 +91,15 @@ class Writer:
             atomic_write(target, self.files[rel])
             written.append(target)
         return written
+
+
+def xlsx_bytes(wb) -> bytes:
+    """Save an openpyxl workbook reproducibly: fixed author and dates, normalised zip."""
+    when = build_time().replace(tzinfo=None)
+    wb.properties.creator = "reportkit"
+    wb.properties.lastModifiedBy = "reportkit"
+    wb.properties.created = when
+    wb.properties.modified = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return normalize_zip(buf.getvalue())

@@ -33,18 +33,6 @@ from . import style
 from .base import ChartSpec, data_error, need, register, same_length
 
 
-def _number_axis(axis) -> None:
-    """Round tick steps with thousands separators (the house helper when present)."""
-    helper = getattr(style, "number_axis", None)
-    if helper is not None:
-        helper(axis)
-        return
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))
-    axis.set_major_formatter(FuncFormatter(lambda x, _pos: style.fmt(x, 0 if float(x).is_integer() else 1)))
-
-
 # --- heatmap ---------------------------------------------------------------------------
 def _heat(spec: ChartSpec):
     need(spec, "columns", "rows", "values")
@@ -194,7 +182,7 @@ def draw_screening(spec: ChartSpec, theme):
     bottom.invert_yaxis()
     bottom.grid(axis="y", visible=False)
     bottom.set_xlim(0, max(counts + [1]) * 1.35)
-    _number_axis(bottom.xaxis)
+    style.number_axis(bottom.xaxis)
     bottom.set_xlabel(style.with_unit("问卷数", spec.data.get("unit", "份")))
     return fig
 
@@ -231,7 +219,7 @@ def draw_keywords(spec: ChartSpec, theme):
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.set_xlim(0, max(counts + [1]) * 1.15)
-    _number_axis(ax.xaxis)
+    style.number_axis(ax.xaxis)
     ax.set_xlabel(style.with_unit(spec.data.get("axis_label", "出现次数"), spec.data.get("unit", "次")))
     return fig
 
@@ -297,7 +285,7 @@ def draw_dumbbell(spec: ChartSpec, theme):
         lo, hi = min(shown), max(shown)
         pad = max(3.0, (hi - lo) * 0.18)
         ax.set_xlim(lo - pad, hi + pad)
-    _number_axis(ax.xaxis)
+    style.number_axis(ax.xaxis)
     ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", "")))
     handles = [Line2D([], [], color=ca, marker="o", linestyle="", label=d.get("a_label", "")),
                Line2D([], [], color=cb, marker="D", linestyle="", label=d.get("b_label", ""))]

@@ -193,4 +193,3 @@ def _map_text(obj, fn):
     return obj
 
 
-from .keys import safe_name  # noqa: E402,F401  (re-exported)

@@ -7,19 +7,17 @@ templates/report.toml and templates/report/*.md; numbers from Scores/SurveyResul
 """
 from __future__ import annotations
 
-import math
 import tomllib
 from pathlib import Path
 
 from ..charts import ChartSpec
-from ..document import (Block, Box, Cell, Cover, Document, ListBlock, Meta, PageBreak, Paragraph,
-                        Section, Span, Toc)
+from ..document import Block, Box, Cell, Cover, Document, Meta, Section, Span, Toc
 from ..load.narratives import Narrative
 from ..narrative import markdown_blocks, render_expressions
 from ..theme import find_template
 from ..vocab import GOOD, NODATA, NOREF, SHORT, TRACKING_STATUSES, WARN
-from .context import ComposeContext, safe_name
-from .keys import key_indicator_figures, known_keys  # noqa: F401  (re-exported)
+from .context import ComposeContext
+from .keys import safe_name
 
 
 def wording(project_root: Path | None = None) -> dict:
@@ -187,7 +185,7 @@ class ReportComposer:
         return out
 
     def dimension(self, dim: str) -> list[Block]:
-        ctx, w, fmt = self.ctx, self.w["dimension"], self.ctx.fmt
+        ctx, w = self.ctx, self.w["dimension"]
         t = self.s.table[self.s.table["dimension"] == dim]
         out: list[Block] = [ctx.heading(1, dim)]
         out += ctx.narrative(dimension=dim)

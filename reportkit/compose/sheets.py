@@ -25,7 +25,8 @@ from ..errors import Problems, ReportkitError
 from ..score.indicators import rate
 from ..tracking import ASSIST, LEAD, Duty, Wording, duties, file_stem, role_split
 from ..vocab import SHORT, WARN
-from .context import ComposeContext, safe_name
+from .context import ComposeContext
+from .keys import safe_name
 from .report import indicator_row_cells
 
 DEPARTMENT, TOWN = "department", "town"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import load_settings
-from ..errors import Problems, ReportkitError, Source, error
+from ..errors import Problems, Source, error
 from ..model import Project, load_geojson
 from .narratives import load_narratives
 from .tables import read_table
