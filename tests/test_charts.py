@@ -37,7 +37,8 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 # -- baselines -------------------------------------------------------------------
 
-CORE_KINDS = {"radar", "ratings", "trend", "peers", "towns", "tracking", "bars"}
+CORE_KINDS = {"radar", "ratings", "trend", "peers", "towns", "tracking", "bars",
+              "heatmap", "screening", "keywords", "dumbbell"}
 
 
 def test_every_core_kind_is_registered_and_has_a_sample():

@@ -112,6 +112,30 @@ def samples() -> list[ChartSpec]:
             "values": [1204, 3518, 12876, 20931, 9874], "unit": "份", "axis_label": "问卷数",
             "orientation": "v", "colors": ["rating-短板", "rating-预警", "muted", "secondary", "rating-良好"],
         }),
+        # satisfaction-survey kinds (reportkit/charts/survey.py)
+        ChartSpec("heatmap", "heatmap", {
+            "columns": DIMENSIONS[:5], "rows": ["本地户籍", "外来人口", "产业工人", "高新技术人员", "18岁以下"],
+            "sections": [["户籍", 2], ["职业", 2], ["年龄", 1]],
+            "values": [[78.4, 77.5, 80.1, 70.2, 75.0], [72.1, 70.3, 78.8, 66.0, 73.9],
+                       [70.5, 69.8, 77.2, 64.1, 72.0], [80.2, 79.9, 81.5, 71.7, 77.3],
+                       [None, None, None, None, None]],
+            "missing_label": "样本不足", "decimals": 1, "unit": "分",
+        }),
+        ChartSpec("screening", "screening", {
+            "collected": 87000, "valid": 79000, "valid_label": "有效问卷", "rejected_label": "无效问卷",
+            "rules": ["重复作答", "答题过快", "数值越界", "作答不完整", "连续同一答案", "地区无效"],
+            "counts": [2600, 2900, 300, 1500, 600, 100], "unit": "份",
+        }),
+        ChartSpec("keywords", "keywords", {
+            "words": ["公交", "停车", "学位", "地铁", "医院", "公园", "房价", "拥堵"],
+            "counts": [5664, 4821, 3902, 3310, 2894, 2011, 1876, 1502], "unit": "次", "axis_label": "出现次数",
+        }),
+        ChartSpec("dumbbell", "dumbbell", {
+            "labels": DIMENSIONS[:6], "a": [78.4, 77.5, 80.1, 70.2, 75.0, 71.9],
+            "b": [76.8, 70.3, 78.8, 66.0, 73.9, 62.2], "a_label": "本地户籍", "b_label": "外来人口",
+            "flags": [False, True, False, False, False, True], "flag_label": "差距≥5分", "decimals": 1,
+            "unit": "分", "axis_label": "满意度得分",
+        }),
     ]
 
 
