@@ -7,7 +7,7 @@ import re
 SURVEY_FIGURE_KEYS = ("survey-screening", "survey-dimensions", "survey-heatmap", "survey-hukou", "survey-towns",
                       "survey-keywords", "survey-compare")
 SURVEY_TABLE_KEYS = ("survey-screening", "survey-dimensions", "survey-groups", "survey-hukou", "survey-themes",
-                     "survey-compare", "survey-hot-issues")
+                     "survey-compare", "survey-hot-issues", "survey-gaps")
 
 _SAFE = re.compile(r"[^0-9A-Za-z_-]+")
 

@@ -165,11 +165,18 @@ def _groups(ctx, r, L) -> list[Block]:
     flagged = r.gaps[r.gaps["flagged"]]
     gap = fmt.num(cfg.gap_points, 0)
     if len(flagged):
+        # the largest gaps in the text, every flagged gap in a table
+        flagged = flagged.sort_values("gap", ascending=False, kind="stable")
         items = "；".join(
             f"{names.get(g.group, g.group)}·{g.dimension}（{g.high} {fmt.num(g.high_score, 1)}，"
             f"{g.low} {fmt.num(g.low_score, 1)}，相差 {fmt.num(g.gap, 1)} 分）"
-            for g in flagged.itertuples())
-        out.append(ctx.para(L["gaps_text"].format(gap=gap, items=items)))
+            for g in flagged.head(3).itertuples())
+        out.append(ctx.para(L["gaps_text"].format(gap=gap, n=len(flagged), items=items)))
+        rows = [[names.get(g.group, g.group), g.dimension, f"{g.high}（{fmt.num(g.high_score, 1)}）",
+                 f"{g.low}（{fmt.num(g.low_score, 1)}）", _cell(fmt.num(g.gap, 1), "right")]
+                for g in flagged.itertuples()]
+        out.append(ctx.table(L["tab_gaps"], [L["group"], L["dimension"], L["gap_high"], L["gap_low"], L["gap"]],
+                             rows, widths=(1.2, 1.2, 2.2, 2.2, 0.9), size="small", key="survey-gaps"))
     else:
         out.append(ctx.para(L["gaps_none"].format(gap=gap)))
     out += _hukou(ctx, r, L)
