@@ -163,3 +163,40 @@ def test_raw_html_in_narrative_is_text(built, tmp_path):
     assert r.exit_code == 0, r.output
     text = "".join(p.get_text() for p in pymupdf.open(out / "report.pdf"))
     assert "<b>粗体</b>" in text and "<img" in text
+
+
+def test_geojson_gives_town_maps(mini, tmp_path):
+    """With data/areas.geojson the town-level figure of a key indicator is a map."""
+    import json
+
+    from reportkit.charts import draw_png
+    from reportkit.compose.context import ComposeContext
+    from reportkit.compose.report import compose_report
+    from reportkit.load.project import open_project
+    from reportkit.score.indicators import score_project
+
+    features = []
+    for i, town in enumerate(["甲镇", "乙镇", "丙街道"]):
+        ring = [[i, 0], [i + 1, 0], [i + 1, 1], [i, 1], [i, 0]]
+        features.append({"type": "Feature", "properties": {"area": town},
+                         "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    mini.write("data/areas.geojson", json.dumps({"type": "FeatureCollection", "features": features}))
+    project, _ = open_project(mini.root)
+    theme = load_theme()
+    ctx = ComposeContext(project, score_project(project), theme, tmp_path / "figures")
+    compose_report(ctx)
+    spec = ctx.specs["towns-EC-01"]
+    assert spec.data["geojson"]["features"][0]["properties"]["area"] == "甲镇"
+    png = draw_png(spec, theme)
+    assert png.startswith(b"\x89PNG")
+
+
+def test_source_date_epoch_is_the_document_date(built, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1609459200")  # 2021-01-01
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["report", "--project", str(built["project"]), "--out", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    assert pymupdf.open(out / "report.pdf").metadata["creationDate"].startswith("D:20210101")
+    doc = DocxDocument(str(out / "report.docx"))
+    assert doc.core_properties.created.year == 2021
+    assert (out / "report.pdf").read_bytes() != (built["out"] / "report.pdf").read_bytes()
