@@ -48,6 +48,12 @@ class Formatter:
         """A value for text or tables, decimals chosen by its unit."""
         return self.num(x, unit=unit)
 
+    def like(self, x, value, unit: str | None) -> str:
+        """`x` (e.g. a reference) written with the decimals used for `value`, so that an
+        indicator's value and its reference line up: 38.6 / 50.0, 347 / 320."""
+        d = self.decimals_for(unit, value) if not _missing(value) else None
+        return self.num(x, d, unit=unit)
+
     def with_unit(self, x, unit: str | None) -> str:
         if _missing(x):
             return self.dash
@@ -76,6 +82,26 @@ class Formatter:
         if "." in s:
             s = s.rstrip("0").rstrip(".")
         return f"{s}万"
+
+    def change(self, value, previous, unit: str | None, words: dict | None = None) -> str:
+        """"提高6.2个百分点" for a percentage, "增长3.5%" / "下降1.2%" otherwise, "基本持平"."""
+        w = {"up_points": "提高", "down_points": "下降", "points": "个百分点", "up": "增长", "down": "下降",
+             "flat": "基本持平", **(words or {})}
+        if _missing(value) or _missing(previous):
+            return ""
+        value, previous = float(value), float(previous)
+        if unit == "%":
+            diff = self.num(abs(value - previous), 1, sep=False)
+            if float(diff) == 0:
+                return w["flat"]
+            return f"{w['up_points'] if value > previous else w['down_points']}{diff}{w['points']}"
+        if previous == 0:
+            return w["flat"] if value == 0 else ""
+        rel = (value - previous) / abs(previous)
+        shown = self.pct(abs(rel))
+        if shown in ("0.0%", "0%"):
+            return w["flat"]
+        return f"{w['up'] if rel > 0 else w['down']}{shown}"
 
     def score(self, x) -> str:
         return self.num(x, 1)

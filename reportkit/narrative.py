@@ -52,10 +52,11 @@ class View:
 class IndicatorView(View):
     _allowed = frozenset({"code", "name", "unit", "value", "rating", "trend", "reference", "reference_kind",
                           "score", "previous_value", "previous_year", "rank", "progress", "dimension",
-                          "category", "peer_median"})
+                          "category", "peer_median", "change", "rank_of", "has_peers", "has_previous"})
 
-    def __init__(self, row, fmt: Formatter, labels: dict):
+    def __init__(self, row, fmt: Formatter, labels: dict, change_words: dict | None = None):
         self._row, self._fmt, self._labels = row, fmt, labels
+        self._change_words = change_words or {}
 
     def __str__(self):
         return self._fmt.with_unit(self._row["value"], self._row["unit"])
@@ -68,7 +69,13 @@ class IndicatorView(View):
     value = property(lambda s: s._fmt.value(s._row["value"], s._row["unit"]))
     rating = property(lambda s: s._row["rating"])
     trend = property(lambda s: s._row["trend"] or s._fmt.dash)
-    reference = property(lambda s: s._fmt.value(s._row["reference"], s._row["unit"]))
+    # the reference is written with the decimals of the value, so the two compare at a glance
+    reference = property(lambda s: s._fmt.like(s._row["reference"], s._row["value"], s._row["unit"]))
+    change = property(lambda s: s._fmt.change(s._row["value"], s._row["previous_value"], s._row["unit"],
+                                              s._change_words))
+    rank_of = property(lambda s: str(int(s._row["rank_of"])))
+    has_peers = property(lambda s: int(s._row["rank_of"]) > 1)
+    has_previous = property(lambda s: not _na(s._row["previous_value"]) and not _na(s._row["value"]))
     peer_median = property(lambda s: s._fmt.value(s._row["peer_median"], s._row["unit"]))
     reference_kind = property(lambda s: s._labels.get(s._row["reference_kind"], s._row["reference_kind"]))
     score = property(lambda s: s._fmt.score(s._row["score"]))
@@ -98,10 +105,23 @@ class DimensionView(View):
 
 
 class SurveyView(View):
-    _allowed = frozenset({"collected", "valid", "valid_rate", "overall", "dimension", "question", "rejected"})
+    _allowed = frozenset({"collected", "valid", "valid_rate", "overall", "dimension", "question", "rejected",
+                          "hot_issues", "top_concerns"})
 
     def __init__(self, summary: dict | None, fmt: Formatter, ctx: "NarrativeContext"):
         self._s, self._fmt, self._ctx = summary, fmt, ctx
+
+    @property
+    def hot_issues(self):
+        """The ranked 热点问题, e.g. "公共交通不便、入学难、…" (same list as the survey chapter)."""
+        names = self._ctx.survey_lists.get("hot_issues")
+        return "、".join(names) if names else "【热点问题】"
+
+    @property
+    def top_concerns(self):
+        """The concern themes citizens mention most, most mentioned first."""
+        names = self._ctx.survey_lists.get("top_concerns")
+        return "、".join(names) if names else "【市民关注问题】"
 
     def _need(self):
         if self._s is None:
@@ -129,8 +149,10 @@ class SurveyView(View):
         return self._fmt.score(s["overall"]) if s else "【总体满意度】"
 
     def rejected(self, rule):
+        from .vocab import REJECT_RULES
+
         s = self._need()
-        if s is not None and rule not in s["rejected"]:
+        if rule not in REJECT_RULES:
             self._ctx.problem(f"没有名为“{rule}”的问卷剔除规则")
             return "【?】"
         return self._fmt.int(s["rejected"][rule]) if s else "【剔除数】"
@@ -206,6 +228,7 @@ class NarrativeContext:
     problems: Problems = field(default_factory=Problems)
     current: Narrative | None = None
     template: object = None
+    survey_lists: dict = field(default_factory=dict)   # hot_issues, top_concerns (names)
 
     @property
     def dimensions(self) -> list[str]:
@@ -234,7 +257,8 @@ class NarrativeContext:
         if hit.empty:
             self.problem(f"指标编号“{code}”不存在")
             return "【?】"
-        return IndicatorView(hit.iloc[0], self.fmt, self.labels.get("reference_kind", {}))
+        return IndicatorView(hit.iloc[0], self.fmt, self.labels.get("reference_kind", {}),
+                             self.labels.get("change", {}))
 
     def dimension(self, name):
         d = self.scores.dimensions

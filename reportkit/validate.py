@@ -167,7 +167,7 @@ def validate(project: Project, problems: Problems | None = None,
         if len(cities) != 1:
             problems.add(error(tab.source(None, "kind"),
                                f"kind 为 city 的行应恰好有 1 行，现有 {len(cities)} 行",
-                               hint="用一行 city 表示本市；园镇/街道填 town，对标城市填 peer"))
+                               hint="用一行 city 表示本市；园镇（街道）填 town，对标城市填 peer"))
     if usable("indicators"):
         tab = t["indicators"]
         _check_refs(problems, tab, "departments", depts, "部门编号", True, "部门编号须在 data/departments 中登记")
@@ -231,4 +231,4 @@ def _warnings(project: Project, problems: Problems, usable) -> None:
     atab = t["areas"]
     for idx, row in project.areas.iterrows():
         if row["kind"] == "town" and row["area"] not in towns_with:
-            problems.add(warning(atab.source(idx, "area"), f"园镇/街道“{row['area']}”没有任何指标数值"))
+            problems.add(warning(atab.source(idx, "area"), f"园镇（街道）“{row['area']}”没有任何指标数值"))

@@ -92,6 +92,9 @@ def test_progress_statcan_method():
     assert progress(2017, 100, 2020, 125, 2025, 150, "+")[1] == "按期可达"
     # lower is better
     assert progress(2017, 40, 2020, 30, 2025, 20, "-")[1] == "按期可达"
+    # met in the base year, no longer met: deteriorating, not "on track"
+    assert progress(2017, 31.2, 2020, 28.4, 2025, 30, "+")[1] == "倒退"
+    assert progress(2017, 18, 2020, 21, 2025, 20, "-")[1] == "倒退"
 
 
 def test_score_project_on_mini(mini):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..charts import ChartSpec, alt_text
-from ..document import Block, Cell, Figure, Heading, Paragraph, Span, Table
+from ..document import Block, Cell, Figure, Heading, Paragraph, Span, Table, plain
 from ..errors import Problems
 from ..fmt import Formatter, chinese_numeral
 from ..narrative import NarrativeContext, render_narrative, resolve_refs
@@ -54,7 +54,8 @@ class ComposeContext:
             summary = getattr(self.survey, "summary", None)
             s = self.project.settings
             self.narr = NarrativeContext(self.scores, self.fmt, self.theme.data.get("labels", {}),
-                                         s.city, s.year, summary, None, None, self.problems)
+                                         s.city, s.year, summary, None, None, self.problems,
+                                         survey_lists=survey_lists(self.scores, self.survey))
 
     # -- headings ----------------------------------------------------------------
     def heading(self, level: int, text: str, numbered: bool = True, toc: bool = True) -> Heading:
@@ -145,10 +146,19 @@ class ComposeContext:
         return [n for n in self.project.narratives if n.section is None and n.dimension is None]
 
     def number_headings(self, blocks: list[Block]) -> list[Block]:
-        out = []
+        """Number the headings of rendered Markdown, and give a table preceded by a
+        paragraph "表：标题" that caption and the next table number."""
+        out: list[Block] = []
         for b in blocks:
             if isinstance(b, Heading):
                 out.append(self.heading(b.level, b.text))
+            elif isinstance(b, Table) and out and isinstance(out[-1], Paragraph):
+                m = _CAPTION.match(plain(out[-1].inlines).strip())
+                if m and not b.caption:
+                    out.pop()
+                    number, seq = self._label("tab")
+                    b = dataclasses.replace(b, caption=m.group(1).strip(), number=number, seq=seq)
+                out.append(b)
             else:
                 out.append(b)
         return out
@@ -164,6 +174,7 @@ class ComposeContext:
         return _map_text(obj, fix)
 
 
+_CAPTION = re.compile(r"^表\s*[:：]\s*(.+)$")
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
 _SPACE_AFTER_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[0-9A-Za-z%(（“])")
 _SPACE_BEFORE_CJK = re.compile(f"(?<=[0-9A-Za-z%)）”]) +(?=[{_CJK}])")
@@ -172,6 +183,18 @@ _SPACE_BEFORE_CJK = re.compile(f"(?<=[0-9A-Za-z%)）”]) +(?=[{_CJK}])")
 def tidy_spacing(s: str) -> str:
     """Chinese typesetting: "共 57 项" -> "共57项" (justified lines then stretch evenly)."""
     return _SPACE_BEFORE_CJK.sub("", _SPACE_AFTER_CJK.sub("", s))
+
+
+def survey_lists(scores, survey, n: int = 5) -> dict:
+    """Names narratives may cite: the hot issues and the most mentioned concern themes."""
+    if survey is None:
+        return {}
+    from ..analyse.hot_issues import hot_issues
+
+    themes = survey.concerns.themes
+    themes = themes[themes["mentions"] > 0]
+    return {"hot_issues": list(hot_issues(scores, survey).top["problem"]),
+            "top_concerns": list(themes["theme"].head(n))}
 
 
 def _map_text(obj, fn):

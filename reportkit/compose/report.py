@@ -42,7 +42,7 @@ def trend_cell(trend: str, fmt) -> Cell:
 def indicator_row_cells(ctx: ComposeContext, r, with_rank: bool = True) -> list:
     fmt = ctx.fmt
     labels = ctx.theme.data["labels"]["reference_kind"]
-    ref = fmt.value(r.reference, r.unit)
+    ref = fmt.like(r.reference, r.value, r.unit)
     cells = [Cell((Span(r.name),)), Cell((Span(r.unit),), align="center"),
              Cell((Span(fmt.value(r.value, r.unit)),), align="right"),
              Cell((Span(ref),), align="right"),
@@ -158,13 +158,15 @@ class ReportComposer:
                                          good=int(counts.get(GOOD, 0)), warn=int(counts.get(WARN, 0)),
                                          short=int(counts.get(SHORT, 0)), other=other)))
         radar = {"labels": list(d["dimension"]), "values": [None if _nan(v) else float(v) for v in d["score"]],
-                 "series_name": "指标得分", "max": 100}
+                 "series_name": w["radar_series"], "max": 100}
         summary = getattr(ctx.survey, "summary", None)
+        caption = w["radar_caption"]
         if summary:
-            radar["compare"] = {"name": "居民满意度",
+            radar["compare"] = {"name": w["radar_compare"],
                                 "values": [summary["dimensions"].get(x) for x in d["dimension"]]}
+            caption = w["radar_caption_compare"]
         if len(d) >= 3:
-            out.append(ctx.figure(ChartSpec("radar", "dimension-radar", radar), w["radar_caption"],
+            out.append(ctx.figure(ChartSpec("radar", "dimension-radar", radar), caption,
                                   key="dimension-radar", width=0.7))
         ratings = {"labels": list(d["dimension"]),
                    "counts": {r: [int(x) for x in d[r]] for r in (GOOD, WARN, SHORT, NODATA, NOREF)}}
@@ -179,9 +181,9 @@ class ReportComposer:
         strong = t[(t["rating"] == GOOD) & (t["trend"] == "改善")]
         weak = t[t["rating"] == SHORT]
         out.append(ctx.para((Span(w["strengths"], bold=True),
-                             Span("、".join(strong["name"]) or w["none"]))))
+                             Span(("、".join(strong["name"]) or w["none"]) + "。"))))
         out.append(ctx.para((Span(w["shortfalls"], bold=True),
-                             Span("、".join(weak["name"]) or w["none"]))))
+                             Span(("、".join(weak["name"]) or w["none"]) + "。"))))
         return out
 
     def dimension(self, dim: str) -> list[Block]:
@@ -250,6 +252,7 @@ class ReportComposer:
         out += ctx.narrative(section="problems")
         t = self.s.table
         bad = t[t["rating"].isin([SHORT, WARN])].sort_values(["rating", "score"], key=lambda s: s.map({SHORT: 0, WARN: 1}) if s.name == "rating" else s)
+        out.append(ctx.heading(2, w["heading"]))
         out.append(ctx.para(w["intro"]))
         rows = [[r.dimension, *indicator_row_cells(ctx, r, with_rank=False)[:2],
                  *indicator_row_cells(ctx, r, with_rank=False)[2:4], rating_cell(r.rating),
@@ -319,8 +322,9 @@ class ReportComposer:
         t = self.s.table
         labels = ctx.theme.data["labels"]
         head = ctx.appendix(ch["appendix_indicators"])
-        rows = [[r.code, r.name, r.dimension, r.category, r.unit, r.direction, fmt.value(r.value, r.unit),
-                 fmt.value(r.reference, r.unit), labels["reference_kind"].get(r.reference_kind, ""),
+        rows = [[r.code, r.name, r.dimension, r.category, r.unit, labels["direction_short"].get(r.direction, r.direction),
+                 fmt.value(r.value, r.unit),
+                 fmt.like(r.reference, r.value, r.unit), labels["reference_kind"].get(r.reference_kind, ""),
                  rating_cell(r.rating), trend_cell(r.trend, fmt), fmt.score(r.score)] for r in t.itertuples()]
         table = ctx.table(w["indicators_caption"], w["indicators_columns"], rows,
                           widths=(1.1, 3.4, 1.1, 1.1, 1.3, 0.7, 1.0, 1.0, 1.4, 0.8, 0.8, 0.8), size="small",

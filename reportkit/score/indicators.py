@@ -112,9 +112,15 @@ def progress(base_year, base, year, value, target_year, target, direction) -> tu
     """
     if any(_nan(x) for x in (base, value, target)) or target_year is None or _nan(base_year):
         return math.nan, ""
-    met = _ge(value, target) if direction == "+" else _le(value, target)
-    if met:
+    def meets(x):
+        return _ge(x, target) if direction == "+" else _le(x, target)
+
+    if meets(value):
         return math.nan, ACHIEVED
+    if meets(base):
+        # the target was met in the base year and no longer is: the growth needed from
+        # the base would point the wrong way, so the ratio would be meaningless
+        return math.nan, DETERIORATING
     if year <= base_year or target_year <= base_year:
         return math.nan, ""
     if base > 0 and value > 0 and target > 0:
