@@ -26,6 +26,13 @@ def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+def _shown_diff(fmt, a, b, decimals: int = 1) -> str:
+    """a − b computed from the values as printed, so a reader's subtraction agrees."""
+    from ..fmt import round_text
+
+    return fmt.num(float(round_text(a, decimals, False)) - float(round_text(b, decimals, False)), decimals)
+
+
 def _cell(text: str, align: str | None = None, role: str | None = None, bold: bool = False) -> Cell:
     return Cell((Span(text),), align=align, role=role, bold=bold)
 
@@ -169,11 +176,11 @@ def _groups(ctx, r, L) -> list[Block]:
         flagged = flagged.sort_values("gap", ascending=False, kind="stable")
         items = "；".join(
             f"{names.get(g.group, g.group)}·{g.dimension}（{g.high} {fmt.num(g.high_score, 1)}，"
-            f"{g.low} {fmt.num(g.low_score, 1)}，相差 {fmt.num(g.gap, 1)} 分）"
+            f"{g.low} {fmt.num(g.low_score, 1)}，相差 {_shown_diff(fmt, g.high_score, g.low_score)} 分）"
             for g in flagged.head(3).itertuples())
         out.append(ctx.para(L["gaps_text"].format(gap=gap, n=len(flagged), items=items)))
         rows = [[names.get(g.group, g.group), g.dimension, f"{g.high}（{fmt.num(g.high_score, 1)}）",
-                 f"{g.low}（{fmt.num(g.low_score, 1)}）", _cell(fmt.num(g.gap, 1), "right")]
+                 f"{g.low}（{fmt.num(g.low_score, 1)}）", _cell(_shown_diff(fmt, g.high_score, g.low_score), "right")]
                 for g in flagged.itertuples()]
         out.append(ctx.table(L["tab_gaps"], [L["group"], L["dimension"], L["gap_high"], L["gap_low"], L["gap"]],
                              rows, widths=(1.2, 1.2, 2.2, 2.2, 0.9), size="small", key="survey-gaps"))
@@ -194,7 +201,7 @@ def _hukou(ctx, r, L) -> list[Block]:
         return out + [ctx.para(L["hukou_missing"])]
     items = "，".join(L["hukou_gap_item"].format(
         dimension=d.dimension, direction=L["hukou_higher"] if d.gap > 0 else L["hukou_lower"],
-        gap=fmt.num(abs(d.gap), 1)) for d in dims.itertuples() if not _missing(d.gap))
+        gap=_shown_diff(fmt, d.migrant, d.local).lstrip("-")) for d in dims.itertuples() if not _missing(d.gap))
     out.append(ctx.para(L["hukou_text"].format(items=items)))
     flagged = dims[dims["flagged"]]
     if len(flagged):
@@ -205,7 +212,7 @@ def _hukou(ctx, r, L) -> list[Block]:
         label = L["overall"] if d.dimension == "overall" else d.dimension
         rows.append([_cell(label, bold=d.dimension == "overall"), _score_cell(ctx, d.local),
                      _score_cell(ctx, d.migrant),
-                     _cell(fmt.dash if _missing(d.gap) else fmt.num(d.gap, 1), "right",
+                     _cell(fmt.dash if _missing(d.gap) else _shown_diff(fmt, d.migrant, d.local), "right",
                            "rating-短板" if d.flagged else None),
                      _cell(L["yes"] if d.flagged else "", "center", "rating-短板" if d.flagged else None)])
     out.append(ctx.table(L["tab_hukou"], [L["dimension"], L["local"], L["migrant"], L["gap"], L["flag"]], rows,
@@ -306,7 +313,8 @@ def _compare(ctx, r, L) -> list[Block]:
     for d in df.itertuples():
         role = "rating-短板" if d.flag else None
         rows.append([_cell(d.dimension), _score_cell(ctx, d.indicator_score), _score_cell(ctx, d.satisfaction),
-                     _cell(fmt.dash if _missing(d.difference) else fmt.num(d.difference, 1), "right"),
+                     _cell(fmt.dash if _missing(d.difference) else _shown_diff(fmt, d.satisfaction, d.indicator_score),
+                           "right"),
                      _cell(d.judgement, "center", role)])
     out.append(ctx.table(L["tab_compare"], [L["dimension"], L["indicator_score"], L["satisfaction"],
                                             L["difference"], L["judgement"]], rows, widths=(2.5, 1.5, 1.5, 2, 3.5),
