@@ -3,16 +3,22 @@ form each department fills in, and collecting the returned forms into the
 contract's tracking table (`id, status, note, updated`).
 
 Workbook layout (version 1, fixed so that problems can name cells):
-- one visible sheet: title (row 1), department line (row 2), instructions
+- one visible sheet, the form, named by templates/sheets.toml [workbook] sheet
+  (落实情况反馈): title (row 1), department line (row 2), instructions
   (row 3), header (row 4), one recommendation per row from row 5 with the
   columns of `COLUMNS`.  Columns A–D are locked item text; E (status, a
   drop-down list), F (note) and G (date) are unlocked.  Sheet protection is on
   without a password, so it guards against slips, not against intent.
 - a very hidden sheet `reportkit` holding the template version, the
-  department id and the checkup year in B1:B3, with defined names
-  `reportkit_template_version`, `reportkit_department`, `reportkit_year`
-  pointing at those cells.  `collect` reads them to reject a workbook from
-  another template version, another department list or another year.
+  department id, the checkup year and the name of the form sheet in B1:B4,
+  with defined names `reportkit_template_version`, `reportkit_department`,
+  `reportkit_year`, `reportkit_sheet` pointing at those cells.  `collect` reads
+  them to reject a workbook from another template version, another department
+  list or another year.
+`collect` finds the form by its sheet name (the marker's, else the one of
+sheets.toml for forms written before B4 existed), never by position: a
+department may add sheets (说明, 附件 …) in front of it.  A workbook whose form
+sheet is gone or renamed, or which has no item row at all, is an error.
 """
 from __future__ import annotations
 
@@ -32,8 +38,10 @@ META_SHEET = "reportkit"
 NAME_VERSION = "reportkit_template_version"
 NAME_DEPARTMENT = "reportkit_department"
 NAME_YEAR = "reportkit_year"
-META_CELLS = {NAME_VERSION: "B1", NAME_DEPARTMENT: "B2", NAME_YEAR: "B3"}
-META_KEYS = {NAME_VERSION: "template_version", NAME_DEPARTMENT: "department", NAME_YEAR: "year"}
+NAME_SHEET = "reportkit_sheet"
+META_CELLS = {NAME_VERSION: "B1", NAME_DEPARTMENT: "B2", NAME_YEAR: "B3", NAME_SHEET: "B4"}
+META_KEYS = {NAME_VERSION: "template_version", NAME_DEPARTMENT: "department", NAME_YEAR: "year",
+             NAME_SHEET: "sheet"}
 
 HEADER_ROW = 4
 FIRST_ROW = 5
@@ -250,7 +258,8 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
 
     meta = wb.create_sheet(META_SHEET)
     meta.sheet_state = "veryHidden"
-    meta_values = {NAME_VERSION: TEMPLATE_VERSION, NAME_DEPARTMENT: dept_id, NAME_YEAR: str(st.year)}
+    meta_values = {NAME_VERSION: TEMPLATE_VERSION, NAME_DEPARTMENT: dept_id, NAME_YEAR: str(st.year),
+                   NAME_SHEET: ws.title}
     for name, cell in META_CELLS.items():
         meta[f"A{cell[1:]}"] = META_KEYS[name]
         meta[cell] = meta_values[name]
@@ -357,8 +366,18 @@ def _read_meta(wb) -> dict[str, tuple[str | None, str]]:
     return out
 
 
-def read_workbook(path: Path, display: str, project, problems: Problems) -> tuple[str | None, list[Answer]]:
-    """One returned workbook -> (department id, its answers).  Problems name file and cell."""
+def _sheet_list(wb) -> str:
+    """The workbook's own sheets (the hidden marker left out), for messages."""
+    names = [n for n in wb.sheetnames if n != META_SHEET]
+    return "、".join(f"“{n}”" for n in names) or "无"
+
+
+def read_workbook(path: Path, display: str, project, problems: Problems,
+                  sheet: str | None = None) -> tuple[str | None, list[Answer]]:
+    """One returned workbook -> (department id, its answers).  Problems name file and cell.
+
+    The form is the worksheet named by the marker (reportkit!B4), else `sheet`
+    (templates/sheets.toml [workbook] sheet), whatever its position."""
     import zipfile
 
     import openpyxl
@@ -399,7 +418,15 @@ def read_workbook(path: Path, display: str, project, problems: Problems) -> tupl
     if not ok:
         return None, []
 
-    ws = wb.worksheets[0]
+    form, _ = meta[NAME_SHEET]
+    form = form or sheet
+    worksheets = {s.title: s for s in wb.worksheets}
+    if not form or form not in worksheets:
+        problems.add(error(Source(display), f"找不到反馈表工作表“{form or '未知'}”（工作簿中的工作表：{_sheet_list(wb)}）",
+                           hint=f"请不要重命名或删除该工作表；如已改名，请改回“{form}”" if form
+                           else "请使用本年度下发的反馈表填写"))
+        return None, []
+    ws = worksheets[form]
     roles = roles_of(project)
     answers: list[Answer] = []
     seen: dict[str, int] = {}
@@ -447,6 +474,11 @@ def read_workbook(path: Path, display: str, project, problems: Problems) -> tupl
                                      f"建议 {rid} 填写了进展说明或日期，但未选择落实状态，本项视为未反馈"))
             continue
         answers.append(Answer(rid, dept, status, note, updated, display, row))
+    if not seen:
+        problems.add(error(Source(display), f"反馈表工作表“{form}”中没有任何建议行（应从第 {FIRST_ROW} 行起，"
+                                            f"A 列为建议编号；工作簿中的工作表：{_sheet_list(wb)}）",
+                           hint="请使用下发的反馈表原样填写，不要删除、移动建议所在的行"))
+        return None, []
     return dept, answers
 
 
@@ -457,10 +489,11 @@ def collect(project, paths: list[Path], displays: list[str] | None = None) -> Co
     problems = Problems()
     displays = displays or [str(p) for p in paths]
     names = project.department_names
+    sheet = Wording.load(project.root).get("workbook.sheet")
     by_dept: dict[str, str] = {}
     answers: list[Answer] = []
     for path, display in zip(paths, displays):
-        dept, got = read_workbook(path, display, project, problems)
+        dept, got = read_workbook(path, display, project, problems, sheet)
         if dept is None:
             continue
         if dept in by_dept:

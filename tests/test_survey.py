@@ -55,7 +55,7 @@ def test_each_rule_in_isolation_with_detail(tmp_path):
     assert det["R00004"] == "题目 Q05 的答案“7”不是 0–5 的整数"
     assert "9 题" in det["R00005"] and "10 题" in det["R00005"]
     assert det["R00007"] == "12 道满意度题的答案全部为 3"
-    assert "火星镇" in det["R00008"] and det["R00009"] == "未填写所在园镇/街道"
+    assert "火星镇" in det["R00008"] and det["R00009"] == "未填写所在园镇（街道）"
     s = r.summary
     assert s["collected"] == 40 and s["valid"] == 33
     assert s["rejected"] == {"重复作答": 1, "答题过快": 1, "数值越界": 1, "作答不完整": 1,
@@ -353,6 +353,59 @@ def test_command_with_bad_thresholds_fails_cleanly(tmp_path):
     res = _invoke(root, tmp_path / "out")
     assert res.exit_code == 2 and "survey.min_answered" in res.output
     assert not (tmp_path / "out").exists()
+
+
+def test_no_valid_questionnaire_is_a_user_error(tmp_path):
+    rows = many(5)
+    for row in rows:
+        row.update({q: "A" for q in LIKERT})                      # an unknown label everywhere
+    root = make_project(tmp_path / "p", rows)
+    project, _ = open_project(root)
+    with pytest.raises(ReportkitError) as err:
+        run_survey(project)
+    text = err.value.format_message()
+    assert "回收问卷 5 份，有效问卷 0 份（数值越界 5 份）" in text
+    line = next(ln for ln in text.splitlines() if "最多的无效原因" in ln)
+    assert line.startswith("[错误] data/survey.csv，第 2 行，列 Q01：")
+    assert "“数值越界”（5 份）" in line and "R00000" in line and "'A'" in line and "[likert_labels]" in line
+    # both commands stop with exit 2 and publish nothing
+    out = tmp_path / "out"
+    res = _invoke(root, out)
+    assert res.exit_code == 2 and "有效问卷 0 份" in res.output and "Traceback" not in res.output
+    assert not out.exists() or not any(out.rglob("*"))
+    from reportkit.cli import main
+
+    res = CliRunner().invoke(main, ["report", "--project", str(root), "--out", str(tmp_path / "rep"), "--quiet",
+                                    "--format", "docx"])
+    assert res.exit_code == 2 and "有效问卷 0 份" in res.output, res.output
+    assert not (tmp_path / "rep").exists() or not any((tmp_path / "rep").rglob("*"))
+
+
+def test_no_valid_questionnaire_names_the_most_frequent_rule(tmp_path):
+    rows = many(5)
+    rows[0]["town"] = "火星镇"
+    for row in rows[1:]:
+        row["duration_s"] = "30"
+    with pytest.raises(ReportkitError) as err:
+        run(tmp_path, rows)
+    text = err.value.format_message()
+    assert "有效问卷 0 份（答题过快 4 份，地区无效 1 份）" in text
+    line = next(ln for ln in text.splitlines() if "最多的无效原因" in ln)
+    assert "data/survey.csv，第 3 行，列 duration_s" in line and "“答题过快”（4 份）" in line
+    assert "R00001" in line and "'30'" in line
+
+
+def test_header_only_export_is_a_user_error(tmp_path):
+    root = make_project(tmp_path / "p", [])
+    project, _ = open_project(root)
+    with pytest.raises(ReportkitError) as err:
+        run_survey(project)
+    text = err.value.format_message()
+    assert "问卷数据没有任何记录" in text and "data/survey.csv" in text
+    out = tmp_path / "out"
+    res = _invoke(root, out)
+    assert res.exit_code == 2 and "问卷数据没有任何记录" in res.output and "Traceback" not in res.output
+    assert not out.exists() or not any(out.rglob("*"))
 
 
 # --- the chapter -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from reportkit.tracking import (FIRST_ROW, META_SHEET, TEMPLATE_VERSION, Wording
 from reportkit.vocab import TRACKING_STATUSES
 
 TABLES = ("indicators", "areas", "values", "departments", "recommendations")
+FORM = "落实情况反馈"   # templates/sheets.toml [workbook] sheet
 # mini: R01 lead zj assist zr · R02 lead jt assist zr;zj · R03 lead sw
 
 
@@ -46,7 +47,7 @@ def forms(mini, tmp_path):
 def fill(path: Path, answers: dict, meta: dict | None = None, cells: dict | None = None) -> None:
     """Fill a workbook as a department would: {rec id: (status, note, date)}."""
     wb = openpyxl.load_workbook(path)
-    ws = wb.worksheets[0]
+    ws = wb[FORM]
     for row in range(FIRST_ROW, ws.max_row + 1):
         rid = ws[f"A{row}"].value
         if rid in answers:
@@ -80,7 +81,7 @@ def test_template_layout_protection_and_marker(mini):
     data = build_template(project, "zj", duties(project)["zj"], Wording.load(mini.root))
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb.worksheets[0]
-    assert ws.title == "落实情况反馈"
+    assert ws.title == FORM
     assert "甲市2020年城市体检" in ws["A1"].value
     assert "市住房城乡建设局" in ws["A2"].value
     assert [c.value for c in ws[4]] == ["建议编号", "本部门角色", "城市问题", "行动建议", "落实状态", "进展说明", "更新日期"]
@@ -101,8 +102,8 @@ def test_template_layout_protection_and_marker(mini):
     assert wb[META_SHEET].sheet_state == "veryHidden"
     names = {n: wb.defined_names[n].attr_text for n in wb.defined_names}
     assert names == {"reportkit_template_version": "reportkit!$B$1", "reportkit_department": "reportkit!$B$2",
-                     "reportkit_year": "reportkit!$B$3"}
-    assert [wb[META_SHEET][c].value for c in ("B1", "B2", "B3")] == [TEMPLATE_VERSION, "zj", "2020"]
+                     "reportkit_year": "reportkit!$B$3", "reportkit_sheet": "reportkit!$B$4"}
+    assert [wb[META_SHEET][c].value for c in ("B1", "B2", "B3", "B4")] == [TEMPLATE_VERSION, "zj", "2020", FORM]
 
 
 def test_template_bytes_are_reproducible(mini):
@@ -226,6 +227,71 @@ def test_disagreement_is_reported_and_the_lead_wins(mini, forms, tmp_path):
     assert "zr.xlsx，单元格 E5" in warn and "zj.xlsx，单元格 E5" in warn and "以牵头部门为准" in warn
     got = pd.read_csv(out / "tracking.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert got.set_index("id").loc["R01", "status"] == "已开展"
+
+
+def _add_front_sheet(path: Path) -> None:
+    """A department's own sheet inserted in front of the form (nothing in it looks wrong)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb.create_sheet("说明", 0)
+    ws["A1"] = "本表由办公室汇总，联系人：张三"
+    wb.active = 0
+    wb.save(path)
+
+
+def test_form_behind_an_extra_first_sheet_is_read(mini, forms, tmp_path):
+    fill(forms / "zj.xlsx", {"R01": ("已开展", "口袋公园已开工", "2021-04-02")})     # zj leads R01
+    fill(forms / "zr.xlsx", {"R01": ("暂未开展", None, None)})                  # zr assists R01
+    _add_front_sheet(forms / "zj.xlsx")
+    assert openpyxl.load_workbook(forms / "zj.xlsx").sheetnames[0] == "说明"
+    res = collect(_project(mini.root), sorted(forms.glob("*.xlsx")))
+    assert not res.problems.errors, [p.format() for p in res.problems.errors]
+    t = res.table.set_index("id")
+    assert t.loc["R01", "status"] == "已开展" and t.loc["R01", "updated"] == "2021-04-02"   # the lead's answer
+    assert any("以牵头部门为准" in p.message for p in res.problems.warnings)
+    out = tmp_path / "o"
+    r = _cli("tracking", "collect", str(forms), "--project", str(mini.root), "--out", str(out))
+    assert r.exit_code == 0, r.output
+    got = pd.read_csv(out / "tracking.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert got.set_index("id").loc["R01", "status"] == "已开展"
+
+
+def test_form_without_sheet_marker_is_found_by_its_name(mini, forms, tmp_path):
+    # a form written before the marker held the sheet name: sheets.toml names the sheet
+    fill(forms / "sw.xlsx", {"R03": ("正在研究", None, None)}, meta={"B4": None})
+    _add_front_sheet(forms / "sw.xlsx")
+    res = collect(_project(mini.root), sorted(forms.glob("*.xlsx")))
+    assert not res.problems.errors, [p.format() for p in res.problems.errors]
+    assert res.table.set_index("id").loc["R03", "status"] == "正在研究"
+
+
+@pytest.mark.parametrize("change", ["rename", "remove"])
+def test_form_sheet_renamed_or_removed_is_an_error(mini, forms, tmp_path, change):
+    fill(forms / "zj.xlsx", {"R01": ("已开展", None, None)})
+    wb = openpyxl.load_workbook(forms / "zj.xlsx")
+    if change == "rename":
+        wb[FORM].title = "反馈"
+    else:
+        wb.create_sheet("说明", 0)
+        wb.remove(wb[FORM])
+    wb.save(forms / "zj.xlsx")
+    r = _errors(mini, forms, tmp_path)
+    assert r.exit_code == 2
+    line = next((ln for ln in r.output.splitlines() if "找不到反馈表工作表" in ln), None)
+    assert line is not None, r.output
+    assert re.search(r"zj\.xlsx：找不到反馈表工作表“落实情况反馈”", line), line
+    assert ("“反馈”" if change == "rename" else "“说明”") in line
+    assert "Traceback" not in r.output
+    assert not (tmp_path / "o" / "tracking.csv").exists()
+
+
+def test_form_without_item_rows_is_an_error(mini, forms, tmp_path):
+    fill(forms / "sw.xlsx", {}, cells={"A5": None})
+    r = _errors(mini, forms, tmp_path)
+    assert r.exit_code == 2
+    line = next((ln for ln in r.output.splitlines() if "没有任何建议行" in ln), None)
+    assert line is not None, r.output
+    assert "sw.xlsx：" in line and "“落实情况反馈”" in line
+    assert not (tmp_path / "o" / "tracking.csv").exists()
 
 
 def test_collect_of_an_empty_folder_is_a_user_error(mini, tmp_path):

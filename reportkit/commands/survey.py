@@ -4,7 +4,8 @@ Goes through open_project (every table validated, problems named by file, row
 and column, exit code 2) and a Writer (nothing is written unless everything
 succeeded).  Writes under <out>/survey/: summary.json, rejected.csv,
 responses.csv, groups.csv, gaps.csv, questions.csv, keywords.csv, themes.csv,
-compare.csv and hot_issues.csv.
+compare.csv and hot_issues.csv.  An export without rows, or without a single
+valid questionnaire, stops with exit code 2 (run_survey says why and where).
 """
 from __future__ import annotations
 

@@ -20,6 +20,9 @@ Screening.  Each questionnaire gets the FIRST failing rule, in this order:
   6. 地区无效      `town` is not a town (kind = town) of data/areas.
 Screening is vectorised: the likert block becomes one int8 matrix
 (-1 invalid, 0 不了解/empty, 1-5), every rule a boolean mask over it.
+An export without any row, or one in which every questionnaire is rejected,
+is a user error (ReportkitError): nothing is published as "有效问卷0份"; the
+error names the most frequent rule and its first questionnaire (row, column).
 
 Indices over valid questionnaires.  question score = (mean of its 1-5 answers
 - 1) / 4 x 100; dimension score = mean of its question scores; overall = mean
@@ -505,6 +508,10 @@ def run_survey(project) -> SurveyResult:
         raise ReportkitError("问卷数据缺少必需的列，未生成任何输出。", [error(
             stab.source(None, m) if stab is not None else Source("data/survey.csv", 1, m),
             f"缺少列“{m}”") for m in missing])
+    if not len(df):
+        raise ReportkitError("问卷数据没有任何记录，无法计算满意度，未生成任何输出。", [error(
+            stab.source() if stab is not None else Source("data/survey.csv"), "问卷数据没有任何记录（只有表头）",
+            hint="请确认问卷平台导出时包含了全部答卷")])
     qdims_list = [qs.loc[qs["qid"] == q, "dimension"].iloc[0] for q in likert]
     dims = _dimension_order(project, qdims_list)
     dpos = {d: i for i, d in enumerate(dims)}
@@ -517,6 +524,8 @@ def run_survey(project) -> SurveyResult:
     screening = pd.DataFrame({"response_id": df["response_id"].to_numpy(dtype=object),
                               "rule": rule_names[sc.rule], "detail": sc.detail})
     counts = np.bincount(sc.rule, minlength=len(REJECT_RULES) + 1)
+    if not valid_mask.any():
+        raise _none_valid(df, sc, counts, likert, stab, cfg)
 
     V = sc.codes[valid_mask]
     hist = histogram(V)
@@ -583,6 +592,44 @@ def run_survey(project) -> SurveyResult:
     return SurveyResult(project, cfg, st, likert, text_qids, choice_qids, dims, dict(zip(likert, qdims_list)),
                         summary, screening, question_table, group_table, gaps, hukou_gaps, sc.label_cells,
                         valid_mask, sc.codes)
+
+
+# The column that shows why a questionnaire failed a rule (数值越界: its first bad answer),
+# and what to check.  Keyed by REJECT_RULES.
+_RULE_COLUMNS = {"重复作答": "respondent", "答题过快": "duration_s", "地区无效": "town"}
+_RULE_HINTS = {
+    "重复作答": "请检查 respondent 列是否被导出成了同一个值",
+    "答题过快": "请检查 duration_s 列是否以秒为单位，或在 project.toml [survey] 中调整 min_duration_s",
+    "数值越界": "满意度题的答案应为 0–5 的整数，或 {labels} 中列出的文字（如“满意”）；"
+               "请核对问卷平台导出的选项文本，必要时在该表中补充对照",
+    "作答不完整": "请检查满意度题的列名是否与 data/survey_questions 的 qid 一致，"
+                 "或在 project.toml [survey] 中调整 min_answered",
+    "连续同一答案": "请检查满意度题是否导出成了同一个值，或在 project.toml [survey] 中调整 straight_min",
+    "地区无效": "所在园镇（街道）应与 data/areas 中 kind 为 town 的名称完全一致",
+}
+
+
+def _none_valid(df: pd.DataFrame, sc: Screening, counts: np.ndarray, likert: list[str], stab,
+                cfg: SurveyConfig) -> ReportkitError:
+    """Every questionnaire was rejected: say how many, why (the most frequent rule) and
+    where (its first questionnaire, as a file/row/column), so that the export can be fixed."""
+    n = len(df)
+    k = int(np.argmax(counts[1:])) + 1          # most frequent rule, REJECT_RULES order on a tie
+    rule = REJECT_RULES[k - 1]
+    i = int(np.flatnonzero(sc.rule == k)[0])
+    column = _RULE_COLUMNS.get(rule)
+    if rule == REJECT_RULES[2]:
+        column = likert[int((sc.codes[i] == INVALID).argmax())]
+    value = df[column].iloc[i] if column and column != "respondent" else None   # never show who answered
+    rid = df["response_id"].iloc[i] if "response_id" in df.columns else ""
+    where = stab.source(i, column) if stab is not None else Source("data/survey.csv", i + 2, column)
+    example = f"问卷 {rid}：{sc.detail[i]}" if rid else sc.detail[i]
+    hint = _RULE_HINTS.get(rule, "").format(labels=f"templates/{cfg.path.name} [likert_labels]") or None
+    why = "，".join(f"{r} {int(counts[j + 1]):,} 份" for j, r in enumerate(REJECT_RULES) if counts[j + 1])
+    return ReportkitError(
+        f"回收问卷 {n:,} 份，有效问卷 0 份（{why}），无法计算满意度，未生成任何输出。",
+        [error(where, f"全部问卷均未通过筛选，最多的无效原因为“{rule}”（{int(counts[k]):,} 份），例如{example}",
+               value, hint)])
 
 
 def _gaps(group_table: pd.DataFrame, dims: list[str], cfg: SurveyConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
