@@ -450,3 +450,23 @@ def test_optional_artwork_replaces_the_drawn_visual(mini, tmp_path, design):
     assert not any(isinstance(e, png.Skyline) for e in canvas.elements)
     r = png.render(canvas)
     assert r.image.getpixel((450, 370)) == (0x8E, 0xA9, 0xC1)
+
+
+def test_campaign_start_with_no_answers_still_makes_campaign_images(tmp_path):
+    """Before anyone has answered, promo makes every image but the results one."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from reportkit.cli import main
+
+    src = Path(__file__).resolve().parent / "fixtures" / "mini"
+    project = tmp_path / "p"
+    shutil.copytree(src, project)
+    survey = project / "data" / "survey.csv"
+    survey.write_text(survey.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["promo", "--project", str(project), "--out", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    names = {p.stem for p in (out / "promo").glob("*.png")}
+    assert {"cover", "poster", "progress"} <= names and "results" not in names

@@ -70,8 +70,16 @@ def command(project_dir: Path, out_dir: Path, quiet: bool) -> None:
     progress = Progress(quiet)
     with progress.step("读取并校验项目"):
         project, _ = open_project(project_dir, tables=SURVEY_TABLES)
+    from ..errors import ReportkitError
+
     with progress.step("问卷筛查与满意度计算"):
-        summary = run_survey(project).summary
+        # At the start of a campaign there is nothing to score yet: the campaign and
+        # progress images are still made, the results image is left out.
+        try:
+            summary = run_survey(project).summary
+        except ReportkitError as exc:
+            summary = None
+            click.echo(f"[提示] 暂无可计算满意度的问卷，不生成结果图：{exc.message}", err=True)
     with progress.step("绘制宣传图"):
         files, rendered = build_promo(project, summary)
     writer = Writer(out_dir)
