@@ -96,6 +96,12 @@ def score(project_dir: Path, out_dir: Path) -> None:
     click.echo(f"已评分 {len(scores.table)} 项指标（{summary}），输出在 {out_dir}/")
 
 
+import errno as _errno
+
+_USER_ERRNOS = {_errno.ENOSPC, _errno.EACCES, _errno.EPERM, _errno.EROFS, _errno.ENOTDIR, _errno.EISDIR,
+                _errno.ENOENT, _errno.EEXIST}
+
+
 def run() -> None:
     """Console entry point: user errors exit 2 with a message; an unexpected internal
     failure exits 1 with a one-line message (full traceback with REPORTKIT_DEBUG=1)."""
@@ -111,6 +117,14 @@ def run() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        # the file system refused (full disk, no permission, a file where a folder should be)
+        if os.environ.get("REPORTKIT_DEBUG") or exc.errno not in _USER_ERRNOS:
+            raise
+        from .write import _os_reason
+
+        click.echo(f"无法读写 {exc.filename or ''}：{_os_reason(exc)}。请检查路径和权限后重试。", err=True)
+        sys.exit(2)
     except Exception as exc:  # a bug, not a user error
         if os.environ.get("REPORTKIT_DEBUG"):
             raise

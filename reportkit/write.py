@@ -82,15 +82,45 @@ class Writer:
         self.files[rel] = data
 
     def commit(self, progress=None) -> list[Path]:
-        written = []
-        for rel in sorted(self.files):
-            target = self.out / rel
-            if target.exists() and target.read_bytes() == self.files[rel]:
-                written.append(target)
-                continue
-            atomic_write(target, self.files[rel])
-            written.append(target)
-        return written
+        """Write every file to a temporary name first; only when all are written are they
+        renamed into place, so a full disk or a read-only folder changes nothing."""
+        from .errors import ReportkitError
+
+        staged: list[tuple[str, Path]] = []
+        try:
+            for rel in sorted(self.files):
+                target = self.out / rel
+                if target.is_dir():
+                    import errno
+                    raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
+                if target.is_file() and target.read_bytes() == self.files[rel]:
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                staged.append((tmp, target))
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(self.files[rel])
+                os.chmod(tmp, 0o644)
+            for tmp, target in staged:
+                os.replace(tmp, target)
+        except OSError as exc:
+            for tmp, _ in staged:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+            where = exc.filename or self.out
+            raise ReportkitError(f"无法写入输出目录 {where}：{_os_reason(exc)}。已有的输出文件未被改动。"
+                                 "请检查 --out 是否为可写的文件夹、磁盘空间是否充足。") from None
+        return [self.out / rel for rel in sorted(self.files)]
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    return {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+            errno.EROFS: "文件系统为只读", errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
+            errno.EEXIST: "同名文件已存在", errno.EISDIR: "目标是一个文件夹"}.get(exc.errno, exc.strerror or str(exc))
 
 
 def xlsx_bytes(wb) -> bytes:

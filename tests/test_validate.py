@@ -178,3 +178,29 @@ def test_partial_load_checks_only_what_was_read(mini):
     with _pytest.raises(ReportkitError) as exc:
         open_project(mini.root, tables=("indicators", "areas", "values"))
     assert "XX-99" in exc.value.format_message()
+
+
+def test_unwritable_out_is_a_user_error(mini, tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, "-m", "reportkit", "score", "--project", str(mini.root),
+                        "--out", str(blocker / "sub")], capture_output=True, text=True)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and "无法写入" in r.stderr
+
+
+def test_a_failed_write_changes_nothing(mini, tmp_path):
+    out = tmp_path / "out"
+    r = CliRunner().invoke(main, ["score", "--project", str(mini.root), "--out", str(out)])
+    assert r.exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (out / "towns.csv").unlink()
+    (out / "towns.csv").mkdir()          # the last file cannot be written
+    mini.replace("data/values.csv", "EC-01,甲市,2020,14,,", "EC-01,甲市,2020,15,,")
+    r = CliRunner().invoke(main, ["score", "--project", str(mini.root), "--out", str(out)])
+    assert r.exit_code == 2 and "无法写入" in r.output
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert after == {k: v for k, v in before.items() if k != "towns.csv"}
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]

@@ -21,16 +21,19 @@ from ..errors import Problems, Source, error
 ENCODINGS = ("utf-8", "gb18030")
 
 
-@dataclass
+@dataclass(eq=False)
 class Table:
     name: str
     path: Path
     display: str  # path as shown to the user (relative to the project)
     df: pd.DataFrame
     encoding: str
+    rows: object = None  # Excel row of each frame row (blank rows are dropped); None = index + 2
 
     def excel_row(self, index: int) -> int:
         """Row number as the user sees it in Excel for positional row `index`."""
+        if self.rows is not None:
+            return int(self.rows[int(index)])
         return int(index) + 2
 
     def source(self, index: int | None = None, column: str | None = None) -> Source:
@@ -40,8 +43,25 @@ class Table:
         return len(self.df)
 
 
+SUPPORTED = (".csv", ".xlsx")
+
+
 def find_table(data_dir: Path, base: str) -> list[Path]:
-    return [p for p in (data_dir / f"{base}.csv", data_dir / f"{base}.xlsx") if p.exists()]
+    """data/<base>.csv or .xlsx (any letter case)."""
+    if not data_dir.is_dir():
+        return []
+    return sorted(p for p in data_dir.iterdir()
+                  if p.is_file() and p.stem.lower() == base.lower() and p.suffix.lower() in SUPPORTED)
+
+
+def unsupported_table(data_dir: Path, base: str) -> Path | None:
+    """A file named like the table but in a format that is not read (e.g. .xls, .txt)."""
+    if not data_dir.is_dir():
+        return None
+    for p in sorted(data_dir.iterdir()):
+        if p.is_file() and p.stem.lower() == base.lower() and p.suffix.lower() not in SUPPORTED + (".geojson",):
+            return p
+    return None
 
 
 def read_utf8(path: Path, display: str, problems: Problems) -> tuple[bytes, str] | None:
@@ -58,7 +78,7 @@ def read_utf8(path: Path, display: str, problems: Problems) -> tuple[bytes, str]
         for i in range(0, len(raw), chunk):
             parts.append(dec.decode(raw[i:i + chunk], final=i + chunk >= len(raw)).encode("utf-8"))
     except UnicodeDecodeError:
-        return to_utf8(raw, display, problems)  # reports the position
+        return to_utf8(raw, display, problems)  # reports the position (raw is still needed)
     del raw
     data = b"".join(parts)
     del parts
@@ -80,6 +100,13 @@ def to_utf8(raw: bytes, display: str, problems: Problems) -> tuple[bytes, str] |
     what Excel on a Chinese Windows writes).  A UTF-8 file is passed on as it is, so a
     large export is never held as a Python string.
     """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本" (UTF-16, tab separated)
+        try:
+            return raw.decode("utf-16").encode("utf-8"), "utf-16"
+        except UnicodeDecodeError as exc:
+            problems.add(error(Source(display), f"UTF-16 文件在第 {exc.start + 1} 个字节处损坏",
+                               hint="请在 Excel 中“另存为”CSV UTF-8 或 .xlsx 后重新提交"))
+            return None
     if raw.startswith(b"\xef\xbb\xbf"):
         candidates = ("utf-8-sig",)
     else:
@@ -94,7 +121,9 @@ def to_utf8(raw: bytes, display: str, problems: Problems) -> tuple[bytes, str] |
             text = raw.decode(enc)
             return text.encode("utf-8"), enc
         except UnicodeDecodeError as exc:
-            first_error = first_error or exc
+            # the encoding that read further is the one the file is in: report where it failed
+            if first_error is None or exc.start > first_error.start:
+                first_error = exc
     pos = first_error.start if first_error else 0
     line = raw[:pos].count(b"\n") + 1
     problems.add(error(Source(display, line=line),
@@ -116,16 +145,26 @@ def _check_utf8(data: bytes, chunk: int = 1 << 22) -> None:
 
 
 def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFrame | None:
-    """Parse UTF-8 CSV bytes into a frame of strings; rows with too few or too many
-    fields, and unterminated quotes, are problems with their line."""
+    """Parse UTF-8 CSV bytes into a frame of strings (comma or, for Excel's text exports,
+    tab separated).  Rows with too few or too many fields and unterminated quotes are
+    problems with their row; blank rows are kept (as empty rows) so that positions stay
+    Excel's rows until read_table drops them."""
     if not data.strip():
         problems.add(error(Source(display), "文件为空，没有表头", hint="第 1 行应为列名"))
         return None
+    first = data.split(b"\n", 1)[0]
+    sep = "\t" if b"\t" in first and b"," not in first else ","
+    bsep = sep.encode()
     try:
-        # The C parser reads bytes far faster than a StringIO (45 s -> 2 s on a million rows).
-        df = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str,
-                         keep_default_na=False, na_filter=True, na_values=[], skip_blank_lines=True,
-                         engine="c")
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            # The C parser reads bytes far faster than a StringIO (45 s -> 2 s on a million rows).
+            # index_col=False: a trailing separator on every row must not shift the columns.
+            df = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str, sep=sep, index_col=False,
+                             keep_default_na=False, na_filter=True, na_values=[], skip_blank_lines=False,
+                             engine="c")
     except pd.errors.ParserError as exc:
         msg = str(exc)
         problems.add(error(Source(display), f"CSV 结构损坏：{_parser_message(msg)}",
@@ -134,25 +173,32 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
     except pd.errors.EmptyDataError:
         problems.add(error(Source(display), "文件为空，没有表头", hint="第 1 行应为列名"))
         return None
-    # pandas pads a row that has fewer fields than the header with "": find such rows
-    # (a file cut off mid-row, or a row that lost its separators).
     width = len(df.columns)
     if b'"' not in data:
-        # Fast path: with no quoting, every well-formed row has exactly width-1 commas
-        # (rows with too many fields were already refused by the parser).
+        # Fast path: with no quoting, every well-formed row has exactly width-1 separators.
         lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        if data.count(b",") == (width - 1) * lines:
+        blank = data.count(b"\n\n") + data.count(b"\n\r\n")
+        if data.count(bsep) == (width - 1) * (lines - blank):
             return _strip(df, data)
-    short = []
+    # pandas pads a row with too few fields and drops the extra fields of a row with too
+    # many: find both (a file cut off mid-row, a lost or an extra separator).
     text = data.decode("utf-8")
-    for lineno, row in enumerate(csv.reader(io.StringIO(text)), 1):
-        if row and len(row) < width and not (len(row) == 1 and row[0] == ""):
-            short.append((lineno, len(row)))
-    for lineno, n in short[:50]:
-        missing = [str(c) for c in df.columns[n:]]
-        problems.add(error(Source(display, lineno, missing[0]),
-                           f"该行只有 {n} 个字段，少于表头的 {width} 个（缺少 {'、'.join(missing)}）",
-                           hint="文件可能被截断；请检查该行或重新导出"))
+    bad = 0
+    for lineno, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep), 1):
+        if not row or (len(row) == 1 and row[0] == ""):
+            continue
+        if len(row) < width:
+            missing = [str(c) for c in df.columns[len(row):]]
+            msg = (f"该行只有 {len(row)} 个字段，少于表头的 {width} 个（缺少 {'、'.join(missing)}）",
+                   "文件可能被截断；请检查该行或重新导出", missing[0])
+        elif len(row) > width and any(x.strip() for x in row[width:]):
+            msg = (f"该行有 {len(row)} 个字段，多于表头的 {width} 个（多出：{'、'.join(x for x in row[width:] if x.strip())}）",
+                   "该行可能多了一个逗号，或单元格中的逗号没有加引号", None)
+        else:
+            continue
+        bad += 1
+        if bad <= 50:
+            problems.add(error(Source(display, lineno, msg[2]), msg[0], hint=msg[1]))
     return _strip(df, data)
 
 
@@ -241,6 +287,12 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
     found = find_table(data_dir, base)
     rel = f"data/{base}.csv"
     if not found:
+        other = unsupported_table(data_dir, base)
+        if other is not None:
+            problems.add(error(Source(other.relative_to(project_dir).as_posix()),
+                               f"不支持 {other.suffix} 格式",
+                               hint="请在 Excel 中“另存为”Excel 工作簿（.xlsx）或 CSV UTF-8（.csv）"))
+            return None
         if required:
             problems.add(error(Source(rel), "缺少必需的数据表",
                                hint=f"请提供 data/{base}.csv 或 data/{base}.xlsx"))
@@ -251,7 +303,7 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
         return None
     path = found[0]
     display = path.relative_to(project_dir).as_posix()
-    if path.suffix == ".xlsx":
+    if path.suffix.lower() == ".xlsx":
         df = read_xlsx(path, display, problems)
         enc = "xlsx"
     else:
@@ -269,11 +321,19 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
         problems.add(error(Source(display, 1, c), "表头中该列名重复出现"))
     if dupes:
         return None
-    if path.suffix == ".xlsx":
+    if path.suffix.lower() == ".xlsx":
         for c in df.columns:
             df[c] = df[c].astype(str).str.strip()
     df = df.reset_index(drop=True)
-    return Table(base, path, display, df, enc)
+    # blank rows are dropped; every remaining row keeps its row number as Excel shows it
+    empty = (df == "").all(axis=1).to_numpy() if len(df.columns) else None
+    rows = None
+    if empty is not None and empty.any():
+        import numpy as np
+
+        rows = np.flatnonzero(~empty) + 2
+        df = df[~empty].reset_index(drop=True)
+    return Table(base, path, display, df, enc, rows)
 
 
 def require_columns(table: Table, columns: list[str], problems: Problems) -> bool:
