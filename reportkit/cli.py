@@ -41,8 +41,11 @@ class LazyGroup(click.Group):
 
 
 def echo_problems(problems: Problems, quiet_warnings: bool = False) -> None:
-    for p in problems.items:
-        if p.is_error or not quiet_warnings:
+    """Errors first (they must be fixed), then warnings."""
+    for p in problems.errors:
+        click.echo(p.format(), err=True)
+    if not quiet_warnings:
+        for p in problems.warnings:
             click.echo(p.format(), err=True)
 
 
@@ -112,6 +115,10 @@ def run() -> None:
     except click.exceptions.Abort:
         click.echo("已中止。", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        cmd = exc.ctx.command_path if exc.ctx else "reportkit"
+        click.echo(f"用法错误：{exc.format_message()}\n运行 {cmd} --help 查看用法。", err=True)
+        sys.exit(2)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -40,6 +40,10 @@ class Settings:
 
 
 REQUIRED = ("city", "year", "title", "organisation", "survey_url")
+# the survey campaign's wording (reportkit promo); kept here so that a typo is reported
+CAMPAIGN_KEYS = ("title", "slogan", "why", "duration", "deadline", "privacy")
+CAMPAIGN_ALIASES = {"why": ("why", "reasons", "why_take_part"), "duration": ("duration", "time", "time_needed"),
+                    "deadline": ("deadline", "ends", "end"), "privacy": ("privacy", "privacy_note")}
 TOP_KNOWN = set(REQUIRED) | {"subtitle", "date", "demo", "scoring", "survey", "campaign"}
 
 
@@ -93,6 +97,14 @@ def _section(cls, data, name: str, display: str, problems: Problems):
     if isinstance(out, SurveySettings):
         if not 0 < out.min_answered <= 1:
             problems.add(error(Source(display, column="survey.min_answered"), "应在 0 与 1 之间", out.min_answered))
+        if out.min_group < 1:
+            problems.add(error(Source(display, column="survey.min_group"), "应至少为 1（建议 30）", out.min_group))
+        if out.min_duration_s < 0:
+            problems.add(error(Source(display, column="survey.min_duration_s"), "不能为负数", out.min_duration_s))
+        if out.straight_min < 2:
+            problems.add(error(Source(display, column="survey.straight_min"), "应至少为 2", out.straight_min))
+    if isinstance(out, ScoringSettings) and out.target_year is not None and not 1900 <= out.target_year <= 2100:
+        problems.add(error(Source(display, column="scoring.target_year"), "应为四位年份", out.target_year))
     return out
 
 
@@ -129,6 +141,9 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
         problems.add(error(Source(display, column="year"), "year 应为整数年份，如 2020", year))
         ok = False
+    elif year is not None and not 1900 <= year <= 2100:
+        problems.add(error(Source(display, column="year"), "year 应为四位年份，如 2020", year))
+        ok = False
     for key in ("city", "title", "organisation", "survey_url", "subtitle", "date"):
         if key in data and not isinstance(data[key], str):
             problems.add(error(Source(display, column=key), f"“{key}”应为文字", data[key]))
@@ -146,6 +161,12 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
     if not isinstance(campaign, dict):
         problems.add(error(Source(display, column="campaign"), "[campaign] 应为一个表"))
         campaign = {}
+    known = set(CAMPAIGN_KEYS) | {a for names in CAMPAIGN_ALIASES.values() for a in names}
+    for key in campaign:
+        if key not in known:
+            problems.add(warning(Source(display, column=f"campaign.{key}"),
+                                 f"未知的设置项“campaign.{key}”，已忽略",
+                                 hint=f"可用：{'、'.join(CAMPAIGN_KEYS)}"))
     if not ok:
         return None
     extra = {k: v for k, v in data.items() if k not in TOP_KNOWN}

@@ -35,7 +35,8 @@ class Source:
         if self.line is not None:
             parts.append(f"第 {self.line} 行")
         if self.column:
-            parts.append(f"列 {self.column}")
+            # in project.toml the "column" is a setting's key
+            parts.append(f"设置项 {self.column}" if self.path.endswith(".toml") else f"列 {self.column}")
         return "，".join(parts)
 
 
@@ -82,6 +83,9 @@ class ReportkitError(click.ClickException):
         lines = [p.format() for p in self.problems]
         lines.append(self.message)
         return "\n".join(lines)
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), err=True, file=file)
 
 
 @dataclass

@@ -21,6 +21,7 @@ Problems (unknown code, dimension, figure; syntax errors) name the file and line
 """
 from __future__ import annotations
 
+import math
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -194,6 +195,13 @@ class CountsView(View):
         return str(n)
 
 
+def _small_range(*args):
+    r = range(*args)
+    if len(r) > MAX_LOOP:
+        raise SecurityError(f"range() 最多 {MAX_LOOP} 项")
+    return r
+
+
 def _na(x) -> bool:
     try:
         return x is None or x != x or str(x) == "<NA>"
@@ -201,7 +209,31 @@ def _na(x) -> bool:
         return True
 
 
+MAX_TEXT = 200_000      # characters one expression or a whole narrative may produce
+MAX_LOOP = 1_000        # items a narrative's range() may give
+MAX_POWER_DIGITS = 40   # a number written into a report never needs more
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
+    """No attribute outside each view's whitelist; * and ** cannot build huge strings or
+    numbers; range() is small, so a narrative cannot exhaust memory or time."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+                size = abs(right) * math.log10(max(abs(left), 2))
+                if size > MAX_POWER_DIGITS:
+                    raise SecurityError("乘方结果过大")
+            return left ** right
+        if isinstance(left, (str, list, tuple)) or isinstance(right, (str, list, tuple)):
+            n = right if isinstance(left, (str, list, tuple)) else left
+            seq = left if isinstance(left, (str, list, tuple)) else right
+            if isinstance(n, int) and len(seq) * max(n, 0) > MAX_TEXT:
+                raise SecurityError("重复生成的文字过长")
+        return left * right
+
     def is_safe_attribute(self, obj, attr, value):
         if isinstance(obj, View):
             return attr in obj._allowed
@@ -281,7 +313,7 @@ class NarrativeContext:
         return f"{REF_OPEN}tab:{key}{REF_CLOSE}"
 
     def globals(self) -> dict:
-        return {"indicator": self.indicator, "dimension": self.dimension, "figure": self.figure,
+        return {"range": _small_range, "indicator": self.indicator, "dimension": self.dimension, "figure": self.figure,
                 "table": self.table, "city": self.city, "year": self.year,
                 "survey": SurveyView(self.survey_summary, self.fmt, self),
                 "counts": CountsView(self.scores.table, self)}
@@ -315,7 +347,10 @@ def render_expressions(n: Narrative, ctx: NarrativeContext) -> str | None:
         return None
     ctx.template = template
     try:
-        return template.render(ctx.globals())
+        text = template.render(ctx.globals())
+        if len(text) > MAX_TEXT * 5:
+            raise SecurityError("叙述生成的文字过长")
+        return text
     except SecurityError as exc:
         ctx.problems.add(error(n.source(_tb_line(exc, template)), f"叙述中不允许的操作：{exc}",
                                hint="叙述只能引用指标、维度、问卷、图表等数据"))
@@ -365,10 +400,21 @@ def _markdown() -> markdown.Markdown:
 
 
 _STASH = re.compile("\x02(\\d+|amp)\x03")
+_PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _LEFTOVER = re.compile("\x02[^\x03]*\x03")
 
 
 def _unstash(s: str, md) -> str:
+    import html as _html
+
+    def entity(m):
+        # an entity (&amp; &lt; &copy;) the analyst typed: shown as the character it names
+        blocks = md.htmlStash.rawHtmlBlocks
+        i = int(m.group(1))
+        return _html.unescape(str(blocks[i])) if i < len(blocks) else ""
+
+    s = _PLACEHOLDER.sub(entity, s or "")
+
     def sub(m):
         g = m.group(1)
         if g == "amp":

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problems, Source, error, warning
 from .load.tables import Table, require_columns
 from .model import Project, split_list
 
-NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+NUMBER_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{4}/\d{1,2}/\d{1,2}$")
 MAX_PER_CHECK = 50  # list at most this many rows per check, then summarise
 
@@ -97,14 +98,19 @@ def check_table(table: Table, schema: Schema, problems: Problems) -> bool:
         if col not in df.columns:
             continue
         s = df[col]
-        bad = df.index[(s != "") & ~s.str.match(NUMBER_RE)]
+        ok = s.str.match(NUMBER_RE)
+        bad = df.index[(s != "") & ~ok]
         hint = "只填数字：不要带单位、百分号、千分位逗号或文字" if col != "duration_s" else "答题时长应为秒数"
+        if len(bad) and s[bad].str.contains(r"[０-９]").any():
+            hint += "；请使用半角数字（0-9），不要使用全角数字"
         _report_rows(problems, table, bad, col, f"“{col}”不是数字", hint)
+        huge = df.index[(s != "") & ok & ~np.isfinite(pd.to_numeric(s.where(ok, "0"), errors="coerce"))]
+        _report_rows(problems, table, huge, col, f"“{col}”的数值超出范围", "请检查是否误输入了过大的指数")
     for col in schema.integers:
         if col not in df.columns:
             continue
         s = df[col]
-        bad = df.index[(s != "") & ~s.str.fullmatch(r"\d{4}")]
+        bad = df.index[(s != "") & ~s.str.fullmatch(r"(19|20|21)[0-9]{2}")]
         _report_rows(problems, table, bad, col, f"“{col}”应为四位年份", "如 2020")
     if schema.key and all(k in df.columns for k in schema.key):
         keyed = df[schema.key]

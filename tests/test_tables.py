@@ -48,3 +48,20 @@ def test_cells_are_trimmed(mini):
     mini.replace("data/areas.csv", "甲镇,town", " 甲镇 , town ")
     project, problems = open_project(mini.root)
     assert "甲镇" in project.towns
+
+
+def test_xlsx_percent_cells_and_formulas_without_results(mini):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["code", "area", "year", "value", "note", "source"])
+    ws.append(["EC-01", "甲市", 2020, 0.14, None, None])
+    ws["D2"].number_format = "0.0%"
+    ws.append(["EC-02", "甲市", 2020, "=1+1", None, None])   # a formula with no saved result
+    mini.remove("data/values.csv")
+    wb.save(mini.path("data/values.xlsx"))
+    problems = Problems()
+    t = read_table(mini.root, "values", problems)
+    assert t.df.loc[0, "value"] == "14"
+    msgs = [p for p in problems.items]
+    assert any(not p.is_error and p.source.cell == "D2" and "百分比" in p.message for p in msgs)
+    assert any(p.is_error and p.source.cell == "D3" and "公式" in p.message for p in msgs)

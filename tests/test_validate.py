@@ -204,3 +204,85 @@ def test_a_failed_write_changes_nothing(mini, tmp_path):
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == {k: v for k, v in before.items() if k != "towns.csv"}
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("expr", ["{{ 'x' * 300000000 }}", "{{ 10 ** 10 ** 7 }}",
+                                  "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}",
+                                  "{% include 'project.toml' %}", "{{ indicator('EC-01')._row }}",
+                                  "{{ cycler.__init__.__globals__ }}"])
+def test_narrative_sandbox_limits(mini, expr):
+    """Narratives cannot exhaust memory or time, read files or reach Python internals."""
+    import time
+    mini.write("narratives/20-bad.md", f"---\ntitle: 坏章节\n---\n正文\n\n{expr}\n")
+    t0 = time.perf_counter()
+    code, out = run_validate(mini.root)
+    assert time.perf_counter() - t0 < 10
+    assert code == 2 and "narratives/20-bad.md" in out and "Traceback" not in out
+
+
+def test_html_entities_are_text(mini):
+    from reportkit.document import plain
+    from reportkit.narrative import markdown_blocks
+
+    blocks = markdown_blocks("甲 &amp; 乙 &lt;b&gt; &copy; <i>x</i>")
+    assert plain(blocks[0].inlines) == "甲 & 乙 <b> © <i>x</i>"
+
+
+def test_full_width_digits_and_huge_numbers_are_rejected(mini):
+    mini.replace("data/values.csv", "EC-01,甲市,2020,14,,", "EC-01,甲市,2020,１４,,")
+    mini.replace("data/values.csv", "EC-02,甲市,2020,75,,", "EC-02,甲市,2020,1E400,,")
+    mini.replace("data/values.csv", "EC-01,甲市,2019,", "EC-01,甲市,２０１９,")
+    errs = problems_of(mini.root).errors
+    msgs = {(p.source.row, p.source.column): p.format() for p in errs if p.source.path == "data/values.csv"}
+    assert "半角" in msgs[(4, "value")]
+    assert "超出范围" in msgs[(11, "value")]
+    assert (3, "year") in msgs
+
+
+def test_blank_rows_keep_excel_row_numbers(mini):
+    text = mini.read("data/values.csv").replace("EC-01,甲市,2019,13.1,,\n", "EC-01,甲市,2019,13.1,,\n\n\n")
+    mini.write("data/values.csv", text.replace("EC-01,甲市,2020,14,,", "EC-01,甲市,2020,abc,,"))
+    errs = problems_of(mini.root).errors
+    assert [p.source.row for p in errs if p.source.column == "value"] == [6]
+
+
+def test_trailing_separator_and_extra_fields(mini):
+    lines = mini.read("data/areas.csv").splitlines()
+    mini.write("data/areas.csv", "\n".join(l + "," for l in lines) + "\n")
+    assert not problems_of(mini.root).errors          # a trailing comma everywhere is harmless
+    mini.write("data/areas.csv", "\n".join(lines[:3] + [lines[3] + ",多余"] + lines[4:]) + "\n")
+    errs = problems_of(mini.root).errors
+    assert any(p.source.row == 4 and ("多于表头" in p.message or "3 个字段" in p.message) for p in errs), \
+        [p.format() for p in errs]
+
+
+def test_stray_byte_in_gbk_file_is_located(mini):
+    text = mini.read("data/indicators.csv").encode("gbk")
+    lines = text.split(b"\n")
+    lines[4] = lines[4] + b"\x80"
+    mini.path("data/indicators.csv").write_bytes(b"\n".join(lines))
+    errs = problems_of(mini.root).errors
+    assert any(p.source.path == "data/indicators.csv" and p.source.line == 5 for p in errs), \
+        [p.format() for p in errs]
+
+
+def test_unsupported_format_is_named(mini):
+    mini.remove("data/departments.csv")
+    mini.write("data/departments.xls", "x")
+    errs = problems_of(mini.root).errors
+    assert any(p.source.path == "data/departments.xls" and "xlsx" in (p.hint or "") for p in errs)
+
+
+def test_utf16_tab_separated_export(mini):
+    text = mini.read("data/areas.csv").replace(",", "\t")
+    mini.path("data/areas.csv").write_bytes(text.encode("utf-16"))
+    assert not problems_of(mini.root).errors
+
+
+def test_project_toml_ranges(mini):
+    mini.replace("project.toml", "year = 2020", "year = 20")
+    mini.replace("project.toml", "min_duration_s = 120", "min_duration_s = 120\nmin_group = 0")
+    mini.append("project.toml", "[campaign]\nslogon = \"错拼\"")
+    problems = problems_of(mini.root)
+    text = "\n".join(p.format() for p in problems.items)
+    assert "year" in text and "min_group" in text and "slogon" in text

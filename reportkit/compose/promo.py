@@ -168,10 +168,7 @@ class SurveyProgress:
     as_of: dt.date | None = None            # latest submitted_at
 
 
-CAMPAIGN_KEYS = ("title", "slogan", "why", "duration", "deadline", "privacy")
-# [campaign] key aliases accepted in project.toml
-ALIASES = {"why": ("why", "reasons", "why_take_part"), "duration": ("duration", "time", "time_needed"),
-           "deadline": ("deadline", "ends", "end"), "privacy": ("privacy", "privacy_note")}
+from ..config import CAMPAIGN_ALIASES as ALIASES, CAMPAIGN_KEYS  # noqa: E402  (one list, checked at load)
 
 
 def _campaign_value(raw: dict, key: str):

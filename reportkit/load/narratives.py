@@ -30,12 +30,17 @@ class Narrative:
 
 
 def parse_narrative(path: Path, display: str, problems: Problems) -> Narrative | None:
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.add(error(Source(display), f"文件不是 UTF-8 编码（第 {exc.start + 1} 个字节）",
-                           hint="请用 UTF-8 保存 Markdown 文件"))
-        return None
+        try:  # saved by a Chinese Windows editor: GBK/GB18030
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            problems.add(error(Source(display, line=raw[:exc.start].count(b"\n") + 1),
+                               f"无法识别文件编码（第 {exc.start + 1} 个字节）",
+                               hint="请用 UTF-8 保存 Markdown 文件"))
+            return None
     text = text.replace("\r\n", "\n")
     meta: dict = {}
     body = text

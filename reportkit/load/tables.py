@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import Problems, Source, error
+from ..errors import Problems, Source, error, warning
 
 ENCODINGS = ("utf-8", "gb18030")
 
@@ -167,8 +167,10 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
                              engine="c")
     except pd.errors.ParserError as exc:
         msg = str(exc)
-        problems.add(error(Source(display), f"CSV 结构损坏：{_parser_message(msg)}",
-                           hint="文件可能被截断，或某行的分隔符/引号不成对；请重新导出"))
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+        row = int(m.group(2)) if m else None
+        problems.add(error(Source(display, row), f"CSV 结构损坏：{_parser_message(msg)}",
+                           hint="该行可能多了一个逗号，或单元格中的逗号没有加引号；也可能文件被截断或引号不成对"))
         return None
     except pd.errors.EmptyDataError:
         problems.add(error(Source(display), "文件为空，没有表头", hint="第 1 行应为列名"))
@@ -244,22 +246,66 @@ def read_xlsx(path: Path, display: str, problems: Problems) -> pd.DataFrame | No
         problems.add(error(Source(display), f"无法读取 Excel 工作簿：{type(exc).__name__}",
                            hint="文件可能已损坏；请在 Excel 中打开并重新保存"))
         return None
+    percent = []
     try:
         ws = wb.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        sheet_names = wb.sheetnames
+        rows = []
+        for row in ws.iter_rows():
+            out = []
+            for cell in row:
+                v = cell.value
+                fmt = getattr(cell, "number_format", "") or ""
+                if isinstance(v, (int, float)) and not isinstance(v, bool) and "%" in fmt:
+                    # shown as 13.1% in Excel, stored as 0.131: the contract's numbers are the
+                    # figures people read, so take 13.1
+                    v = round(v * 100, 10)
+                    percent.append(getattr(cell, "coordinate", ""))
+                out.append(_cell_text(v))
+            rows.append(out)
     finally:
         wb.close()
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows:
-        problems.add(error(Source(display), "工作簿第一个工作表为空，没有表头"))
+        others = "、".join(sheet_names[1:])
+        problems.add(error(Source(display), f"工作簿第一个工作表“{sheet_names[0]}”为空，没有表头",
+                           hint=f"数据须放在第一个工作表中{('（其他工作表：' + others + '）') if others else ''}"))
         return None
+    if percent:
+        problems.add(warning(Source(display, cell=percent[0]),
+                             f"{len(percent)} 个单元格设置为百分比格式，已按显示的数值读取（如 0.131 读作 13.1）",
+                             hint="如不是百分数，请把这些单元格改为“常规”或“数值”格式"))
+    if len(rows) <= 20000 and any("" in r for r in rows):
+        _check_formulas(path, display, rows, problems)
     header = rows[0]
     while header and header[-1] == "":
         header.pop()
     width = len(header)
     body = [(r + [""] * width)[:width] for r in rows[1:]]
     return pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _check_formulas(path: Path, display: str, rows: list[list[str]], problems: Problems) -> None:
+    """A formula saved without its result (a file written by a script, never opened in
+    Excel) reads as empty: say which cell, instead of reporting a missing value."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        bad = []
+        for r, row in enumerate(wb.worksheets[0].iter_rows(), start=1):
+            for c, cell in enumerate(row):
+                v = cell.value
+                if isinstance(v, str) and v.startswith("=") and r <= len(rows) and c < len(rows[r - 1]) \
+                        and rows[r - 1][c] == "":
+                    bad.append(getattr(cell, "coordinate", f"R{r}C{c + 1}"))
+    finally:
+        wb.close()
+    if bad:
+        problems.add(error(Source(display, cell=bad[0]),
+                           f"{len(bad)} 个单元格是没有计算结果的公式（如 {'、'.join(bad[:5])}）",
+                           hint="请在 Excel 中打开并保存一次，或把公式改为数值"))
 
 
 def _cell_text(v) -> str:
