@@ -200,7 +200,7 @@ def styles_xml(theme, prof, text_width: int) -> str:
             f'<w:keepNext/><w:keepLines/>{new_page}<w:numPr><w:ilvl w:val="{lvl - 1}"/>'
             f'<w:numId w:val="1"/></w:numPr>'
             f'<w:spacing w:before="{before}" w:after="{after}" w:line="{line}" w:lineRule="auto"/>'
-            f'{ind}<w:jc w:val="left"/><w:outlineLvl w:val="{lvl - 1}"/>'),
+            f'{ind}<w:jc w:val="{"center" if new_page else "left"}"/><w:outlineLvl w:val="{lvl - 1}"/>'),
             rpr=fonts(head_ea, head_latin) + f'<w:color w:val="{colour}"/>' + sz(hsz)))
     # Unnumbered chapter-level heading (前言, 附录 …): outline level 1, still in the TOC.
     s.append(pstyle("UnnumberedHeading", "Unnumbered Heading", based="Heading1", nxt="Normal",
@@ -453,12 +453,15 @@ def field(instr: str, cached: str) -> str:
             f'<w:r><w:t>{cached}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
 
 
-DEMO = ('<w:r><w:t>{%r if demo %}</w:t></w:r><w:r><w:tab/></w:r>'
+# The demo mark follows the title instead of sitting at a right tab stop: one header
+# serves portrait and landscape sections, and a fixed tab stop would land mid-page on
+# landscape pages (positional tabs are not honoured by every word processor).
+DEMO = ('<w:r><w:t>{%r if demo %}</w:t></w:r>' + run("\u3000\u3000")
         + run("示例数据", '<w:rStyle w:val="DemoMark"/>') + '<w:r><w:t>{%r endif %}</w:t></w:r>')
 
 
 def header_xml(with_title: bool) -> str:
-    body = ('<w:r><w:tab/></w:r>' + run("{{ header }}")) if with_title else '<w:r><w:tab/></w:r>'
+    body = run("{{ header }}") if with_title else ""
     return (f'<w:hdr {NSDECL}><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
             + body + DEMO + "</w:p></w:hdr>")
 

@@ -195,7 +195,7 @@ class ReportComposer:
         rows = [[Cell((Span(r.code),), align="center"), *indicator_row_cells(ctx, r)] for r in t.itertuples()]
         out.append(ctx.table(self.say(w["table_caption"], name=dim),
                              ["编号", "指标名称", "单位", "数值", "参照值", "参照类型", "评价", "趋势", "对标排名"],
-                             rows, widths=(1.1, 3.2, 1.3, 1.1, 1.1, 1.5, 0.9, 0.9, 1.0),
+                             rows, widths=(1.4, 3.2, 1.3, 1.1, 1.1, 1.5, 0.9, 0.9, 1.0),
                              size="small", key=f"indicators/{dim}"))
         keys = t[t["key"]]
         out.append(ctx.heading(2, w["key_heading"]))
@@ -327,7 +327,7 @@ class ReportComposer:
                  fmt.like(r.reference, r.value, r.unit), labels["reference_kind"].get(r.reference_kind, ""),
                  rating_cell(r.rating), trend_cell(r.trend, fmt), fmt.score(r.score)] for r in t.itertuples()]
         table = ctx.table(w["indicators_caption"], w["indicators_columns"], rows,
-                          widths=(1.1, 3.4, 1.1, 1.1, 1.3, 0.7, 1.0, 1.0, 1.4, 0.8, 0.8, 0.8), size="small",
+                          widths=(1.4, 3.4, 1.1, 1.1, 1.3, 0.7, 1.0, 1.0, 1.4, 0.8, 0.8, 0.8), size="small",
                           key="appendix-indicators")
         out: list[Block] = [Section((head, table), "landscape")]
         out.append(ctx.appendix(ch["appendix_method"]))
