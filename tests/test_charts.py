@@ -266,3 +266,128 @@ def test_town_totals_are_not_rated_against_the_city_target(theme):
     rated = dataclasses.replace(spec, data={**spec.data, "additive": False})
     assert "3个园镇（街道）未达到" in alt_text(rated)
     assert draw_png(spec, theme) != draw_png(rated, theme)
+
+
+# -- legibility: value labels vs reference lines, panels, notes ---------------------------
+
+def draw_figure(spec, theme):
+    """The drawer's Figure under the house style, laid out as when saved."""
+    from reportkit.charts.style import rc_params
+
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(rc_params(theme))
+        fig = DRAWERS[spec.kind](spec, theme)
+        fig.draw_without_rendering()
+    return fig
+
+
+def label_line_clearance(fig) -> list[tuple[str, float]]:
+    """(label, clearance in points) of every value label against every reference line it
+    could meet: the label's glyphs against vertical lines (labels beside bars) or
+    horizontal ones (labels above bars and points); negative = the line runs through it."""
+    renderer = fig._get_renderer()
+    out = []
+    for ax in fig.axes:
+        xs, ys = style._reference_positions(ax)
+        for ann in ax.texts:
+            if not callable(getattr(ann, "anncoords", None)):
+                continue  # not a value label (e.g. a reference line's own label)
+            box = ann.get_window_extent(renderer)
+            off_x, off_y = ann.xyann
+            if abs(off_x) >= abs(off_y):
+                spans, lines = (box.x0, box.x1), xs
+            else:
+                spans, lines = style._ink_rows(ann, box, renderer), ys
+            for pos, half in lines:
+                gap = max(spans[0] - (pos + half), (pos - half) - spans[1])
+                out.append((ann.get_text(), gap * 72 / fig.dpi))
+    return out
+
+
+NEAR_LINE = [
+    ChartSpec("peers", "near-v", {  # labels 17.4 / 17.3 / 17.9 would sit on the 18.0 line
+        "indicator": "人均公园绿地面积", "unit": "平方米/人", "areas": ["甲市", "乙市", "丙市", "丁市", "戊市"],
+        "values": [19.6, 17.9, 17.4, 17.3, 14.9], "city": "丙市", "reference": 18.0,
+        "reference_label": "规划目标", "direction": "+"}),
+    ChartSpec("towns", "near-h", {  # two lines close together, labels just short of both
+        "indicator": "平均车速", "unit": "公里/小时", "areas": [f"{i}号镇" for i in range(12)],
+        "values": [42.3, 31.7, 30.4, 29.8, 29.2, 28.9, 28.6, 27.6, 26.8, 26.1, 25.4, 22.5],
+        "city_value": 28.4, "reference": 30.0, "reference_label": "规划目标", "direction": "+"}),
+    ChartSpec("bars", "near-bars", {
+        "labels": [f"{i}号镇" for i in range(10)], "values": [79.3, 75.0, 74.2, 73.9, 73.3, 72.7, 71.7, 70.8, 69.4, 67.9],
+        "reference": 73.9, "reference_label": "全市", "max": 100}),
+    ChartSpec("trend", "near-trend", {"years": [2018, 2019, 2020], "values": [29.1, 29.8, 31.2],
+                                      "reference": 30.0, "reference_label": "规划目标"}),
+]
+
+
+@pytest.mark.parametrize("spec", NEAR_LINE + [SAMPLES[n] for n in ("peers", "towns", "bars", "trend")],
+                         ids=lambda s: s.name)
+def test_reference_lines_never_run_through_value_labels(spec, theme):
+    clearances = label_line_clearance(draw_figure(spec, theme))
+    assert clearances
+    crossed = [(t, round(g, 1)) for t, g in clearances if g < 1.0]
+    assert not crossed, crossed
+
+
+def test_a_label_on_the_line_is_moved_just_past_it(theme):
+    fig = draw_figure(NEAR_LINE[0], theme)
+    ax = fig.axes[0]
+    (line_y, _), = style._reference_positions(ax)[1]
+    labels = {t.get_text(): t.get_window_extent() for t in ax.texts
+              if callable(getattr(t, "anncoords", None))}
+    for moved in ("17.9", "17.4", "17.3"):
+        assert labels[moved].y0 > line_y  # above the line, not on it
+        assert labels[moved].y0 - line_y < 20 * fig.dpi / 72  # and only just
+    # moved labels sit as far above the line as a label sits above its bar
+    assert labels["17.4"].y0 == pytest.approx(labels["17.3"].y0, abs=0.5)
+    assert labels["14.9"].y1 < line_y  # a label well below the line stays at its bar
+
+
+def test_screening_bar_is_a_separate_panel(theme):
+    fig = draw_figure(SAMPLES["screening"], theme)
+    top, gap, bottom = fig.axes
+    assert not top.axison and not gap.axison and bottom.axison
+    assert top.get_title(loc="left") == "回收问卷 87,000 份"
+    assert bottom.get_title(loc="left") == "无效问卷 8,000 份，按首个不符合的规则"
+    renderer = fig._get_renderer()
+    space = top.get_position().y0 - bottom.title.get_window_extent(renderer).y1 / fig.bbox.height
+    assert space * fig.get_figheight() * 2.54 > 0.4  # centimetres between the panels
+
+
+def test_towns_without_value_are_named_under_the_chart(theme):
+    spec = SAMPLES["towns"]
+    fig = draw_figure(spec, theme)
+    assert fig.get_supxlabel() == "无数据：洪梅镇"
+    ax = fig.axes[0]
+    assert len(ax.patches) == len(ub.TOWNS) - 1  # no empty bar that reads as zero
+    assert "洪梅镇" not in [t.get_text() for t in ax.get_yticklabels()]
+    assert "；洪梅镇无数据" in alt_text(spec)
+    full = dataclasses.replace(spec, data={**spec.data, "values": [v or 10.0 for v in spec.data["values"]]})
+    assert draw_figure(full, theme).get_supxlabel() == ""
+
+
+def test_missing_note_breaks_between_names():
+    from reportkit.charts.towns import missing_note
+
+    towns = ["东莞滨海湾新区", "洪梅镇", "望牛墩镇", "大岭山镇", "樟木头镇"]
+    note = missing_note(towns, 16)
+    lines = note.split("\n")
+    assert len(lines) > 1 and all(len(x) <= 16 for x in lines)
+    assert note.replace("\n", "") == "无数据：" + "、".join(towns)
+    assert missing_note(["甲镇"], 40) == "无数据：甲镇"
+
+
+def test_town_total_equal_to_the_city_value_is_said_once(theme):
+    spec = ChartSpec("towns", "towns-total", {
+        "indicator": "村级工业园改造面积", "unit": "亩", "areas": ["甲镇", "乙镇", "丙镇"],
+        "values": [600.0, 300.0, 100.0], "city_value": 1000.0, "direction": "+"})
+    legend = [t.get_text() for t in draw_figure(spec, theme).axes[0].get_legend().get_texts()]
+    assert legend == ["全市合计 1,000"]
+    alt = alt_text(spec)
+    assert "；全市合计1,000亩。" in alt and "全市为" not in alt
+    other = dataclasses.replace(spec, data={**spec.data, "city_value": 1100.0})
+    legend = [t.get_text() for t in draw_figure(other, theme).axes[0].get_legend().get_texts()]
+    assert legend == ["合计 1,000，全市 1,100"]
+    assert "；合计1,000亩；全市为1,100亩" in alt_text(other)

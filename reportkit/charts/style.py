@@ -197,7 +197,7 @@ class NumberFormatter(Formatter):
 
 
 def value_labels(ax, bars, values: list[float], texts: list[str], theme, **kw) -> list:
-    """Value labels at the bar ends, kept legible over reference lines; missing values muted."""
+    """Value labels at the bar ends, kept clear of reference lines; missing values muted."""
     c = theme.colors
     labels = ax.bar_label(bars, texts, padding=kw.pop("padding", 3), color=c["text"], **kw)
     for text, v in zip(labels, values):
@@ -205,22 +205,116 @@ def value_labels(ax, bars, values: list[float], texts: list[str], theme, **kw) -
         text.set_zorder(6)
         if is_missing(v):
             text.set_color(c["muted"])
+    clear_of_lines(labels)
     return labels
+
+
+REFERENCE_GID = "reportkit-reference"
+LABEL_GAP = 2.0  # points between a value label and a reference line it was moved past
+
+
+def mark_reference(line):
+    """Mark a straight reference line (axvline / axhline) so that value labels keep clear of it."""
+    line.set_gid(REFERENCE_GID)
+    return line
+
+
+def _reference_positions(ax) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """(pixel x, half width) of the marked vertical lines and (pixel y, half width) of the
+    horizontal ones, as drawn now."""
+    xs, ys = [], []
+    for line in ax.lines:
+        if line.get_gid() != REFERENCE_GID or not line.get_visible():
+            continue
+        (x0, y0), (x1, y1) = line.get_transform().transform(line.get_xydata())[[0, -1]]
+        half = line.get_linewidth() / 2 * ax.get_figure(root=True).dpi / 72
+        if abs(x0 - x1) < 0.5:
+            xs.append((float(x0), half))
+        elif abs(y0 - y1) < 0.5:
+            ys.append((float(y0), half))
+    return xs, ys
+
+
+def _shift_past(lo: float, hi: float, anchor: float, lines: list[tuple[float, float]],
+                gap: float) -> float:
+    """How far to move the span [lo, hi] (pixels, on one side of `anchor`) away from
+    `anchor` so that no line runs through it or within `gap` of it: past the line, as far
+    from it as from the anchor before (as if the bar ended at the line), at least `gap`."""
+    outward = 1.0 if (lo + hi) / 2 >= anchor else -1.0
+    shift = 0.0
+    for pos, half in sorted(lines, key=lambda p: outward * p[0]):
+        if outward * (pos - anchor) < 0:
+            continue  # behind the point (inside the bar): never in the label's way
+        clear = gap + half
+        if lo + shift - clear < pos < hi + shift + clear:
+            just_past = (pos + clear - lo) if outward > 0 else (pos - clear - hi)
+            shift = outward * max(outward * just_past, outward * (pos - anchor))
+    return shift
+
+
+def _ink_rows(text, box, renderer) -> tuple[float, float]:
+    """Bottom and top (pixels) of the glyphs of a one-line `text` laid out in `box`: the
+    layout box is as tall as "lp" in the font, digits are much lower."""
+    s = text.get_text()
+    if "\n" in s or not s:
+        return box.y0, box.y1
+    prop = text.get_fontproperties()
+    _, h, d = renderer.get_text_width_height_descent(s, prop, ismath=False)
+    _, _, lp_d = renderer.get_text_width_height_descent("lp", prop, ismath=False)
+    baseline = box.y0 + max(d, lp_d)
+    return baseline - d, baseline - d + h
+
+
+def clear_of_lines(labels, gap: float = LABEL_GAP) -> None:
+    """Keep annotations (placed at "data" points with an offset in points: value labels)
+    clear of the axes' reference lines (see `mark_reference`): a label a line would run
+    through is moved, away from its point, to just past the line.  Decided at draw time,
+    when the layout is final, so it holds whatever size the figure ends up."""
+    from matplotlib.text import Text
+    from matplotlib.transforms import Affine2D
+
+    def coords_for(ann):
+        def coords(renderer):
+            ax = ann.axes
+            dpi = ann.get_figure(root=True).dpi
+            anchor = ax.transData.transform(ann.xy)
+            base = Affine2D().scale(dpi / 72).translate(*anchor)  # = "offset points"
+            xs, ys = _reference_positions(ax)
+            off_x, off_y = ann.xyann
+            # a label beside its point (horizontal bars) moves across vertical lines only,
+            # one above or below it (vertical bars, line charts) across horizontal ones only
+            sideways = abs(off_x) >= abs(off_y)
+            lines = xs if sideways else ys
+            if not lines:
+                return base
+            ann.set_transform(base)  # measure the text where "offset points" puts it
+            box = Text.get_window_extent(ann, renderer)
+            px = gap * dpi / 72
+            if sideways:
+                return base.translate(_shift_past(box.x0, box.x1, anchor[0], lines, px), 0)
+            y0, y1 = _ink_rows(ann, box, renderer)
+            return base.translate(0, _shift_past(y0, y1, anchor[1], lines, px))
+        return coords
+
+    for ann in labels:
+        if ann.xycoords == "data" and ann.anncoords == "offset points":
+            ann.set_anncoords(coords_for(ann))
 
 
 def reference_line(ax, ref: float, label: str, value_text: str, color: str, theme, *,
                    horizontal_bars: bool) -> None:
     """A dashed reference line across the plot, labelled outside the plot area so it
     never covers data: a horizontal line (values on y) is labelled in the right margin
-    ("规划目标" over "15.0"); a vertical one (horizontal bars) just above the plot."""
+    ("规划目标" over "15.0"); a vertical one (horizontal bars) just above the plot.
+    Value labels (`value_labels`, `clear_of_lines`) are moved just past it."""
     kw = dict(color=color, path_effects=halo(theme, 2.5), zorder=7, textcoords="offset points",
               annotation_clip=False)
     if horizontal_bars:
-        ax.axvline(ref, color=color, linestyle=(0, (5, 3)), linewidth=1.0, zorder=3)
+        mark_reference(ax.axvline(ref, color=color, linestyle=(0, (5, 3)), linewidth=1.0, zorder=3))
         ax.annotate(f"{label} {value_text}", (ref, 1.0), xycoords=("data", "axes fraction"),
                     xytext=(0, 2), ha="center", va="bottom", **kw)
         return
-    ax.axhline(ref, color=color, linestyle=(0, (5, 3)), linewidth=1.0, zorder=3)
+    mark_reference(ax.axhline(ref, color=color, linestyle=(0, (5, 3)), linewidth=1.0, zorder=3))
     ax.annotate(f"{label}\n{value_text}", (1.0, ref), xycoords=("axes fraction", "data"),
                 xytext=(4, 0), ha="left", va="center", linespacing=1.15, **kw)
 

@@ -152,28 +152,37 @@ def screening_alt(spec: ChartSpec) -> str:
 
 @register("screening", alt=screening_alt)
 def draw_screening(spec: ChartSpec, theme):
+    """Two panels, each with its own heading: the collected questionnaires as one 100 % bar
+    (valid vs rejected, no axis: it is not on the scale below), then, after a gap, the
+    rejected ones by rule on their own count axis."""
     collected, valid, rules, counts = _screen(spec)
     c = theme.colors
     n = len(rules)
-    fig = style.figure(spec, theme, height_cm=max(6.0, 3.6 + 0.55 * n))
-    top, bottom = fig.subplots(2, 1, height_ratios=[1, max(2, n)])
+    unit = spec.data.get("unit", "份")
+    vl = spec.data.get("valid_label", "有效问卷")
+    rl = spec.data.get("rejected_label", "无效问卷")
     rejected = collected - valid
+    heading = dict(loc="left", fontsize=theme.chart["font_size"], color=c["text"], pad=6)
+
+    fig = style.figure(spec, theme, height_cm=max(7.0, 4.8 + 0.55 * n))
+    top, gap, bottom = fig.subplots(3, 1, height_ratios=[1.0, 0.45, max(2, n)])
+    gap.set_axis_off()  # keeps the two panels clearly apart
+
     # valid vs rejected, one 100 % bar
+    top.set_title(f"回收问卷 {style.fmt(collected, 0)} {unit}", **heading)
     top.barh([0], [valid], color=c["primary"], height=0.6)
     top.barh([0], [rejected], left=[valid], color=c["accent"], height=0.6)
     top.set_xlim(0, max(collected, 1))
-    top.set_yticks([])
-    top.grid(False)
-    top.xaxis.set_visible(False)
-    for s in top.spines.values():
-        s.set_visible(False)
-    vl = spec.data.get("valid_label", "有效问卷")
-    rl = spec.data.get("rejected_label", "无效问卷")
+    top.set_ylim(-0.5, 0.5)
+    top.set_axis_off()
     top.text(valid / 2 if collected else 0, 0, f"{vl} {style.fmt(valid, 0)}（{_share(valid, collected)}）",
              ha="center", va="center", color="#FFFFFF")
-    top.annotate(f"{rl} {style.fmt(rejected, 0)}（{_share(rejected, collected)}）", (1.0, 0.5),
-                 xycoords="axes fraction", xytext=(0, 12), textcoords="offset points", ha="right",
+    top.annotate(f"{rl} {style.fmt(rejected, 0)}（{_share(rejected, collected)}）", (1.0, 0.8),
+                 xycoords="axes fraction", xytext=(0, 3), textcoords="offset points", ha="right",
                  va="bottom", color=c["accent"])
+
+    # rejected, by the first rule each one failed
+    bottom.set_title(f"{rl} {style.fmt(rejected, 0)} {unit}，按首个不符合的规则", **heading)
     pos = list(range(n))
     bars = bottom.barh(pos, counts, color=c["accent"], height=0.6, zorder=2)
     bottom.bar_label(bars, [f"{style.fmt(v, 0)}（{_share(v, collected)}）" for v in counts], padding=3,
@@ -183,7 +192,7 @@ def draw_screening(spec: ChartSpec, theme):
     bottom.grid(axis="y", visible=False)
     bottom.set_xlim(0, max(counts + [1]) * 1.35)
     style.number_axis(bottom.xaxis)
-    bottom.set_xlabel(style.with_unit("问卷数", spec.data.get("unit", "份")))
+    bottom.set_xlabel(style.with_unit("问卷数", unit))
     return fig
 
 

@@ -11,6 +11,8 @@ data = {
 }
 Bars: ranked best → worst, the figure grows with the number of towns so 30+
 bars stay legible.  With a reference, bars short of it take the 预警/短板 colour.
+Towns without a value get no bar: a note under the chart names them ("无数据：…"),
+so list every town, with None where it has no value.
 Map: one polygon per town (property `area`), shaded by value with a colour bar;
 towns without a value are grey.
 """
@@ -78,7 +80,25 @@ def _context(spec: ChartSpec) -> dict:
             "dec": style.spec_decimals(spec, values + [city, _ref(spec)]),
             "city_label": d.get("city_label") or "全市",
             "ref_label": d.get("reference_label") or "参考值",
-            "total": sum(v for v in values if not math.isnan(v))}
+            "total": sum(v for v in values if not math.isnan(v)),
+            "missing": [t for t, v in pairs if math.isnan(v)]}
+
+
+def _total_is_city(k: dict) -> bool:
+    """The towns' total, as shown, is the city value: say it once ("全市合计 11,850")."""
+    return k["city"] is not None and style.fmt(k["total"], k["dec"]) == style.fmt(k["city"], k["dec"])
+
+
+def missing_note(towns: list[str], width_chars: int) -> str:
+    """"无数据：甲镇、乙镇", broken between names into lines of about `width_chars`."""
+    lines, line = [], f"{NODATA}："
+    for i, t in enumerate(towns):
+        part = t + ("、" if i < len(towns) - 1 else "")
+        if len(line) + len(part) > width_chars and not line.endswith("："):
+            lines.append(line)
+            line = ""
+        line += part
+    return "\n".join(lines + [line])
 
 
 def towns_alt(spec: ChartSpec) -> str:
@@ -93,13 +113,15 @@ def towns_alt(spec: ChartSpec) -> str:
     order = "由大到小" if k["additive"] else "由优到劣"
     text = f"{head}{order}依次为：" + "，".join(f"{t}{style.fmt(v, dec)}" for t, v in have)
     text += f"（单位：{unit}）" if unit else ""
-    missing = [t for t, v in k["pairs"] if math.isnan(v)]
-    if missing:
-        text += f"；{'、'.join(missing)}无数据"
-    if k["additive"]:
-        text += f"；合计{style.fmt(k['total'], dec)}{unit}"
-    if k["city"] is not None:
-        text += f"；{k['city_label']}为{style.fmt(k['city'], dec)}{unit}"
+    if k["missing"]:
+        text += f"；{'、'.join(k['missing'])}无数据"
+    if k["additive"] and _total_is_city(k):
+        text += f"；{k['city_label']}合计{style.fmt(k['total'], dec)}{unit}"
+    else:
+        if k["additive"]:
+            text += f"；合计{style.fmt(k['total'], dec)}{unit}"
+        if k["city"] is not None:
+            text += f"；{k['city_label']}为{style.fmt(k['city'], dec)}{unit}"
     if k["ref"] is not None:
         short = [t for t, v in have if _rating(spec, v) in (WARN, SHORT)]
         text += f"；{k['ref_label']}为{style.fmt(k['ref'], dec)}{unit}，"
@@ -120,27 +142,34 @@ def _draw_bars(spec: ChartSpec, theme):
     d = spec.data
     k = _context(spec)
     c = theme.colors
-    pairs, values, ref, dec = k["pairs"], k["values"], k["ref"], k["dec"]
+    ref, dec = k["ref"], k["dec"]
+    # Towns without a value get no bar (an empty row reads as zero): a note names them.
+    pairs = [(t, v) for t, v in k["pairs"] if not math.isnan(v)]
+    values = [v for _, v in pairs]
     # A total's parts are not compared with the city total: no city line then.
     city = None if k["additive"] else k["city"]
     n = len(pairs)
     many = n > 20
     size = theme.chart["font_size"] * (0.85 if many else 1.0)
     per_bar = 0.42 if many else 0.55
+    note = None
+    if k["missing"]:
+        width_cm = spec.size[0] if spec.size else theme.chart["width_cm"]
+        per_line = max(12, int(width_cm / (size * 2.54 / 72)) - 2)  # CJK characters are 1 em wide
+        note = missing_note(k["missing"], per_line)
 
-    fig = style.figure(spec, theme, height_cm=max(5.0, 2.6 + per_bar * n))
+    note_cm = (note.count("\n") + 1) * size * 1.3 * 2.54 / 72 + 0.2 if note else 0.0
+    fig = style.figure(spec, theme, height_cm=max(5.0, 2.6 + per_bar * n) + note_cm)
     ax = fig.add_subplot()
     pos = list(range(n))
     base = c["series"]["town"]
     colors, seen = [], set()
     for _, v in pairs:
-        r = _rating(spec, v) if ref is not None and not math.isnan(v) else GOOD
+        r = _rating(spec, v) if ref is not None else GOOD
         colors.append(base if r == GOOD else theme.rating_color(r))
-        if not math.isnan(v):
-            seen.add(r)
-    bars = ax.barh(pos, [0.0 if math.isnan(v) else v for v in values], color=colors,
-                   height=0.66, zorder=2)
-    style.value_labels(ax, bars, values, [style.fmt(v, dec, missing=NODATA) for v in values],
+        seen.add(r)
+    bars = ax.barh(pos, values, color=colors, height=0.66, zorder=2)
+    style.value_labels(ax, bars, values, [style.fmt(v, dec) for v in values],
                        theme, padding=2.5, fontsize=size)
     ax.set_yticks(pos, [t for t, _ in pairs], fontsize=size)
     ax.set_ylim(n - 0.5, -0.5)
@@ -151,11 +180,12 @@ def _draw_bars(spec: ChartSpec, theme):
     handles = []
     if city is not None:
         label = f"{k['city_label']} {style.fmt(city, dec)}"
-        ax.axvline(city, color=c["series"]["city"], linewidth=1.2, zorder=3)
+        style.mark_reference(ax.axvline(city, color=c["series"]["city"], linewidth=1.2, zorder=3))
         handles.append(Line2D([], [], color=c["series"]["city"], linewidth=1.2, label=label))
     if ref is not None:
         label = f"{k['ref_label']} {style.fmt(ref, dec)}"
-        ax.axvline(ref, color=c["primary"], linestyle=(0, (5, 3)), linewidth=1.0, zorder=3)
+        style.mark_reference(ax.axvline(ref, color=c["primary"], linestyle=(0, (5, 3)),
+                                        linewidth=1.0, zorder=3))
         handles.append(Line2D([], [], color=c["primary"], linestyle=(0, (5, 3)), linewidth=1.0,
                               label=label))
         if GOOD in seen:
@@ -164,10 +194,13 @@ def _draw_bars(spec: ChartSpec, theme):
             if r in seen:
                 handles.append(Patch(color=theme.rating_color(r), label=r))
     if k["additive"]:
-        note = f"合计 {style.fmt(k['total'], dec)}"
-        if k["city"] is not None:
-            note += f"，{k['city_label']} {style.fmt(k['city'], dec)}"
-        handles.append(Line2D([], [], linestyle="none", label=note))
+        if _total_is_city(k):
+            total = f"{k['city_label']}合计 {style.fmt(k['total'], dec)}"
+        else:
+            total = f"合计 {style.fmt(k['total'], dec)}"
+            if k["city"] is not None:
+                total += f"，{k['city_label']} {style.fmt(k['city'], dec)}"
+        handles.append(Line2D([], [], linestyle="none", label=total))
     elif d.get("direction") in style.DIRECTION_NOTE:
         handles.append(Line2D([], [], linestyle="none", label=style.DIRECTION_NOTE[d["direction"]]))
     shown = [v for v in values if not math.isnan(v)] + [x for x in (city, ref) if x is not None]
@@ -176,17 +209,27 @@ def _draw_bars(spec: ChartSpec, theme):
     ax.set_xlim(lo - (room if lo < 0 else 0), hi + room)
     style.number_axis(ax.xaxis)
     if handles:
+        notes_only = all(_is_note(h) for h in handles)  # then no room for symbols either
         legend = ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0),
-                           ncols=style.legend_columns([h.get_label() for h in handles]), frameon=False, handlelength=1.6, columnspacing=1.2,
+                           ncols=style.legend_columns([h.get_label() for h in handles]),
+                           frameon=False, handlelength=0 if notes_only else 1.6,
+                           handletextpad=0 if notes_only else 0.8, columnspacing=1.2,
                            borderaxespad=0.3, fontsize=size)
         _mute_notes(legend, handles, c["muted"])
+    if note:
+        fig.supxlabel(note, x=0.01, ha="left", va="bottom", fontsize=size, color=c["muted"],
+                      linespacing=1.3)
     return fig
+
+
+def _is_note(handle) -> bool:
+    return isinstance(handle, Line2D) and handle.get_linestyle() == "None"
 
 
 def _mute_notes(legend, handles, color: str) -> None:
     """Legend entries without a symbol are notes: grey them."""
     for text, h in zip(legend.get_texts(), handles):
-        if isinstance(h, Line2D) and h.get_linestyle() == "None":
+        if _is_note(h):
             text.set_color(color)
 
 

@@ -62,13 +62,16 @@ def draw(spec: ChartSpec, theme):
     bottom = 0.0 if lo >= 0 and lo - pad < 0 else lo - pad
     ax.set_ylim(bottom, hi + pad)
 
+    labels = []
     for xi, v in zip(x, values):
         if math.isnan(v):
             ax.annotate("无数据", (xi, bottom), xytext=(0, 4), textcoords="offset points",
                         ha="center", va="bottom", color=c["muted"])
             continue
-        ax.annotate(style.fmt(v, dec), (xi, v), xytext=(0, 6), textcoords="offset points",
-                    ha="center", va="bottom", color=c["text"], path_effects=style.halo(theme), zorder=4)
+        labels.append(ax.annotate(style.fmt(v, dec), (xi, v), xytext=(0, 6), textcoords="offset points",
+                                  ha="center", va="bottom", color=c["text"],
+                                  path_effects=style.halo(theme), zorder=4))
+    style.clear_of_lines(labels)  # a value just under the reference line is labelled above it
 
     if ref is not None:
         style.reference_line(ax, ref, d.get("reference_label") or "参考值", style.fmt(ref, dec),

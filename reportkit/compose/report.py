@@ -236,8 +236,11 @@ class ReportComposer:
                                   self.say(w["peers_caption"], name=r.name), key=f"peers/{r.code}"))
         towns = self.s.towns[self.s.towns["code"] == r.code]
         if len(towns):
-            data = {"indicator": r.name, "unit": r.unit, "year": st.year, "areas": list(towns["area"]),
-                    "values": [float(v) for v in towns["value"]], "city": self.s.city,
+            # every town, those without a value as None: the chart names them under it
+            vals = dict(zip(towns["area"], towns["value"]))
+            order = list(towns["area"]) + [a for a in self.p.towns if a not in vals]
+            data = {"indicator": r.name, "unit": r.unit, "year": st.year, "areas": order,
+                    "values": [None if _nan(vals.get(a)) else float(vals[a]) for a in order], "city": self.s.city,
                     "city_value": None if _nan(r.value) else float(r.value), "reference": ref,
                     "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction}
             if self.p.geojson is not None:
