@@ -367,3 +367,18 @@ def test_missing_image_is_a_clear_error(theme, tmp_path):
     doc = Document(Meta("测试"), (Figure(tmp_path / "nope.png", "缺图", number="图1"),))
     with pytest.raises(ReportkitError, match="找不到图片文件"):
         render_pdf(doc, theme)
+
+
+def test_rating_pills_are_drawn_in_the_rating_colours(theme):
+    """Cells with a rating role are filled with that rating's colour (read from the pixels)."""
+    rows = tuple((Cell(text(r), role=f"rating-{r}"),) for r in ("良好", "短板"))
+    doc = Document(Meta(title="颜色"), (Table(((Cell(text("评价")),),), rows, caption="评价"),))
+    pdf = pymupdf.open(stream=render_pdf(doc, theme), filetype="pdf")
+    pix = pdf[0].get_pixmap(dpi=100)
+    seen = {pix.pixel(x, y) for x in range(0, pix.width, 2) for y in range(0, pix.height // 2, 2)}
+
+    def near(hex_color):
+        want = tuple(int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+        return any(all(abs(a - b) <= 12 for a, b in zip(p[:3], want)) for p in seen)
+
+    assert near(theme.rating_color("良好")) and near(theme.rating_color("短板"))

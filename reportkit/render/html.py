@@ -86,12 +86,31 @@ def _span_attrs(theme: Theme, s: d.Span) -> dict:
     if s.role:
         if s.role == "strong":
             cls.append("strong")
-        color = theme.role_color(s.role)
-        if color:
-            style = f"color: {color}"
+        elif theme.role_color(s.role):
+            cls.append(role_class(s.role, "c"))
     if (cls or style) and not tag:
         tag = "span"
     return {"tag": tag, "cls": " ".join(cls), "style": style}
+
+
+def role_class(role: str, kind: str) -> str:
+    """A CSS class for a colour role ("c": text colour, "p": pill background).  Classes
+    instead of inline styles: WeasyPrint parses each inline style separately, which for
+    the hundreds of rating cells of a report costs a noticeable part of the layout."""
+    return f"r{kind}-{hashlib.sha1(role.encode('utf-8')).hexdigest()[:10]}"
+
+
+def role_css(theme: Theme) -> str:
+    roles = [f"rating-{r}" for r in theme.colors.get("rating", {})]
+    roles += [f"trend-{t}" for t in theme.colors.get("trend", {})]
+    roles += [k for k, v in theme.colors.items() if isinstance(v, str)]
+    rules = []
+    for role in roles:
+        color = theme.role_color(role)
+        if color:
+            rules.append(f".{role_class(role, 'c')} {{ color: {color}; }}")
+            rules.append(f".{role_class(role, 'p')} {{ background-color: {color}; }}")
+    return "\n".join(rules)
 
 
 def _col_widths(t: d.Table) -> list[str]:
@@ -116,9 +135,9 @@ def _cells(theme: Theme, t: d.Table, rows) -> list[list[dict]]:
             if c.role and c.role != "strong":
                 color = theme.role_color(c.role)
                 if color and c.role.startswith("rating-"):
-                    pill = f"background-color: {color}"
+                    pill = role_class(c.role, "p")
                 elif color:
-                    style = f"color: {color}"
+                    cls.append(role_class(c.role, "c"))
             cells.append({"cell": c, "colspan": max(1, int(c.colspan)), "cls": " ".join(cls),
                           "style": style, "pill": pill})
             col += max(1, int(c.colspan))
@@ -294,7 +313,7 @@ def build_html(doc: d.Document, theme: Theme, project_root: Path | None = None, 
         header=doc.meta.header or doc.meta.title,
         fonts=[f for f in faces.values() if f["src"]],
         css_vars=_css_vars(theme, faces),
-        stylesheets=[Markup(c) for c in css],
+        stylesheets=[Markup(c) for c in css] + [Markup(role_css(theme))],
         created=build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     return html, ctx.images
