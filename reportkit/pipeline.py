@@ -54,7 +54,10 @@ class Built:
     problems: Problems
 
 
-def analyse(project_dir: Path, progress: Progress, need_survey: bool = True) -> Built:
+def analyse(project_dir: Path, progress: Progress, need_survey: bool = True,
+            check_narratives_now: bool = True) -> Built:
+    """Load, validate and score.  A command that renders the narratives itself (report)
+    passes check_narratives_now=False: the composer reports the same problems."""
     from .load.project import open_project
     from .narrative import check_narratives
     from .score.indicators import score_project
@@ -62,7 +65,8 @@ def analyse(project_dir: Path, progress: Progress, need_survey: bool = True) -> 
     with progress.step("读取并校验项目"):
         project, problems = open_project(project_dir)
         scores = score_project(project)
-        check_narratives(project, problems, scores)
+        if check_narratives_now:
+            check_narratives(project, problems, scores)
         problems.raise_if_errors("叙述校验未通过")
     survey = None
     if need_survey:

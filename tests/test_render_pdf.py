@@ -382,3 +382,21 @@ def test_rating_pills_are_drawn_in_the_rating_colours(theme):
         return any(all(abs(a - b) <= 12 for a, b in zip(p[:3], want)) for p in seen)
 
     assert near(theme.rating_color("良好")) and near(theme.rating_color("短板"))
+
+
+def test_chart_images_are_embedded_pixel_for_pixel(theme, tmp_path):
+    """RGB chart PNGs are copied into the PDF without re-encoding; the pixels must survive."""
+    from PIL import Image
+
+    from reportkit.charts import ChartSpec, draw_png
+
+    png = tmp_path / "c.png"
+    png.write_bytes(draw_png(ChartSpec("bars", "c", {"labels": ["甲", "乙"], "values": [3, 5]}), theme))
+    src = Image.open(png)
+    assert src.mode == "RGB"
+    doc = Document(Meta(title="图"), (Figure(png, "示例图", "图1-1", alt="甲3，乙5"),))
+    pdf = pymupdf.open(stream=render_pdf(doc, theme), filetype="pdf")
+    xref = pdf[0].get_images()[0][0]
+    pix = pymupdf.Pixmap(pdf, xref)
+    assert (pix.width, pix.height) == src.size
+    assert pix.samples == src.tobytes()

@@ -200,3 +200,12 @@ def test_source_date_epoch_is_the_document_date(built, tmp_path, monkeypatch):
     doc = DocxDocument(str(out / "report.docx"))
     assert doc.core_properties.created.year == 2021
     assert (out / "report.pdf").read_bytes() != (built["out"] / "report.pdf").read_bytes()
+
+
+def test_report_refuses_a_narrative_that_cites_unknown_data(mini, tmp_path):
+    mini.write("narratives/20-bad.md", "---\ntitle: 坏章节\n---\n第一行\n\n见{{ figure('trend/EC-02') }}，{{ indicator('NOPE').value }}\n")
+    r = CliRunner().invoke(main, ["report", "--project", str(mini.root), "--out", str(tmp_path / "o"), "-q"])
+    assert r.exit_code == 2
+    assert "narratives/20-bad.md" in r.output and "第 6 行" in r.output
+    assert "trend/EC-02" in r.output and "NOPE" in r.output
+    assert not (tmp_path / "o" / "report.pdf").exists()

@@ -51,10 +51,14 @@ class ComposeContext:
         if self.fmt is None:
             self.fmt = Formatter.from_theme(self.theme)
         if self.narr is None:
+            from .keys import known_keys
+
             summary = getattr(self.survey, "summary", None)
             s = self.project.settings
+            # narratives may cite only figures and tables the products really have
+            figs, tabs = known_keys(self.project, self.scores)
             self.narr = NarrativeContext(self.scores, self.fmt, self.theme.data.get("labels", {}),
-                                         s.city, s.year, summary, None, None, self.problems,
+                                         s.city, s.year, summary, figs, tabs, self.problems,
                                          survey_lists=survey_lists(self.scores, self.survey))
 
     # -- headings ----------------------------------------------------------------

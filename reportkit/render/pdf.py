@@ -39,6 +39,14 @@ def _weasyprint():
     return weasyprint
 
 
+def _png_is_plain(data: bytes) -> bool:
+    """8 bits per channel, colour type grey (0) or RGB (2), no interlace (IHDR fields)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return False
+    bit_depth, colour_type, interlace = data[24], data[25], data[28]
+    return bit_depth == 8 and colour_type in (0, 2) and interlace == 0
+
+
 def _fast_png_streams() -> None:
     """WeasyPrint re-encodes every raster image as PNG (zlib level 6) to copy its IDAT
     data into the PDF.  For 40 charts that is the largest part of writing the PDF;
@@ -52,9 +60,17 @@ def _fast_png_streams() -> None:
         return
 
     def get_png_data(pillow_image) -> bytes:
-        buf = io.BytesIO()
-        pillow_image.save(buf, format="PNG", compress_level=1)
-        data = buf.getvalue()
+        source = getattr(pillow_image, "fp", None)
+        if (getattr(pillow_image, "format", None) == "PNG" and pillow_image.mode in ("RGB", "L")
+                and not pillow_image.info.get("interlace") and isinstance(source, io.BytesIO)
+                and _png_is_plain(source.getvalue())):
+            # an 8-bit, non-interlaced RGB/grey PNG (every chart): its image data already is
+            # what the PDF needs, so copy it instead of decoding and re-encoding the image
+            data = source.getvalue()
+        else:
+            buf = io.BytesIO()
+            pillow_image.save(buf, format="PNG", compress_level=1)
+            data = buf.getvalue()
         out, pos = [], 8  # skip the signature; keep only the IDAT payloads
         while pos < len(data):
             (length,) = struct.unpack(">I", data[pos:pos + 4])
