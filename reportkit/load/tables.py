@@ -392,6 +392,7 @@ def require_columns(table: Table, columns: list[str], problems: Problems) -> boo
 
 def write_csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 with BOM, CRLF-free, so Excel opens Chinese text correctly."""
-    buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    # written as bytes straight away: a large table is never held as one Python string
+    buf = io.BytesIO()
+    df.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL, encoding="utf-8-sig")
+    return buf.getvalue()
