@@ -53,8 +53,7 @@ report: $(STAMP) content/data/survey.csv
 	$(BIN)/reportkit promo --project $(PROJECT) --out $(OUT)
 	@echo "All outputs are under $(OUT)/"
 
-validate:
-	@$(MAKE) --no-print-directory $(STAMP) content/data/survey.csv
+validate: $(STAMP) content/data/survey.csv
 	$(BIN)/reportkit validate --project $(PROJECT)
 
 score survey sheets promo: $(STAMP) content/data/survey.csv
