@@ -336,7 +336,8 @@ def _to_float(x):
         return float("nan")
 
 
-def render_expressions(n: Narrative, ctx: NarrativeContext) -> str | None:
+def render_expressions(n: Narrative, ctx: NarrativeContext, extra: dict | None = None) -> str | None:
+    """Render the data citations of a narrative; `extra` adds names for this text only."""
     env = make_env(ctx.fmt)
     ctx.current = n
     try:
@@ -347,7 +348,7 @@ def render_expressions(n: Narrative, ctx: NarrativeContext) -> str | None:
         return None
     ctx.template = template
     try:
-        text = template.render(ctx.globals())
+        text = template.render({**ctx.globals(), **(extra or {})})
         if len(text) > MAX_TEXT * 5:
             raise SecurityError("叙述生成的文字过长")
         return text

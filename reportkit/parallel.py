@@ -105,17 +105,3 @@ class Worker:
 
     def __exit__(self, *exc):
         self.close()
-
-
-class Background:
-    """Run one function in a fresh forked child (or inline): Background(fn, *args).result()."""
-
-    def __init__(self, fn, *args):
-        self._w = Worker()
-        self._w.submit(fn, *args)
-
-    def result(self):
-        try:
-            return self._w.result()
-        finally:
-            self._w.close()

@@ -72,14 +72,7 @@ class ReportComposer:
     def template_md(self, name: str, **extra) -> list[Block]:
         path = find_template(f"report/{name}", self.p.root)
         n = Narrative(path, f"templates/report/{name}", name, 0, path.read_text(encoding="utf-8"), 1)
-        env_extra = extra
-        saved = self.ctx.narr.globals
-        try:
-            self.ctx.narr.globals = lambda: {**saved(), **env_extra}
-            text = render_expressions(n, self.ctx.narr)
-        finally:
-            self.ctx.narr.globals = saved
-        return self.md(text or "")
+        return self.md(render_expressions(n, self.ctx.narr, extra) or "")
 
     # -- document ------------------------------------------------------------------
     def compose(self) -> Document:
