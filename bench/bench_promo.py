@@ -12,7 +12,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main():
-    from reportkit.commands.promo import build_promo
+    from reportkit.products.promo import build_promo
     from reportkit.compose import promo
     from reportkit.load.project import open_project
     from reportkit.score.survey import run_survey

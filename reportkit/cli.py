@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .errors import Problems
+from .messages import msg
 
 from .cli_options import out_option as OUT_OPT
 from .cli_options import project_option as PROJECT_OPT
@@ -14,6 +15,7 @@ from .cli_options import project_option as PROJECT_OPT
 # Commands that live in reportkit/commands/<module>.py, imported only when used
 # so that `reportkit validate` starts fast.
 LAZY_COMMANDS = {
+    "build": "build",
     "report": "report",
     "survey": "survey",
     "sheets": "sheets",
@@ -49,15 +51,15 @@ def echo_problems(problems: Problems, quiet_warnings: bool = False) -> None:
             click.echo(p.format(), err=True)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=msg("cli.help"))
 @click.version_option(package_name="reportkit")
 def main() -> None:
-    """reportkit：城市体检数据校验、评分与成果发布工具。"""
+    pass
 
 
 @main.command()
 @PROJECT_OPT
-@click.option("--quiet", is_flag=True, help="只显示错误，不显示警告")
+@click.option("--quiet", is_flag=True, help=msg("help.validate_quiet"))
 def validate(project_dir: Path, quiet: bool) -> None:
     """校验项目：列出全部问题（文件、行、列），有错误时退出码为 2。"""
     from .load.project import load_project
@@ -72,9 +74,9 @@ def validate(project_dir: Path, quiet: bool) -> None:
     echo_problems(problems, quiet)
     n_err, n_warn = len(problems.errors), len(problems.warnings)
     if n_err:
-        click.echo(f"校验未通过：{n_err} 个错误，{n_warn} 个警告。", err=True)
+        click.echo(msg("done.validate_failed", errors=n_err, warnings=n_warn), err=True)
         sys.exit(2)
-    click.echo(f"校验通过：0 个错误，{n_warn} 个警告。")
+    click.echo(msg("done.validate_passed", warnings=n_warn))
 
 
 @main.command()
@@ -82,21 +84,12 @@ def validate(project_dir: Path, quiet: bool) -> None:
 @OUT_OPT
 def score(project_dir: Path, out_dir: Path) -> None:
     """计算指标评级与得分，写出 scores.csv / scores.xlsx / dimensions.csv。"""
-    from .export import add_score_outputs
-    from .load.project import open_project
-    from .score.indicators import score_project
-    from .write import Writer
+    from .build import build
 
-    project, problems = open_project(project_dir, tables=("indicators", "areas", "values", "departments",
-                                                          "recommendations"))
-    echo_problems(problems, quiet_warnings=True)
-    scores = score_project(project)
-    writer = Writer(out_dir)
-    add_score_outputs(writer, scores)
-    writer.commit()
+    scores = build(project_dir, out_dir, ("results",)).scores
     counts = scores.table["rating"].value_counts()
     summary = "，".join(f"{k} {int(v)}" for k, v in counts.items())
-    click.echo(f"已评分 {len(scores.table)} 项指标（{summary}），输出在 {out_dir}/")
+    click.echo(msg("done.score", n=len(scores.table), counts=summary, out=out_dir))
 
 
 import errno as _errno
@@ -113,11 +106,11 @@ def run() -> None:
     try:
         main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("已中止。", err=True)
+        click.echo(msg("cli.aborted"), err=True)
         sys.exit(130)
     except click.UsageError as exc:
         cmd = exc.ctx.command_path if exc.ctx else "reportkit"
-        click.echo(f"用法错误：{exc.format_message()}\n运行 {cmd} --help 查看用法。", err=True)
+        click.echo(msg("cli.usage", message=exc.format_message(), command=cmd), err=True)
         sys.exit(2)
     except click.ClickException as exc:
         exc.show()
@@ -130,13 +123,12 @@ def run() -> None:
             raise
         from .write import _os_reason
 
-        click.echo(f"无法读写 {exc.filename or ''}：{_os_reason(exc)}。请检查路径和权限后重试。", err=True)
+        click.echo(msg("cli.os_error", file=exc.filename or "", reason=_os_reason(exc)), err=True)
         sys.exit(2)
     except Exception as exc:  # a bug, not a user error
         if os.environ.get("REPORTKIT_DEBUG"):
             raise
-        click.echo(f"reportkit 内部错误：{type(exc).__name__}: {exc}（设置环境变量 REPORTKIT_DEBUG=1 可查看详细信息）",
-                   err=True)
+        click.echo(msg("cli.internal", kind=type(exc).__name__, message=exc), err=True)
         sys.exit(1)
 
 

@@ -77,11 +77,17 @@ def _from_fontconfig(family: str) -> tuple[Path, int] | None:
     return Path(out[0]), int(out[1] or 0)
 
 
-@lru_cache(maxsize=8)
-def candidates(kind: str) -> tuple[Font, ...]:
-    theme = load_theme()
+def candidates(kind: str, theme=None) -> tuple[Font, ...]:
+    """The fonts of `kind` the theme lists (the project's theme when given, else the
+    built-in one) that exist on this machine, in the theme's order."""
+    theme = theme or load_theme()
+    return _candidates(kind, tuple(theme.font_candidates.get(kind, [])))
+
+
+@lru_cache(maxsize=16)
+def _candidates(kind: str, specs: tuple[str, ...]) -> tuple[Font, ...]:
     fonts = []
-    for spec in theme.font_candidates.get(kind, []):
+    for spec in specs:
         if spec.startswith("package:"):
             path = _from_package(spec)
             if path is not None:
@@ -93,9 +99,9 @@ def candidates(kind: str) -> tuple[Font, ...]:
     return tuple(fonts)
 
 
-def resolve(kind: str = "sans", text: str = "") -> Font:
+def resolve(kind: str = "sans", text: str = "", theme=None) -> Font:
     """The first candidate font of `kind` ("sans" or "serif") that covers `text`."""
-    fonts = candidates(kind)
+    fonts = candidates(kind, theme)
     if not fonts:
         raise ReportkitError(
             f"找不到可用的中文字体（{kind}）。请安装字体包：pip install pylopdf-fonts-zh-cn，"
@@ -114,10 +120,10 @@ def resolve(kind: str = "sans", text: str = "") -> Font:
         "请检查文字中是否有生僻字或异常字符，或在 templates/theme.toml 的 [fonts] 中加入能覆盖它们的字体。")
 
 
-def require_coverage(text: str, kind: str = "sans", where: str = "") -> Font:
+def require_coverage(text: str, kind: str = "sans", where: str = "", theme=None) -> Font:
     """Like resolve(), but names where the text came from in the message."""
     try:
-        return resolve(kind, text)
+        return resolve(kind, text, theme)
     except ReportkitError as exc:
         if where:
             exc.message = f"{where}：{exc.message}"

@@ -1,9 +1,7 @@
 """The house style, read once from templates/theme.toml (or a project's override)."""
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -66,11 +64,18 @@ class Theme:
         return self.colors.get(role) if isinstance(self.colors.get(role), str) else None
 
 
-@lru_cache(maxsize=8)
-def _load(path: str) -> Theme:
-    p = Path(path)
-    return Theme(tomllib.loads(p.read_text(encoding="utf-8")), p)
-
-
 def load_theme(project_root: Path | None = None) -> Theme:
-    return _load(str(find_template("theme.toml", project_root)))
+    """The house style: templates/theme.toml with the project's own theme.toml laid over
+    it key by key (reportkit.wording); a mistyped key raises ReportkitError."""
+    from .wording import load_toml
+
+    return Theme(load_toml("theme.toml", project_root), find_template("theme.toml", project_root))
+
+
+def load_theme_checked(project_root: Path | None, problems) -> Theme:
+    """Like load_theme, but every template file the project overrides is checked and its
+    problems are added to `problems` (the build raises once for all)."""
+    from .wording import check_project_templates, load_toml
+
+    check_project_templates(project_root, problems)
+    return Theme(load_toml("theme.toml", project_root, problems), find_template("theme.toml", project_root))

@@ -72,6 +72,7 @@ class Writer:
     def __init__(self, out_dir: Path | str):
         self.out = Path(out_dir)
         self.files: dict[str, bytes] = {}
+        self.outside: dict[Path, bytes] = {}   # files outside --out (the project's data/)
 
     def add(self, rel: str, data: bytes | str) -> None:
         if isinstance(data, str):
@@ -81,25 +82,31 @@ class Writer:
             raise ValueError(f"output path escapes the output folder: {rel}")
         self.files[rel] = data
 
+    def add_path(self, path: Path, data: bytes) -> None:
+        """A file outside the output folder (e.g. `collect --write` into the project's
+        data/), committed together with the others."""
+        self.outside[Path(path)] = data
+
     def commit(self, progress=None) -> list[Path]:
         """Write every file to a temporary name first; only when all are written are they
         renamed into place, so a full disk or a read-only folder changes nothing."""
         from .errors import ReportkitError
 
         staged: list[tuple[str, Path]] = []
+        targets = [(self.out / rel, self.files[rel]) for rel in sorted(self.files)]
+        targets += sorted(self.outside.items())
         try:
-            for rel in sorted(self.files):
-                target = self.out / rel
+            for target, data in targets:
                 if target.is_dir():
                     import errno
                     raise IsADirectoryError(errno.EISDIR, "is a directory", str(target))
-                if target.is_file() and target.read_bytes() == self.files[rel]:
+                if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
                 staged.append((tmp, target))
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(self.files[rel])
+                    fh.write(data)
                 os.chmod(tmp, 0o644)
             for tmp, target in staged:
                 os.replace(tmp, target)
@@ -112,7 +119,7 @@ class Writer:
             where = exc.filename or self.out
             raise ReportkitError(f"无法写入输出目录 {where}：{_os_reason(exc)}。已有的输出文件未被改动。"
                                  "请检查 --out 是否为可写的文件夹、磁盘空间是否充足。") from None
-        return [self.out / rel for rel in sorted(self.files)]
+        return [self.out / rel for rel in sorted(self.files)] + sorted(self.outside)
 
 
 def _os_reason(exc: OSError) -> str:

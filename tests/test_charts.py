@@ -95,10 +95,11 @@ def test_character_no_font_covers_is_a_clear_error(theme, tmp_path):
     with pytest.raises(ReportkitError) as exc:
         draw_png(spec, theme)
     assert "😀" in exc.value.message and "emoji" in exc.value.message
-    # render_charts checks every spec before drawing any: nothing is written
+    # check_specs checks every spec before any is drawn
+    calls = []
     with pytest.raises(ReportkitError):
-        render.render_charts([SAMPLES["trend"], spec], tmp_path / "out", theme)
-    assert not (tmp_path / "out" / "trend.png").exists()
+        render.draw_many([SAMPLES["trend"], spec], theme, progress=lambda i, n: calls.append(i))
+    assert calls == []
 
 
 def test_font_check_covers_geojson_labels_only(theme):
@@ -188,7 +189,7 @@ def test_unknown_kind(theme, tmp_path):
     with pytest.raises(ReportkitError, match="pie"):
         draw_png(spec, theme)
     with pytest.raises(ReportkitError, match="未知的图表类型"):
-        render.render_charts([spec], tmp_path, theme)
+        render.draw_many([spec], theme)
 
 
 @pytest.mark.parametrize("spec, message", [
@@ -211,10 +212,10 @@ def test_duplicate_names_rejected(theme, tmp_path):
     a = SAMPLES["trend"]
     b = dataclasses.replace(a, data={**a.data, "values": [1, 2, 3, 4, 5]})
     with pytest.raises(ReportkitError, match="同一个文件名"):
-        render.render_charts([a, b], tmp_path, theme)
+        render.draw_many([a, b], theme)
 
 
-# -- render_charts: cache, atomic writes, pool ---------------------------------------------
+# -- drawing many charts: cache, the build's worker pool ----------------------------------
 
 def test_cache_hit_does_not_redraw(theme, tmp_path, monkeypatch):
     calls = []
@@ -222,38 +223,42 @@ def test_cache_hit_does_not_redraw(theme, tmp_path, monkeypatch):
     monkeypatch.setattr(render, "draw_png", lambda spec, th: calls.append(spec.name) or real(spec, th))
     specs = [SAMPLES["trend"], SAMPLES["bars"]]
     seen = []
-    out = render.render_charts(specs, tmp_path / "fig", theme, progress=lambda i, n: seen.append((i, n)))
+    cache = tmp_path / "cache"
+    out = render.draw_many(specs, theme, cache, progress=lambda i, n: seen.append((i, n)))
     assert sorted(calls) == ["bars", "trend"]
     assert seen == [(1, 2), (2, 2)]
-    assert out == {"trend": tmp_path / "fig" / "trend.png", "bars": tmp_path / "fig" / "bars.png"}
-    cached = tmp_path / "fig" / ".cache" / f"{spec_hash(specs[0], theme.data)}.png"
-    assert cached.read_bytes() == out["trend"].read_bytes()
-    mtime = out["trend"].stat().st_mtime_ns
+    assert list(out.png) == ["trend", "bars"] and out.hits == 0
+    name = f"{spec_hash(specs[0], theme.data)}.png"
+    assert out.new_cache[name] == out.png["trend"]
+    assert not cache.exists()                      # nothing is written here: the build's writer does
+    cache.mkdir()
+    for n, png in out.new_cache.items():
+        (cache / n).write_bytes(png)
 
     calls.clear()
-    out["bars"].unlink()  # a deleted output comes back from the cache
-    again = render.render_charts(specs, tmp_path / "fig", theme)
-    assert calls == []
-    assert again["bars"].read_bytes() == cached.parent.joinpath(
-        f"{spec_hash(specs[1], theme.data)}.png").read_bytes()
-    assert out["trend"].stat().st_mtime_ns == mtime  # unchanged file not rewritten
+    again = render.draw_many(specs, theme, cache)
+    assert calls == [] and again.hits == 2 and again.new_cache == {}
+    assert again.png == out.png
 
     other = dataclasses.replace(theme, data={**theme.data, "colors": {**theme.colors, "primary": "#000000"}})
-    render.render_charts(specs, tmp_path / "fig", other)
+    render.draw_many(specs, other, cache)
     assert sorted(calls) == ["bars", "trend"]  # a theme change invalidates the cache
-    assert not list((tmp_path / "fig").glob(".*.tmp"))
 
 
 def test_pool_matches_in_process(theme, tmp_path):
+    from reportkit.workers import Workers
+
     specs = [SAMPLES[n] for n in ("trend", "peers", "bars", "bars-vertical", "ratings")]
-    out = render.render_charts(specs, tmp_path / "pool", theme, workers=2)
-    for spec in specs:
-        assert out[spec.name].read_bytes() == draw_png(spec, theme), spec.name
-    # a data error inside a worker comes back as the same clear ReportkitError
-    bad = ChartSpec("trend", "bad-trend", {"years": [2019, 2020], "values": [1.0]})
-    fresh = [dataclasses.replace(s, name=f"{s.name}-2", data={**s.data, "decimals": 3}) for s in specs[:3]]
-    with pytest.raises(ReportkitError, match="bad-trend.*长度不一致"):
-        render.render_charts(fresh + [bad], tmp_path / "pool", theme, workers=2)
+    with Workers(2, theme, None, warm=False) as pool:
+        pngs, cache, rendered = pool.run(specs, [], {})
+        for spec in specs:
+            assert pngs[spec.name] == draw_png(spec, theme), spec.name
+        assert sorted(cache) == sorted(f"{spec_hash(s, theme.data)}.png" for s in specs)
+        # a data error inside a worker comes back as the same clear ReportkitError
+        bad = ChartSpec("trend", "bad-trend", {"years": [2019, 2020], "values": [1.0]})
+        fresh = [dataclasses.replace(s, name=f"{s.name}-2", data={**s.data, "decimals": 3}) for s in specs[:3]]
+        with pytest.raises(ReportkitError, match="bad-trend.*长度不一致"):
+            pool.run(fresh + [bad], [], {})
 
 
 def test_town_totals_are_not_rated_against_the_city_target(theme):

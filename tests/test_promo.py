@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from reportkit.commands.promo import command, render_all
+from reportkit.commands.promo import command
+from reportkit.products.promo import render_all
 from reportkit.compose import promo
 from reportkit.errors import ReportkitError
 from reportkit.render import png
@@ -383,7 +384,7 @@ def test_command_end_to_end(mini, tmp_path):
 
 
 def test_command_results_match_run_survey(mini):
-    from reportkit.commands.promo import build_promo
+    from reportkit.products.promo import build_promo
     from reportkit.load.project import open_project
     from reportkit.score.survey import run_survey
 

@@ -141,7 +141,7 @@ def draw_png(spec: ChartSpec, theme) -> bytes:
 
     check_kind(spec)
     where = f"图表 {spec.name}"
-    font = fonts.require_coverage(spec_text(spec), "sans", where=where)
+    font = fonts.require_coverage(spec_text(spec), "sans", where=where, theme=theme)
     with matplotlib.rc_context():
         matplotlib.rcdefaults()
         matplotlib.rcParams.update(rc_params(theme, font))

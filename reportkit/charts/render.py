@@ -1,112 +1,77 @@
-"""Draw many charts: cached by content hash, misses drawn in parallel, files written atomically.
+"""Draw many charts and return their PNG bytes; nothing is written here.
 
-`render_charts` writes `<out_dir>/<spec.name>.png` for every spec.  A chart whose
-hash (spec data + theme + drawing code + matplotlib + font, see `spec_hash`) is
-already in the cache is copied, not redrawn.  Misses are drawn in a process pool whose
-workers start fresh (never a fork of this process): "forkserver" with this module
-preloaded where the platform has it, else "spawn"; a few misses are drawn in this
-process, where a pool would cost more than it saves.  Every
-PNG depends only on its spec and the theme, so the output is byte-identical
-however the work is split.
+A chart whose hash (spec data + theme + drawing code + matplotlib + font, see
+`spec_hash`) is in the cache folder is read from it, not redrawn; the build
+hands the new cache entries to the Writer with the documents, so figures,
+cache and documents are committed together or not at all.  Every PNG depends
+only on its spec and the theme, so the bytes are the same however the work is
+split between processes (reportkit/workers.py draws the misses of a build).
 """
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
-import multiprocessing
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .. import fonts
 from ..errors import ReportkitError
-from ..write import atomic_write
 from .base import ChartSpec, check_kind, draw_png, spec_hash, spec_text
 
-IN_PROCESS_MAX = 3  # this many misses or fewer are drawn without a pool
+CACHE_DIR = ".cache/figures"      # under --out
 
 
-def _draw(spec: ChartSpec, theme) -> bytes:
-    """Pool entry point: module level, so "spawn" workers can import it (importing this
-    module imports the package, which registers every kind)."""
-    return draw_png(spec, theme)
+@dataclass
+class Drawn:
+    png: dict[str, bytes] = field(default_factory=dict)          # chart name -> PNG
+    new_cache: dict[str, bytes] = field(default_factory=dict)    # cache file name -> PNG (misses)
+    hits: int = 0
 
 
-def _pool_context():
-    """A clean-start context: workers import what they need instead of inheriting our state.
-    The fork server imports matplotlib and the chart modules once; each worker is forked
-    from it (about twice as fast as "spawn", which imports them again per worker)."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload([__name__])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def _put(path: Path, data: bytes) -> None:
-    """Write atomically; leave an identical file untouched (its mtime too)."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return
-    except FileNotFoundError:
-        pass
-    atomic_write(path, data)
-
-
-def render_charts(specs: list[ChartSpec], out_dir: Path, theme, cache_dir: Path | None = None,
-                  workers: int | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> dict[str, Path]:
-    """Write every spec's PNG under `out_dir`; return {spec.name: path}.
-
-    progress(done, total) is called after each chart (cache hits first)."""
-    out_dir = Path(out_dir)
-    cache = Path(cache_dir) if cache_dir is not None else out_dir / ".cache"
+def check_specs(specs: list[ChartSpec], theme=None) -> list[ChartSpec]:
+    """Every spec drawable (known kind, every character covered by a font) and one spec
+    per name; the unique specs in order.  Runs before anything is drawn."""
     names: dict[str, ChartSpec] = {}
-    for spec in specs:  # check everything before drawing anything
+    for spec in specs:
         check_kind(spec)
-        fonts.require_coverage(spec_text(spec), "sans", where=f"图表 {spec.name}")
+        fonts.require_coverage(spec_text(spec), "sans", where=f"图表 {spec.name}", theme=theme)
         if spec.name in names and names[spec.name] != spec:
             raise ReportkitError(f"两张不同的图表使用了同一个文件名 {spec.name}.png")
         names[spec.name] = spec
-    unique = list(names.values())
-    total = len(unique)
-    done = 0
-    result = {s.name: out_dir / f"{s.name}.png" for s in unique}
+    return list(names.values())
 
-    def tick():
-        nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total)
 
-    misses: list[tuple[ChartSpec, Path]] = []
-    for spec in unique:
-        cached = cache / f"{spec_hash(spec, theme.data)}.png"
-        if cached.is_file():
-            _put(result[spec.name], cached.read_bytes())
-            tick()
+def cache_name(spec: ChartSpec, theme) -> str:
+    return f"{spec_hash(spec, theme.data)}.png"
+
+
+def from_cache(specs: list[ChartSpec], theme, cache_dir: Path | None) -> tuple[dict[str, bytes], list[ChartSpec]]:
+    """(PNG of every cached spec, the specs still to draw)."""
+    hits: dict[str, bytes] = {}
+    misses: list[ChartSpec] = []
+    for spec in specs:
+        path = Path(cache_dir) / cache_name(spec, theme) if cache_dir is not None else None
+        if path is not None and path.is_file():
+            hits[spec.name] = path.read_bytes()
         else:
-            misses.append((spec, cached))
+            misses.append(spec)
+    return hits, misses
 
-    def finish(spec: ChartSpec, cached: Path, png: bytes) -> None:
-        atomic_write(cached, png)
-        _put(result[spec.name], png)
-        tick()
 
-    if workers is None:
-        workers = min(2, os.cpu_count() or 1)
-    if len(misses) <= IN_PROCESS_MAX or workers <= 1:
-        for spec, cached in misses:
-            finish(spec, cached, draw_png(spec, theme))
-        return result
-
-    with ProcessPoolExecutor(max_workers=min(workers, len(misses)),
-                             mp_context=_pool_context()) as pool:
-        futures = {pool.submit(_draw, spec, theme): (spec, cached) for spec, cached in misses}
-        try:
-            for fut in as_completed(futures):
-                spec, cached = futures[fut]
-                finish(spec, cached, fut.result())
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)  # don't draw the rest after a failure
-            raise
-    return result
+def draw_many(specs: list[ChartSpec], theme, cache_dir: Path | None = None,
+              progress: Callable[[int, int], None] | None = None) -> Drawn:
+    """Draw (or read from the cache) every spec in this process."""
+    unique = check_specs(specs, theme)
+    hits, misses = from_cache(unique, theme, cache_dir)
+    out = Drawn(dict(hits), hits=len(hits))
+    done = len(hits)
+    if progress and done:
+        progress(done, len(unique))
+    for spec in misses:
+        png = draw_png(spec, theme)
+        out.png[spec.name] = png
+        out.new_cache[cache_name(spec, theme)] = png
+        done += 1
+        if progress:
+            progress(done, len(unique))
+    out.png = {s.name: out.png[s.name] for s in unique}
+    return out

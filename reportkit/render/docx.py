@@ -66,14 +66,17 @@ def default_template(kind: str, project_root: Path | None = None) -> Path:
     return find_template("sheet.docx" if kind == "sheet" else "report.docx", project_root)
 
 
-def render_docx(doc: d.Document, theme: Theme, template: Path | None = None) -> bytes:
-    """Write `doc` as a .docx built on `template`; returns the file's bytes."""
+def render_docx(doc: d.Document, theme: Theme, template: Path | None = None, *,
+                images: dict | None = None) -> bytes:
+    """Write `doc` as a .docx built on `template`; returns the file's bytes.  `images`
+    maps str(Figure.path) to PNG bytes that are not on disk yet."""
     template = Path(template) if template is not None else default_template(doc.kind)
     if not template.is_file():
         raise ReportkitError(f"找不到 Word 模板：{template}")
     cover = next((b for b in doc.blocks if isinstance(b, d.Cover)), None)
     word = _open_rendered_template(template, doc.meta, cover)
     writer = _Writer(word, theme, doc, template)
+    writer.images.update(images or {})
     writer.place_cover(cover)
     writer.write_body()
     writer.finish()
@@ -354,6 +357,7 @@ class _Writer:
         self.theme = theme
         self.doc = doc
         self.template = template
+        self.images: dict = {}
         self.body = word.element.body
         self.final_sect = self.body.find(qn("w:sectPr"))
         self.styles = self._style_map()
@@ -1000,11 +1004,12 @@ class _Writer:
     # -- figures ------------------------------------------------------------------------
     def figure(self, f: d.Figure, width: int, top: bool):
         path = Path(f.path)
-        if not path.is_file():
+        data = self.images.get(str(f.path))
+        if data is None and not path.is_file():
             raise ReportkitError(f"找不到图片文件：{path}（{f.number} {f.caption}）。"
                                  "请先生成图表，或检查图片路径。")
         try:
-            rid, image = self.part.get_or_add_image(str(path))
+            rid, image = self.part.get_or_add_image(io.BytesIO(data) if data is not None else str(path))
         except Exception as exc:  # python-docx raises its own errors for unknown formats
             raise ReportkitError(f"无法在 Word 中插入图片 {path}：{exc}（支持 PNG、JPEG、GIF、BMP、TIFF）。") from exc
         frac = f.width if 0 < f.width <= 1 else 0.9

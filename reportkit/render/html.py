@@ -68,7 +68,8 @@ class _Ctx:
     project_root: Path | None
     ids: dict[int, str]          # id(heading object) -> html id
     content_urls: bool = False   # images as IMAGE_SCHEME:<content hash> instead of file://
-    images: dict[str, Path] = field(default_factory=dict)  # url -> file, filled while rendering
+    images: dict[str, Path | bytes] = field(default_factory=dict)  # url -> file or bytes, filled while rendering
+    image_data: dict = field(default_factory=dict)  # str(Figure.path) -> PNG bytes not yet on disk
 
 
 def _kind(obj) -> str:
@@ -155,6 +156,12 @@ def _image_path(fig: d.Figure, project_root: Path | None) -> Path:
 
 
 def _image_src(ctx: _Ctx, fig: d.Figure) -> str:
+    data = ctx.image_data.get(str(fig.path))
+    if data is not None:  # drawn in this build, not written yet
+        digest = hashlib.sha256(data).hexdigest()[:32]
+        url = f"{IMAGE_SCHEME}:{digest}{Path(fig.path).suffix.lower()}"
+        ctx.images[url] = data
+        return url
     path = _image_path(fig, ctx.project_root)
     if not ctx.content_urls:
         url = path.as_uri()
@@ -232,12 +239,12 @@ def _font_face(font: Font) -> dict:
     return {"name": font.family, "src": None}
 
 
-def resolve_fonts(text: str) -> dict[str, Font]:
+def resolve_fonts(text: str, theme: Theme | None = None) -> dict[str, Font]:
     """The serif (body) and sans (headings, emphasis) fonts; both must draw all of `text`."""
     out = {}
     for kind in FONT_KINDS:
         try:
-            out[kind] = resolve(kind, text)
+            out[kind] = resolve(kind, text, theme)
         except ReportkitError as exc:
             exc.message = f"PDF 排版：{exc.message}"
             raise
@@ -294,18 +301,18 @@ def render_html(doc: d.Document, theme: Theme, project_root: Path | None = None)
 
 
 def build_html(doc: d.Document, theme: Theme, project_root: Path | None = None, *,
-               content_urls: bool = False) -> tuple[str, dict[str, Path]]:
+               content_urls: bool = False, images: dict | None = None) -> tuple[str, dict[str, Path | bytes]]:
     """The HTML and the images it refers to (URL -> file).  With `content_urls`
     images are `reportkit-image:<hash>` URLs that the caller must resolve."""
     search = tuple(str(p / "html") for p in templates_dir(project_root) if (p / "html").is_dir())
     env = _environment(search)
     css = [p.read_text(encoding="utf-8") for p in stylesheet_paths(doc, project_root)]
     template_src = [env.loader.get_source(env, n)[0] for n in (DOCUMENT_TEMPLATE, BLOCKS_TEMPLATE)]
-    fonts = resolve_fonts("\n".join([document_text(doc), *css, *template_src]))
+    fonts = resolve_fonts("\n".join([document_text(doc), *css, *template_src]), theme)
     faces = {kind: _font_face(fonts[kind]) for kind in FONT_KINDS}
 
     ctx = _Ctx(doc, theme, project_root, {id(h): hid for h, hid in heading_ids(doc)},
-               content_urls=content_urls)
+               content_urls=content_urls or bool(images), image_data=dict(images or {}))
     html = env.get_template(DOCUMENT_TEMPLATE).render(
         _rk=ctx,
         doc=doc,

@@ -13,6 +13,7 @@ import hashlib
 import io
 import logging
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import document as d
@@ -47,16 +48,51 @@ def _png_is_plain(data: bytes) -> bool:
     return bit_depth == 8 and colour_type in (0, 2) and interlace == 0
 
 
+# WeasyPrint re-encodes every raster image as PNG (zlib level 6) only to copy its IDAT
+# data into the PDF; for 40 charts that is the largest part of writing the PDF.  No
+# public option turns it off, so reportkit replaces that one static method, on the
+# exact WeasyPrint release it was written against (pinned in pyproject.toml): the
+# source of the patched method and of its only caller must hash to these values, else
+# the patch is not applied (builds stay correct, only slower) and
+# tests/test_render_pdf.py::test_png_stream_patch_matches_weasyprint fails loudly.
+PATCHED_WEASYPRINT = "70.0"
+PATCHED_SOURCE_SHA256 = {
+    "RasterImage._get_png_data": "da00cfefb979545130b958c5437c8ac62be7dfe939261f9a8196a8a6c5e899c2",
+    "RasterImage.get_x_object": "1f590111444639aa3547375a7fbddc6056f34fe64546c8550dc0ab36ea2b2408",
+}
+
+
+def patched_sources() -> dict[str, str]:
+    """sha256 of the source of the WeasyPrint code the PNG patch depends on."""
+    import inspect
+
+    from weasyprint import images
+
+    raw = inspect.getattr_static(images.RasterImage, "_get_png_data")
+    raw = getattr(raw, "__func__", raw)
+    raw = getattr(raw, "_reportkit_original", raw)
+    out = {}
+    for name, fn in (("RasterImage._get_png_data", raw), ("RasterImage.get_x_object", images.RasterImage.get_x_object)):
+        out[name] = hashlib.sha256(inspect.getsource(fn).encode()).hexdigest()
+    return out
+
+
+def png_patch_applies() -> bool:
+    import weasyprint
+
+    return weasyprint.__version__ == PATCHED_WEASYPRINT and patched_sources() == PATCHED_SOURCE_SHA256
+
+
 def _fast_png_streams() -> None:
-    """WeasyPrint re-encodes every raster image as PNG (zlib level 6) to copy its IDAT
-    data into the PDF.  For 40 charts that is the largest part of writing the PDF;
-    level 1 is about four times faster and makes the file about 10 % larger.  The
-    result is the same image, deterministic, so builds stay reproducible."""
+    """Copy the IDAT data of plain 8-bit RGB/grey PNGs (every chart) instead of decoding
+    and re-encoding them; other images are re-encoded at zlib level 1.  Same image,
+    deterministic bytes."""
     import struct
 
     from weasyprint import images
 
-    if getattr(images.RasterImage._get_png_data, "_reportkit", False):
+    current = inspect_static(images.RasterImage, "_get_png_data")
+    if getattr(current, "_reportkit", False) or not png_patch_applies():
         return
 
     def get_png_data(pillow_image) -> bytes:
@@ -64,8 +100,6 @@ def _fast_png_streams() -> None:
         if (getattr(pillow_image, "format", None) == "PNG" and pillow_image.mode in ("RGB", "L")
                 and not pillow_image.info.get("interlace") and isinstance(source, io.BytesIO)
                 and _png_is_plain(source.getvalue())):
-            # an 8-bit, non-interlaced RGB/grey PNG (every chart): its image data already is
-            # what the PDF needs, so copy it instead of decoding and re-encoding the image
             data = source.getvalue()
         else:
             buf = io.BytesIO()
@@ -83,7 +117,15 @@ def _fast_png_streams() -> None:
         return b"".join(out)
 
     get_png_data._reportkit = True
+    get_png_data._reportkit_original = current
     images.RasterImage._get_png_data = staticmethod(get_png_data)
+
+
+def inspect_static(cls, name):
+    import inspect
+
+    raw = inspect.getattr_static(cls, name)
+    return getattr(raw, "__func__", raw)
 
 
 _FONT_CONFIG = None
@@ -100,7 +142,7 @@ def _font_config():
     return _FONT_CONFIG
 
 
-def _fetcher(weasyprint, images: dict[str, Path]):
+def _fetcher(weasyprint, images: dict[str, Path | bytes]):
     """Resolves the document's content-addressed image URLs; anything else only
     from local files (never the network: outputs must not depend on it)."""
     from weasyprint.urls import URLFetcherResponse
@@ -108,9 +150,10 @@ def _fetcher(weasyprint, images: dict[str, Path]):
     class Fetcher(weasyprint.URLFetcher):
         def fetch(self, url, headers=None):
             if url.startswith(IMAGE_SCHEME + ":"):
-                path = images[url]
-                return URLFetcherResponse(url, path.read_bytes(),
-                                          {"Content-Type": _MIME.get(path.suffix.lower(), "application/octet-stream")})
+                found = images[url]
+                data = found if isinstance(found, bytes) else found.read_bytes()
+                suffix = Path(url.split(":", 1)[1]).suffix.lower()
+                return URLFetcherResponse(url, data, {"Content-Type": _MIME.get(suffix, "application/octet-stream")})
             return super().fetch(url, headers)
 
     return Fetcher(allowed_protocols=("file", "data", IMAGE_SCHEME))
@@ -120,9 +163,9 @@ _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg
          ".gif": "image/gif", ".webp": "image/webp"}
 
 
-def _layout(doc: d.Document, theme: Theme, project_root: Path | None):
+def _layout(doc: d.Document, theme: Theme, project_root: Path | None, images: dict | None = None):
     weasyprint = _weasyprint()
-    html, images = build_html(doc, theme, project_root, content_urls=True)
+    html, images = build_html(doc, theme, project_root, content_urls=True, images=images)
     base = (project_root or Path.cwd()).resolve().as_uri() + "/"
     return weasyprint.HTML(string=html, base_url=base, url_fetcher=_fetcher(weasyprint, images)).render(
         font_config=_font_config())
@@ -141,11 +184,33 @@ def _anchor_pages(doc: d.Document, document) -> dict[str, int]:
     return out
 
 
+@dataclass(frozen=True)
+class LaidOut:
+    """A rendered PDF and what WeasyPrint's own laid-out document says about it."""
+
+    data: bytes
+    page_count: int
+    anchors: dict[str, int]      # heading anchor -> 1-based page
+
+
+def render_pdf_document(doc: d.Document, theme: Theme, project_root: Path | None = None, *,
+                        images: dict | None = None, tagged: bool = True) -> LaidOut:
+    """Lay out and write the PDF; `images` maps str(Figure.path) to PNG bytes that are
+    not on disk yet (charts drawn in this build)."""
+    data, pages, count = _render(doc, theme, project_root, images, tagged)
+    return LaidOut(data, count, pages)
+
+
 def render_pdf_pages(doc: d.Document, theme: Theme, project_root: Path | None = None, *,
-                     tagged: bool = True) -> tuple[bytes, dict[str, int]]:
+                     tagged: bool = True, images: dict | None = None) -> tuple[bytes, dict[str, int]]:
     """The PDF bytes and the page of every heading (anchor → 1-based page number,
     which is also the printed page number: numbering runs from the cover on)."""
-    document = _layout(doc, theme, project_root)
+    data, pages, _ = _render(doc, theme, project_root, images, tagged)
+    return data, pages
+
+
+def _render(doc, theme, project_root, images, tagged):
+    document = _layout(doc, theme, project_root, images)
     # True: the file identifier is an MD5 of the PDF objects themselves, so the
     # same document gives the same bytes wherever the project and fonts live.
     options = {"pdf_identifier": True}
@@ -156,13 +221,13 @@ def render_pdf_pages(doc: d.Document, theme: Theme, project_root: Path | None = 
     _PAGES[hashlib.sha256(data).hexdigest()] = pages
     while len(_PAGES) > _PAGES_MAX:
         _PAGES.popitem(last=False)
-    return data, pages
+    return data, pages, len(document.pages)
 
 
 def render_pdf(doc: d.Document, theme: Theme, project_root: Path | None = None, *,
-               tagged: bool = True) -> bytes:
+               tagged: bool = True, images: dict | None = None) -> bytes:
     """The document as PDF bytes (A4, house style of templates/report.css or sheet.css)."""
-    return render_pdf_pages(doc, theme, project_root, tagged=tagged)[0]
+    return render_pdf_pages(doc, theme, project_root, tagged=tagged, images=images)[0]
 
 
 def heading_pages(source: bytes | d.Document, theme: Theme | None = None,

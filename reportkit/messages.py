@@ -1,0 +1,24 @@
+"""Command-line messages, from one file: templates/messages.toml.
+
+`msg("done.report", paths=…)` looks the key up and fills its {name}
+placeholders.  The file belongs to the package (projects override document
+wording, not the tool's own messages), so no user text is ever a format string.
+"""
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+
+from .theme import TEMPLATES
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> dict:
+    return tomllib.loads((TEMPLATES / "messages.toml").read_text(encoding="utf-8"))
+
+
+def msg(key: str, **values) -> str:
+    node = _catalogue()
+    for part in key.split("."):
+        node = node[part]
+    return node.format_map(values) if values else node

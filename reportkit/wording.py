@@ -1,0 +1,118 @@
+"""Template files (TOML) loaded once, through a typed schema.
+
+The built-in file under templates/ is both the default and the schema: every
+key it has, with the type of its value.  A project's own file of the same name
+(PROJECT/templates/NAME) is laid over it key by key, so a project overrides
+only what it changes.  A key whose value has another type than the built-in
+one (a table where a sentence is expected, a number for a list…) is an error
+naming the file and the key; a key the built-in file does not know is a
+warning (a typo would otherwise be silently ignored), except inside the tables
+listed in OPEN_TABLES, whose keys are the project's own (theme names, colours
+by rating…).
+"""
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import Problems, ReportkitError, Source, error, warning
+from .theme import TEMPLATES
+
+#: tables whose keys a project may choose freely (file -> dotted table names)
+OPEN_TABLES = {
+    "concerns.toml": ("themes", "synonyms", "theme_dimensions"),
+    "survey.toml": ("groups", "labels", "order"),
+    "theme.toml": ("colors.rating", "colors.trend", "labels", "numbers.decimals"),
+    "promo.toml": ("images",),
+}
+
+_TYPES = {bool: "布尔值", int: "整数", float: "数值", str: "文字", list: "列表", dict: "表"}
+
+
+def _type_ok(default, value) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) == isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
+def _merge(base: dict, over: dict, path: str, rel: str, name: str, problems: Problems) -> dict:
+    out = dict(base)
+    open_tables = OPEN_TABLES.get(name, ())
+    for key, value in over.items():
+        dotted = f"{path}.{key}" if path else key
+        if key not in base:
+            if not any(path == t or path.startswith(t + ".") for t in open_tables):
+                problems.add(warning(Source(rel, column=dotted), "内置模板中没有这一设置项，将被忽略",
+                                     hint="请检查拼写；可对照 reportkit 内置的同名模板文件"))
+                continue
+            out[key] = value
+            continue
+        default = base[key]
+        if not _type_ok(default, value):
+            want = _TYPES.get(type(default), type(default).__name__)
+            problems.add(error(Source(rel, column=dotted), f"设置项应为{want}", value=_short(value)))
+            continue
+        if isinstance(default, dict):
+            out[key] = _merge(default, value, dotted, rel, name, problems)
+        else:
+            out[key] = value
+    return out
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+@lru_cache(maxsize=64)
+def _builtin(name: str) -> dict:
+    return tomllib.loads((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=64)
+def _overlay(name: str, project_file: str, stamp: tuple) -> tuple[dict, tuple]:
+    problems = Problems()
+    path = Path(project_file)
+    rel = f"templates/{name}"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        problems.add(error(Source(rel), "文件不是 UTF-8 编码", hint="请用 UTF-8 编码保存"))
+        return _builtin(name), tuple(problems.items)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        problems.add(error(Source(rel, line=line), f"TOML 格式错误：{exc}"))
+        return _builtin(name), tuple(problems.items)
+    merged = _merge(_builtin(name), data, "", rel, name, problems)
+    return merged, tuple(problems.items)
+
+
+def load_toml(name: str, project_root: Path | None = None, problems: Problems | None = None) -> dict:
+    """The settings of template file `name` (e.g. "report.toml") for a project.
+
+    With `problems`, schema problems are added there (the caller raises once for
+    all); without, an error raises ReportkitError at once."""
+    project_file = Path(project_root) / "templates" / name if project_root is not None else None
+    if project_file is None or not project_file.is_file():
+        return _builtin(name)
+    st = project_file.stat()
+    data, found = _overlay(name, str(project_file.resolve()), (st.st_mtime_ns, st.st_size))
+    if problems is not None:
+        problems.extend(found)
+    else:
+        errs = [p for p in found if p.is_error]
+        if errs:
+            raise ReportkitError(f"模板文件 templates/{name} 有误：发现 {len(errs)} 个错误，未生成任何输出。", errs)
+    return data
+
+
+def check_project_templates(project_root: Path | None, problems: Problems) -> None:
+    """Check every TOML template file a project overrides (called once per build)."""
+    if project_root is None or not (Path(project_root) / "templates").is_dir():
+        return
+    for path in sorted((Path(project_root) / "templates").glob("*.toml")):
+        if (TEMPLATES / path.name).is_file():
+            load_toml(path.name, project_root, problems)
