@@ -32,6 +32,7 @@ import pandas as pd
 
 from .errors import Problems, Source, error, warning
 from .vocab import TRACKING_STATUSES
+from .wording import Wording
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "reportkit"
@@ -98,38 +99,9 @@ def file_stem(dept_id: str) -> str:
     return stem
 
 
-# --- wording -------------------------------------------------------------------
-class Wording:
-    """templates/sheets.toml, with its sentences rendered as Jinja templates."""
-
-    def __init__(self, data: dict):
-        import jinja2
-        from jinja2.sandbox import SandboxedEnvironment
-
-        self.data = data
-        self._env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
-        self._cache: dict[str, object] = {}
-
-    @classmethod
-    def load(cls, project_root: Path | None = None) -> "Wording":
-        import tomllib
-
-        from .theme import find_template
-
-        return cls(tomllib.loads(find_template("sheets.toml", project_root).read_text(encoding="utf-8")))
-
-    def get(self, path: str):
-        node = self.data
-        for part in path.split("."):
-            node = node[part]
-        return node
-
-    def say(self, path_or_text: str, _literal: bool = False, **values) -> str:
-        text = path_or_text if _literal else self.get(path_or_text)
-        tpl = self._cache.get(text)
-        if tpl is None:
-            tpl = self._cache[text] = self._env.from_string(text)
-        return tpl.render(**values)
+# --- wording: templates/sheets.toml through the one wording mechanism ---------------
+def sheet_wording(project_root: Path | None = None) -> Wording:
+    return Wording.load("sheets.toml", project_root)
 
 
 def role_split(items: list[Duty], w: Wording) -> str:
@@ -489,7 +461,7 @@ def collect(project, paths: list[Path], displays: list[str] | None = None) -> Co
     problems = Problems()
     displays = displays or [str(p) for p in paths]
     names = project.department_names
-    sheet = Wording.load(project.root).get("workbook.sheet")
+    sheet = sheet_wording(project.root).get("workbook.sheet")
     by_dept: dict[str, str] = {}
     answers: list[Answer] = []
     for path, display in zip(paths, displays):

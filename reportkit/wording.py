@@ -116,3 +116,49 @@ def check_project_templates(project_root: Path | None, problems: Problems) -> No
     for path in sorted((Path(project_root) / "templates").glob("*.toml")):
         if (TEMPLATES / path.name).is_file():
             load_toml(path.name, project_root, problems)
+
+
+class Wording:
+    """The one mechanism for user-facing wording: a template file's sentences
+    (Jinja expressions over the values the composer passes) rendered in the
+    narrative sandbox (reportkit.narrative.make_env) — no attribute outside the
+    vocabulary's views, bounded output.  `get` returns the raw entry (lists,
+    tables, plain labels); `say` renders a sentence."""
+
+    def __init__(self, data: dict, name: str = "", fmt=None):
+        self.data = data
+        self.name = name
+        self._fmt = fmt
+        self._env = None
+        self._cache: dict[str, object] = {}
+
+    @classmethod
+    def load(cls, name: str, project_root: Path | None = None, problems: Problems | None = None,
+             fmt=None) -> "Wording":
+        return cls(load_toml(name, project_root, problems), name, fmt)
+
+    def get(self, path: str):
+        node = self.data
+        for part in path.split("."):
+            node = node[part]
+        return node
+
+    def has(self, path: str) -> bool:
+        try:
+            self.get(path)
+        except (KeyError, TypeError):
+            return False
+        return True
+
+    def say(self, path_or_text: str, _literal: bool = False, **values) -> str:
+        text = path_or_text if _literal else self.get(path_or_text)
+        tpl = self._cache.get(text)
+        if tpl is None:
+            if self._env is None:
+                from .fmt import Formatter
+                from .narrative import make_env
+                from .theme import load_theme
+
+                self._env = make_env(self._fmt or Formatter.from_theme(load_theme()))
+            tpl = self._cache[text] = self._env.from_string(text)
+        return tpl.render(**values)

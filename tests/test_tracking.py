@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from reportkit.cli import main
 from reportkit.load.project import open_project
-from reportkit.tracking import (FIRST_ROW, META_SHEET, TEMPLATE_VERSION, Wording, build_template, collect,
+from reportkit.tracking import (FIRST_ROW, META_SHEET, TEMPLATE_VERSION, sheet_wording, build_template, collect,
                                 duties, file_stem)
 from reportkit.vocab import TRACKING_STATUSES
 
@@ -78,7 +78,7 @@ def test_file_stem_is_safe():
 # --- the template -------------------------------------------------------------------------
 def test_template_layout_protection_and_marker(mini):
     project = _project(mini.root)
-    data = build_template(project, "zj", duties(project)["zj"], Wording.load(mini.root))
+    data = build_template(project, "zj", duties(project)["zj"], sheet_wording(mini.root))
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb.worksheets[0]
     assert ws.title == FORM
@@ -108,7 +108,7 @@ def test_template_layout_protection_and_marker(mini):
 
 def test_template_bytes_are_reproducible(mini):
     project = _project(mini.root)
-    w = Wording.load(mini.root)
+    w = sheet_wording(mini.root)
     a = build_template(project, "zr", duties(project)["zr"], w)
     b = build_template(project, "zr", duties(project)["zr"], w)
     assert a == b

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,20 +101,19 @@ def load_design(project_root: Path | None = None, theme: Theme | None = None) ->
     """promo.toml from the project's templates/ (if it has one), else the built-in one."""
     path = find_template(PROMO_TOML, project_root)
     theme = theme or load_theme(project_root)
-    key = (str(path), str(theme.path))
+    from ..wording import load_toml
+
+    data = load_toml(PROMO_TOML, project_root)
+    key = (str(path), str(theme.path), id(data), id(theme.data))
     if key not in _DESIGNS:
-        _DESIGNS[key] = _load_design(Path(path), theme)
+        _DESIGNS[key] = _load_design(Path(path), theme, data)
     return _DESIGNS[key]
 
 
 _DESIGNS: dict[tuple[str, str], Design] = {}
 
 
-def _load_design(p: Path, theme: Theme) -> Design:
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ReportkitError(f"{p}：TOML 语法错误：{exc}") from None
+def _load_design(p: Path, theme: Theme, data: dict) -> Design:
     colors = {}
     for name, value in data.get("colors", {}).items():
         if not isinstance(value, str):

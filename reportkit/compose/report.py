@@ -7,7 +7,6 @@ templates/report.toml and templates/report/*.md; numbers from Scores/SurveyResul
 """
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from ..charts import ChartSpec
@@ -21,7 +20,9 @@ from .keys import safe_name
 
 
 def wording(project_root: Path | None = None) -> dict:
-    return tomllib.loads(find_template("report.toml", project_root).read_text(encoding="utf-8"))
+    from ..wording import load_toml
+
+    return load_toml("report.toml", project_root)
 
 
 def _nan(x) -> bool:

@@ -23,7 +23,8 @@ from ..charts import ChartSpec
 from ..document import Block, Box, Cell, Document, Heading, Meta, Paragraph, Span, Table
 from ..errors import Problems, ReportkitError
 from ..score.indicators import rate
-from ..tracking import ASSIST, LEAD, Duty, Wording, duties, file_stem, role_split
+from ..tracking import ASSIST, LEAD, Duty, duties, file_stem, role_split, sheet_wording
+from ..wording import Wording
 from ..vocab import SHORT, WARN
 from .context import ComposeContext
 from .keys import safe_name
@@ -81,7 +82,7 @@ class SheetComposer:
         self.s = scores
         self.theme = theme
         self.figures_dir = Path(figures_dir)
-        self.w = wording or Wording.load(project.root)
+        self.w = wording or sheet_wording(project.root)
         self.st = project.settings
         self.names = project.department_names
         self.recs = project.recommendations.set_index("id", drop=False)

@@ -59,10 +59,9 @@ import json
 import math
 import re
 import string
-import tomllib
 import warnings
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -95,9 +94,7 @@ class SurveyConfig:
     chapter: dict
 
 
-@lru_cache(maxsize=8)
-def _read_config(path: str) -> SurveyConfig:
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+def _read_config(path: str, data: dict) -> SurveyConfig:
     g = data.get("groups", {})
     lm = data.get("local_vs_migrant", {})
     return SurveyConfig(
@@ -117,8 +114,10 @@ def _read_config(path: str) -> SurveyConfig:
 
 
 def load_config(project_root: Path | None = None) -> SurveyConfig:
-    """templates/survey.toml: the project's own copy first, else the built-in one."""
-    return _read_config(str(find_template("survey.toml", project_root)))
+    """templates/survey.toml, with the project's own copy laid over it (reportkit.wording)."""
+    from ..wording import load_toml
+
+    return _read_config(str(find_template("survey.toml", project_root)), load_toml("survey.toml", project_root))
 
 
 # --- small vectorised helpers ---------------------------------------------------

@@ -18,10 +18,10 @@ class Tracking:
     def compose(self, ctx) -> Composed:
         from ...errors import ReportkitError
         from ...messages import msg
-        from ...tracking import Wording, build_template, duties, file_stem
+        from ...tracking import build_template, duties, file_stem, sheet_wording
 
         project = ctx.project
-        w = Wording.load(project.root)
+        w = sheet_wording(project.root)
         plan = duties(project)
         stems: dict[str, str] = {}
         for dept in plan:
