@@ -17,8 +17,8 @@ def _catalogue() -> dict:
     return tomllib.loads((TEMPLATES / "messages.toml").read_text(encoding="utf-8"))
 
 
-def msg(key: str, **values) -> str:
+def msg(_key: str, **values) -> str:
     node = _catalogue()
-    for part in key.split("."):
+    for part in _key.split("."):
         node = node[part]
     return node.format_map(values) if values else node

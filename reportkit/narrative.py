@@ -261,6 +261,7 @@ class NarrativeContext:
     current: Narrative | None = None
     template: object = None
     survey_lists: dict = field(default_factory=dict)   # hot_issues, top_concerns (names)
+    refs: list = field(default_factory=list)   # (kind, key, Source) of every figure()/table() cited
 
     @property
     def dimensions(self) -> list[str]:
@@ -300,17 +301,26 @@ class NarrativeContext:
             return "【?】"
         return DimensionView(hit.iloc[0], self.fmt)
 
+    def _cite(self, kind: str, key) -> str:
+        """A placeholder resolved once the document is numbered; the composer that
+        numbers it checks every cited key against the figures and tables it really
+        made (ComposeContext.check_refs), so a key is known exactly when it exists."""
+        key = str(key)
+        src = self.current.source(self._template_line()) if self.current else None
+        self.refs.append((kind, key, src))
+        return f"{REF_OPEN}{kind}:{key}{REF_CLOSE}"
+
     def figure(self, key):
         if self.figure_keys is not None and key not in self.figure_keys:
             self.problem(f"报告中没有编号为“{key}”的图")
             return "【图?】"
-        return f"{REF_OPEN}fig:{key}{REF_CLOSE}"
+        return self._cite("fig", key)
 
     def table(self, key):
         if self.table_keys is not None and key not in self.table_keys:
             self.problem(f"报告中没有编号为“{key}”的表")
             return "【表?】"
-        return f"{REF_OPEN}tab:{key}{REF_CLOSE}"
+        return self._cite("tab", key)
 
     def globals(self) -> dict:
         return {"range": _small_range, "indicator": self.indicator, "dimension": self.dimension, "figure": self.figure,
@@ -583,21 +593,25 @@ def resolve_refs(s: str, labels: dict) -> str:
     return REF_RE.sub(sub, s)
 
 
-def check_narratives(project, problems: Problems, scores=None) -> None:
-    """Render every narrative against the real scores (survey figures as placeholders)
-    and report unknown codes, names, figures and syntax errors with file and line."""
-    from .compose.keys import known_keys
+def check_narratives(project, problems: Problems, scores=None, survey=None) -> None:
+    """Compose the real report (no drawing, no layout) and report what its narratives
+    get wrong — unknown codes, names, figures and tables, syntax errors — with file and
+    line.  The figure and table keys a narrative may cite are exactly those the
+    composition makes for this project."""
+    from .compose.context import ComposeContext
+    from .compose.report import compose_report
+    from .errors import ReportkitError
     from .score.indicators import score_project
     from .theme import load_theme
 
     theme = load_theme(project.root)
     scores = scores if scores is not None else score_project(project)
-    fig_keys, tab_keys = known_keys(project, scores)
-    ctx = NarrativeContext(scores, Formatter.from_theme(theme), theme.data.get("labels", {}),
-                           project.settings.city, project.settings.year, None, fig_keys, tab_keys, problems)
-    dims = set(project.dimensions)
-    for n in project.narratives:
-        if n.dimension is not None and n.dimension not in dims:
-            problems.add(error(n.source(None), f"文件头中的维度“{n.dimension}”不在指标体系中",
-                               hint="dimension 应与 data/indicators 的 dimension 列一致"))
-        render_narrative(n, ctx)
+    if survey is None and "survey" in project.tables:
+        from .score.survey import run_survey
+
+        try:
+            survey = run_survey(project)
+        except ReportkitError:
+            survey = None
+    ctx = ComposeContext(project, scores, theme, project.root / ".reportkit-check", survey, problems=problems)
+    compose_report(ctx)

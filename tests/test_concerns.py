@@ -146,7 +146,6 @@ def test_compare_rank_inversion_without_big_gap():
 
 
 def test_hot_issues_rank_and_show_inputs():
-    from reportkit.analyse.concerns import Concerns
     from reportkit.analyse.hot_issues import hot_issues
 
     cfg = load_concerns_config(None, ["交通便捷", "生态宜居"])

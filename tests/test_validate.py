@@ -286,3 +286,14 @@ def test_project_toml_ranges(mini):
     problems = problems_of(mini.root)
     text = "\n".join(p.format() for p in problems.items)
     assert "year" in text and "min_group" in text and "slogon" in text
+
+
+def test_narrative_keys_are_those_the_composition_makes(mini):
+    """The mini project has two dimensions: no radar chart is made, so citing it is an
+    error naming the file and line (the report would otherwise print 【?】)."""
+    mini.write("narratives/21-radar.md", "---\ntitle: 总评\nsection: evaluation\n---\n\n"
+               "各维度得分见{{ figure('dimension-radar') }}，评级见{{ figure('rating-counts') }}。\n")
+    code, out = run_validate(mini.root)
+    assert code == 2
+    assert "narratives/21-radar.md，第 6 行" in out and "dimension-radar" in out
+    assert "rating-counts" not in out          # that chart exists in every report

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..charts import ChartSpec, alt_text
 from ..document import Block, Cell, Figure, Heading, Paragraph, Span, Table, plain
-from ..errors import Problems
+from ..errors import Problems, Source, error
 from ..fmt import Formatter, chinese_numeral
 from ..narrative import NarrativeContext, render_narrative, resolve_refs
 
@@ -51,14 +51,11 @@ class ComposeContext:
         if self.fmt is None:
             self.fmt = Formatter.from_theme(self.theme)
         if self.narr is None:
-            from .keys import known_keys
-
             summary = getattr(self.survey, "summary", None)
             s = self.project.settings
-            # narratives may cite only figures and tables the products really have
-            figs, tabs = known_keys(self.project, self.scores)
+            # narratives may cite any key here; check_refs() keeps those the document has
             self.narr = NarrativeContext(self.scores, self.fmt, self.theme.data.get("labels", {}),
-                                         s.city, s.year, summary, figs, tabs, self.problems,
+                                         s.city, s.year, summary, None, None, self.problems,
                                          survey_lists=survey_lists(self.scores, self.survey))
 
     # -- headings ----------------------------------------------------------------
@@ -168,9 +165,22 @@ class ComposeContext:
         return out
 
     # -- finishing ---------------------------------------------------------------
+    def check_refs(self) -> None:
+        """Every figure()/table() a narrative cited must be one this document made."""
+        from ..messages import msg
+
+        seen = set()
+        for kind, key, src in self.narr.refs:
+            if (kind, key) in self.labels or (kind, key, src) in seen:
+                continue
+            seen.add((kind, key, src))
+            self.problems.add(error(src or Source("narratives"), msg("narrative.no_figure" if kind == "fig" else "narrative.no_table",
+                                             key=key), hint=msg("narrative.no_ref_hint")))
+
     def resolve(self, obj):
         """Replace every figure/table reference placeholder by its label, and apply the
         house rule of no space between Chinese and Latin letters or digits."""
+        self.check_refs()
         def fix(s: str) -> str:
             if "\u2063" in s:
                 s = resolve_refs(s, self.labels)

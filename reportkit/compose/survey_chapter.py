@@ -17,7 +17,6 @@ from ..charts import ChartSpec
 from ..charts import survey as _survey_charts  # noqa: F401  (registers heatmap, screening, keywords, dumbbell)
 from ..document import Block, Cell, ListBlock, Paragraph, Quote, Span
 from ..vocab import INSUFFICIENT, REJECT_RULES
-from .keys import SURVEY_FIGURE_KEYS, SURVEY_TABLE_KEYS  # noqa: F401  (re-exported)
 
 HEATMAP_GROUPS = ("hukou", "occupation", "age_group", "channel")   # towns have their own chart
 
