@@ -25,6 +25,7 @@ import copy
 import hashlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -101,11 +102,17 @@ def _open_rendered_template(template: Path, meta: d.Meta, cover: d.Cover | None)
     }
     context = {k: _clean(v) if isinstance(v, str) else [_clean(x) for x in v] if isinstance(v, list)
                else v for k, v in context.items()}
-    tpl = DocxTemplate(str(template))
+    from docx.opc.exceptions import PackageNotFoundError
+
+    from ..messages import msg
+
     try:
+        tpl = DocxTemplate(str(template))
         tpl.render(context, autoescape=True)
     except TemplateError as exc:
         raise ReportkitError(f"Word 模板 {template} 中的占位符有误：{exc}") from exc
+    except (PackageNotFoundError, KeyError, ValueError, OSError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise ReportkitError(msg("errors.bad_word_template", path=template, reason=type(exc).__name__)) from None
     buf = io.BytesIO()
     tpl.save(buf)
     buf.seek(0)
