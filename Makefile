@@ -14,7 +14,7 @@ SYS_LIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.
             libharfbuzz.so.0:libharfbuzz0b libharfbuzz-subset.so.0:libharfbuzz-subset0 \
             libfontconfig.so.1:libfontconfig1
 
-.PHONY: all install sysdeps report validate score survey sheets promo test bench baselines demo-data clean distclean
+.PHONY: all install sysdeps report build validate score survey sheets promo test bench baselines snapshots demo-data clean distclean
 
 all: report
 
@@ -44,14 +44,10 @@ demo-data: content/data/survey.csv
 content/data/survey.csv: content/tools/make_survey.py | $(STAMP)
 	$(BIN)/python content/tools/make_survey.py
 
-# Every demo output: the report (with scores and survey results), the department and
-# town sheets, the tracking workbooks and the campaign images.
-report: $(STAMP) content/data/survey.csv
-	$(BIN)/reportkit report --project $(PROJECT) --out $(OUT)
-	$(BIN)/reportkit sheets --project $(PROJECT) --out $(OUT)
-	$(BIN)/reportkit tracking template --project $(PROJECT) --out $(OUT)
-	$(BIN)/reportkit promo --project $(PROJECT) --out $(OUT)
-	@echo "All outputs are under $(OUT)/"
+# Every demo output in one build: the report (with scores and survey results), the
+# department and town sheets, the tracking workbooks and the campaign images.
+report build: $(STAMP) content/data/survey.csv
+	$(BIN)/reportkit build --project $(PROJECT) --out $(OUT)
 
 validate: $(STAMP) content/data/survey.csv
 	$(BIN)/reportkit validate --project $(PROJECT)
@@ -68,6 +64,11 @@ bench: $(STAMP) content/data/survey.csv
 # Refresh the chart baseline images (only when a drawing change is intended).
 baselines: $(STAMP)
 	$(BIN)/python tests/update_baselines.py
+
+# Refresh the text snapshots of the composed documents and result files (only when a
+# change of content or wording is intended; read `git diff tests/snapshots` after).
+snapshots: $(STAMP) content/data/survey.csv
+	$(BIN)/python tests/update_snapshots.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -128,67 +128,81 @@ def default_workers() -> int:
     return min(2, os.cpu_count() or 1)
 
 
-def build(project_dir: Path | str, out_dir: Path | str, products: Sequence[str] | None = None, *,
-          formats: Sequence[str] = ("pdf", "docx"), options: dict | None = None, quiet: bool = True,
-          workers: int | None = None, progress: Progress | None = None) -> BuildResult:
-    """Make `products` (names from reportkit.products.REGISTRY; default: all) of the
-    project in `project_dir` under `out_dir`.  Raises ReportkitError (exit 2) on a
-    user error, before anything is written."""
+def prepare(project_dir: Path | str, out_dir: Path | str, products: Sequence[str] | None = None, *,
+            formats: Sequence[str] = ("pdf", "docx"), options: dict | None = None,
+            progress: Progress | None = None) -> tuple[BuildContext, dict[str, Composed]]:
+    """The stages up to composition — load, validate, score, analyse, compose — with
+    nothing drawn, laid out or written.  `reportkit validate` and the snapshot tests
+    use it; build() continues from it."""
     from .load.project import load_project
     from .messages import msg
-    from .theme import load_theme, load_theme_checked
+    from .theme import load_theme_checked
     from .validate import validate
 
     project_dir, out_dir = Path(project_dir), Path(out_dir).resolve()
     names = list(products) if products else list(registry.ALL)
     prods = [registry.get(n) for n in names]
     needs = [p.needs for p in prods]
+    progress = progress or Progress(quiet=True)
+    root = project_dir if project_dir.is_dir() else None
+    with progress.step(msg("progress.load"), "load"):
+        problems = Problems()
+        project, problems = load_project(project_dir, problems, tables=_union_tables(needs))
+        theme = load_theme_checked(root, problems)
+        if project is not None:
+            validate(project, problems, tables=_union_tables(needs))
+        problems.raise_if_errors(msg("errors.project_invalid"))
+    for p in problems.warnings:
+        progress.say(p.format())
+    ctx = BuildContext(project, problems, theme=theme, out_dir=out_dir,
+                       formats=tuple(f for f in ("pdf", "docx") if f in formats), options=dict(options or {}))
+    if any(n.scores for n in needs):
+        from .score.indicators import score_project
+
+        with progress.step(msg("progress.score"), "score"):
+            ctx.scores = score_project(project)
+    survey_need = _survey_need(needs)
+    if survey_need != SURVEY_NONE:
+        from .score.survey import run_survey
+
+        with progress.step(msg("progress.survey"), "survey"):
+            try:
+                ctx.survey = run_survey(project)
+            except ReportkitError as exc:
+                if survey_need == SURVEY_REQUIRED:
+                    raise
+                ctx.survey_error = exc
+    composed: dict[str, Composed] = {}
+    with progress.step(msg("progress.compose"), "compose"):
+        for p in prods:
+            composed[p.name] = p.compose(ctx)
+        problems.raise_if_errors(msg("errors.narratives_invalid"))
+    return ctx, composed
+
+
+def build(project_dir: Path | str, out_dir: Path | str, products: Sequence[str] | None = None, *,
+          formats: Sequence[str] = ("pdf", "docx"), options: dict | None = None, quiet: bool = True,
+          workers: int | None = None, progress: Progress | None = None) -> BuildResult:
+    """Make `products` (names from reportkit.products.REGISTRY; default: all) of the
+    project in `project_dir` under `out_dir`.  Raises ReportkitError (exit 2) on a
+    user error, before anything is written."""
+    from .theme import load_theme
+
+    project_dir = Path(project_dir)
+    names = list(products) if products else list(registry.ALL)
     progress = progress or Progress(quiet)
     workers = default_workers() if workers is None else max(1, int(workers))
-    formats = tuple(f for f in ("pdf", "docx") if f in formats)
     root = project_dir if project_dir.is_dir() else None
     t_start = time.perf_counter()
 
     # The workers start first: they import and warm up while this process reads the project.
-    renders = any(getattr(p, "renders", False) for p in prods)
     pool = None
-    if renders and workers > 1:
+    if any(getattr(registry.get(n), "renders", False) for n in names) and workers > 1:
         from .workers import Workers
 
         pool = Workers(workers, load_theme(root), root, warm="pdf" in formats)
     try:
-        with progress.step(msg("progress.load"), "load"):
-            problems = Problems()
-            project, problems = load_project(project_dir, problems, tables=_union_tables(needs))
-            theme = load_theme_checked(root, problems)
-            if project is not None:
-                validate(project, problems, tables=_union_tables(needs))
-            problems.raise_if_errors(msg("errors.project_invalid"))
-        for p in problems.warnings:
-            progress.say(p.format())
-        ctx = BuildContext(project, problems, theme=theme, out_dir=out_dir, formats=formats,
-                           options=dict(options or {}))
-        if any(n.scores for n in needs):
-            from .score.indicators import score_project
-
-            with progress.step(msg("progress.score"), "score"):
-                ctx.scores = score_project(project)
-        survey_need = _survey_need(needs)
-        if survey_need != SURVEY_NONE:
-            from .score.survey import run_survey
-
-            with progress.step(msg("progress.survey"), "survey"):
-                try:
-                    ctx.survey = run_survey(project)
-                except ReportkitError as exc:
-                    if survey_need == SURVEY_REQUIRED:
-                        raise
-                    ctx.survey_error = exc
-        composed: dict[str, Composed] = {}
-        with progress.step(msg("progress.compose"), "compose"):
-            for p in prods:
-                composed[p.name] = p.compose(ctx)
-            problems.raise_if_errors(msg("errors.narratives_invalid"))
+        ctx, composed = prepare(project_dir, out_dir, names, formats=formats, options=options, progress=progress)
         result = _draw_render_write(ctx, composed, pool, workers, progress, root)
     finally:
         if pool is not None:

@@ -9,7 +9,6 @@ SAMPLES are drawn by tests/test_charts.py and compared with these files.
 """
 from __future__ import annotations
 
-import dataclasses
 import random
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from reportkit.charts import ChartSpec, draw_png  # noqa: E402
-from reportkit.theme import Theme, load_theme  # noqa: E402
+from reportkit.theme import Theme  # noqa: E402
 
 BASELINE_DIR = ROOT / "figures" / "baseline"
 BASELINE_DPI = 100  # pinned, whatever templates/theme.toml says
@@ -139,10 +138,16 @@ def samples() -> list[ChartSpec]:
     ]
 
 
+BASELINE_THEME = ROOT / "tests" / "fixtures" / "baseline-theme.toml"
+
+
 def baseline_theme() -> Theme:
-    theme = load_theme()
-    data = {**theme.data, "chart": {**theme.data["chart"], "dpi": BASELINE_DPI}}
-    return dataclasses.replace(theme, data=data)
+    """The pinned test theme (a frozen copy of the house style) at the pinned DPI."""
+    import tomllib
+
+    data = tomllib.loads(BASELINE_THEME.read_text(encoding="utf-8"))
+    data = {**data, "chart": {**data["chart"], "dpi": BASELINE_DPI}}
+    return Theme(data, BASELINE_THEME)
 
 
 def main(argv: list[str]) -> int:
