@@ -83,7 +83,10 @@ def _overlay(name: str, project_file: str, stamp: tuple) -> tuple[dict, tuple]:
         problems.add(error(Source(rel), "文件不是 UTF-8 编码", hint="请用 UTF-8 编码保存"))
         return _builtin(name), tuple(problems.items)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        import re
+
+        found = re.search(r"at line (\d+)", str(exc))   # Python 3.11 has no exc.lineno
+        line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
         problems.add(error(Source(rel, line=line), f"TOML 格式错误：{exc}"))
         return _builtin(name), tuple(problems.items)
     merged = _merge(_builtin(name), data, "", rel, name, problems)
