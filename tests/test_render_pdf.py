@@ -400,3 +400,17 @@ def test_chart_images_are_embedded_pixel_for_pixel(theme, tmp_path):
     pix = pymupdf.Pixmap(pdf, xref)
     assert (pix.width, pix.height) == src.size
     assert pix.samples == src.tobytes()
+
+
+def test_png_stream_patch_matches_weasyprint():
+    """render/pdf.py replaces one static method of WeasyPrint's RasterImage (public
+    options cannot skip the PNG re-encoding).  It applies only to the pinned release
+    whose patched code hashes match; an upgrade must fail here, loudly, so that the
+    patch is re-read against the new code (or dropped)."""
+    import weasyprint
+
+    from reportkit.render import pdf
+
+    assert weasyprint.__version__ == pdf.PATCHED_WEASYPRINT, "WeasyPrint upgraded: re-check render/pdf.py"
+    assert pdf.patched_sources() == pdf.PATCHED_SOURCE_SHA256, "WeasyPrint's RasterImage changed"
+    assert pdf.png_patch_applies()
