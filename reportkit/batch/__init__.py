@@ -59,11 +59,12 @@ def city_folders(province) -> dict[str, str]:
 
 
 def run_batch(province, out_dir: Path, workers: int | None = None, scheduler: str | None = None,
-              force: bool = False, progress=None) -> BatchResult:
-    """Build every city; `progress(result)` is called once per city as it finishes."""
+              force: bool = False, progress=None, engine=None) -> BatchResult:
+    """Build every city; `progress(result)` is called once per city as it finishes.
+    `engine` (an engine.ProcessEngine or engine.DaskEngine) overrides workers/scheduler."""
     from ..load.province import say
     from .engine import make_engine
-    from .fingerprint import city_hash
+    from .fingerprint import city_hash, inputs_hash
 
     out_dir = Path(out_dir)
     t0 = time.perf_counter()
@@ -71,7 +72,8 @@ def run_batch(province, out_dir: Path, workers: int | None = None, scheduler: st
     with batch_lock(out_dir):
         recover(out_dir)
         exclude = (out_dir.resolve(),)
-        keys = {c.name: city_hash(c.path, exclude) for c in province.cities}
+        inputs = {c.name: inputs_hash(c.path, exclude) for c in province.cities}
+        keys = {c.name: city_hash(c.path, exclude, inputs[c.name]) for c in province.cities}
         results: dict[str, CityResult] = {}
         todo = []
         for c in province.cities:
@@ -82,20 +84,21 @@ def run_batch(province, out_dir: Path, workers: int | None = None, scheduler: st
                     progress(results[c.name])
             else:
                 todo.append(c)
-        engine = make_engine(workers, scheduler, len(todo)) if todo else None
+        if engine is None and todo:
+            engine = make_engine(workers, scheduler, len(todo))
         by_name = {c.name: c for c in province.cities}
 
         def on_result(r: CityResult) -> None:
             c = by_name[r.city]
             if r.status == OK:
-                commit_city(out_dir, folders[c.name], r.files, marker_bytes(c.name, c.rel, keys[c.name]))
+                commit_city(out_dir, folders[c.name], r.files, marker_bytes(c.name, c.rel, keys[c.name], inputs[c.name]))
             r.files = {}
             results[r.city] = r
             if progress:
                 progress(r)
 
         try:
-            if engine is not None:
+            if engine is not None and todo:
                 engine.run([(c.name, str(c.path)) for c in todo], on_result)
         finally:
             rows, ordered = [], []
@@ -107,5 +110,5 @@ def run_batch(province, out_dir: Path, workers: int | None = None, scheduler: st
                              "errors": r.errors, "message": r.message, "project": c.rel})
             path = write_batch_csv(out_dir, rows)
             recover(out_dir)
-    return BatchResult(ordered, path, time.perf_counter() - t0, engine.name if engine else "none",
+    return BatchResult(ordered, path, time.perf_counter() - t0, engine.name if engine and todo else "none",
                        sum(r.cpu for r in ordered), folders)

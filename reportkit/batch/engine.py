@@ -35,8 +35,9 @@ def _failed(city: str, message: str) -> CityResult:
 class ProcessEngine:
     name = "process"
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, task: Callable = build_city):
         self.workers = max(1, int(workers))
+        self.task = task   # (city, project folder) -> CityResult, importable by a spawned worker
 
     def _pool(self, n: int) -> ProcessPoolExecutor:
         pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"))
@@ -54,7 +55,7 @@ class ProcessEngine:
             while queue or inflight:
                 while queue and len(inflight) < width:
                     job = queue.popleft()
-                    inflight[pool.submit(build_city, *job)] = job
+                    inflight[pool.submit(self.task, *job)] = job
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
                 broken = None
                 for fut in done:
@@ -95,7 +96,7 @@ class ProcessEngine:
 class DaskEngine:
     name = "dask"
 
-    def __init__(self, address: str, workers: int):
+    def __init__(self, address: str, workers: int, task: Callable = build_city):
         from ..errors import ReportkitError
         from ..load.province import say
 
@@ -104,6 +105,7 @@ class DaskEngine:
         except ImportError:
             raise ReportkitError(say("scheduler_missing")) from None
         self.address = address
+        self.task = task
         self.workers = max(1, int(workers))
         if address != "local" and not (address.startswith(("tcp://", "tls://")) and ":" in address[6:]):
             raise ReportkitError(say("scheduler_bad"))
@@ -121,7 +123,7 @@ class DaskEngine:
                                    dashboard_address=None, silence_logs=logging.ERROR)
             return Client(cluster), cluster
         try:
-            return Client(self.address, timeout="15s"), None
+            return Client(self.address, timeout="10s"), None
         except (OSError, TimeoutError) as exc:
             raise ReportkitError(say("scheduler_unreachable", address=self.address, detail=str(exc))) from None
 
@@ -137,7 +139,7 @@ class DaskEngine:
             token = uuid.uuid4().hex[:8]
             futures = {}
             for i, job in enumerate(jobs):
-                fut = client.submit(build_city, *job, key=f"reportkit-city-{token}-{i}", pure=False,
+                fut = client.submit(self.task, *job, key=f"reportkit-city-{token}-{i}", pure=False,
                                     priority=len(jobs) - i)
                 futures[fut] = job
             for fut in as_completed(futures):

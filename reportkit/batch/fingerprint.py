@@ -81,9 +81,9 @@ def _previous(project: Path) -> Path | None:
     return (project / prev).resolve() if isinstance(prev, str) and prev.strip() else None
 
 
-def city_hash(project: Path, exclude: tuple[Path, ...] = ()) -> str:
-    """Hash of one city's inputs and of everything else its outputs depend on."""
-    h = hashlib.sha256(environment_hash().encode())
+def inputs_hash(project: Path, exclude: tuple[Path, ...] = ()) -> str:
+    """Hash of one city's inputs only: its project folder (and previous years' folders)."""
+    h = hashlib.sha256()
     seen: set[Path] = set()
     folder: Path | None = Path(project).resolve()
     while folder is not None and folder not in seen and len(seen) < 10:   # previous years, no cycles
@@ -92,3 +92,9 @@ def city_hash(project: Path, exclude: tuple[Path, ...] = ()) -> str:
         _hash_tree(h, folder, exclude)
         folder = _previous(folder)
     return h.hexdigest()
+
+
+def city_hash(project: Path, exclude: tuple[Path, ...] = (), inputs: str | None = None) -> str:
+    """Hash of one city's inputs and of everything else its outputs depend on."""
+    inputs = inputs or inputs_hash(project, exclude)
+    return hashlib.sha256((environment_hash() + inputs).encode()).hexdigest()

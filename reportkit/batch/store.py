@@ -71,8 +71,8 @@ def read_marker(city_dir: Path) -> dict:
         return {}
 
 
-def marker_bytes(city: str, project: str, key: str) -> bytes:
-    return json.dumps({"city": city, "project": project, "hash": key}, ensure_ascii=False,
+def marker_bytes(city: str, project: str, key: str, inputs: str = "") -> bytes:
+    return json.dumps({"city": city, "project": project, "hash": key, "inputs": inputs}, ensure_ascii=False,
                       sort_keys=True, indent=1).encode("utf-8") + b"\n"
 
 

@@ -91,7 +91,7 @@ def _follow_up(project: Path, problems: Problems) -> tuple[int, dict]:
 
 def load_cities(province: Province, out_dir: Path, problems: Problems, check_stale: bool = True) -> list[CityData]:
     from ...batch import city_folders
-    from ...batch.fingerprint import city_hash
+    from ...batch.fingerprint import city_hash, inputs_hash
 
     out_dir = Path(out_dir)
     batch = out_dir / "batch.csv"
@@ -104,6 +104,7 @@ def load_cities(province: Province, out_dir: Path, problems: Problems, check_sta
         raise ReportkitError(say("bad_city_output", province.root, detail=f"{batch}: {exc}")) from None
     folders = city_folders(province)
     cities = []
+    outdated: list[str] = []
     for entry in province.cities:
         row = rows.get(entry.name)
         if row is None:
@@ -128,8 +129,14 @@ def load_cities(province: Province, out_dir: Path, problems: Problems, check_sta
         n_recs, tracking = _follow_up(entry.path, problems)
         stale = False
         if check_stale:
-            stale = read_marker(folder).get("hash") != city_hash(entry.path, (out_dir.resolve(),))
-            if stale:
+            marker = read_marker(folder)
+            inputs = inputs_hash(entry.path, (out_dir.resolve(),))
+            if marker.get("inputs") != inputs:
+                stale = True
                 problems.add(warning(Source(entry.rel), say("stale_city", province.root, city=entry.name)))
+            elif marker.get("hash") != city_hash(entry.path, (out_dir.resolve(),), inputs):
+                outdated.append(entry.name)
         cities.append(CityData(entry, "ok", "", scores, dims, survey, n_recs, tracking, stale))
+    if outdated:
+        problems.add(warning(Source(str(batch)), say("stale_tools", province.root, cities=outdated)))
     return cities
