@@ -314,3 +314,98 @@ def test_a_scheduler_that_cannot_be_reached_is_a_user_error(pooled, tmp_path):
     assert r.exit_code == 2 and "无法连接 Dask 调度器 tcp://127.0.0.1:9" in r.output
     r = _invoke(["batch", "--province", str(pooled[0]), "--out", str(tmp_path / "out"), "--scheduler", "127.0.0.1"])
     assert r.exit_code == 2 and "--scheduler 应为" in r.output
+
+
+# --- the provincial summary ---------------------------------------------------------------
+@pytest.fixture(scope="module")
+def summary(pooled):
+    from reportkit.products.province.build import build_province
+
+    province_dir, out, _, _ = pooled
+    return build_province(province_dir, out), out
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    d = docx.Document(str(path))
+    parts = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for row in t.rows:
+            parts.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(parts)
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
+
+
+def test_province_csv_files_follow_the_contract(summary):
+    built, out = summary
+    p = out / "province"
+    scores = _csv_rows(p / "scores.csv")
+    assert list(scores[0]) == ["city", "code", "name", "dimension", "unit", "value", "reference", "reference_kind",
+                               "rating", "score"]
+    assert {r["city"] for r in scores} == {"戊市", "己市"}                 # the failed city is left out
+    assert len(scores) == 12
+    wu = {r["code"]: r for r in scores if r["city"] == "戊市"}
+    assert wu["TR-02"]["rating"] == "短板" and wu["EC-02"]["value"] == "75.0"
+    dims = _csv_rows(p / "dimensions.csv")
+    assert list(dims[0]) == ["city", "group", "dimension", "score", "rank_in_group"]
+    rank = {(r["city"], r["dimension"]): r["rank_in_group"] for r in dims}
+    assert rank[("戊市", "生态宜居")] == "1"
+    assert rank[("己市", "生态宜居")] == ""          # 2 of 6 indicators without data: no rank
+    assert {r["group"] for r in dims} == {"一组"}
+    common = _csv_rows(p / "common_problems.csv")
+    assert list(common[0])[:6] == ["code", "name", "cities", "short", "warning", "share_short"]
+    tr02 = next(r for r in common if r["code"] == "TR-02")
+    assert tr02["cities"] == "2" and tr02["short"] == "2" and float(tr02["share_short"]) == 1.0
+    assert all(float(r["share_short"]) >= 0.5 for r in common)
+
+
+def test_province_report_reads_as_a_summary_of_the_cities(summary):
+    built, out = summary
+    text = _docx_text(out / "province" / "report.docx")
+    for heading in ("总体情况", "共有指标评价", "共性问题", "维度得分与分组排名", "区域特征", "社会满意度比较",
+                    "策略建议落实跟踪", "各城市体检概况", "汇总方法说明"):
+        assert heading in text, heading
+    assert "2020年全省3个城市开展体检，2个纳入汇总" in text          # the provincial team's narrative
+    assert "共性问题为通勤时间超过45分钟的人口比例（见表3-1）" in text
+    assert "庚市的体检数据未通过校验" in text and "data/values.csv" in text
+    assert "己市的指标数据缺失超过20%" in text and "不参加排名" in text
+    assert "名次先后不代表显著差异" in text
+    assert "【?】" not in text and "{{" not in text
+    import fitz
+
+    pdf = fitz.open(out / "province" / "report.pdf")
+    pdf_text = "".join(page.get_text() for page in pdf)
+    assert "各城市体检概况" in pdf_text and "示例数据" in pdf_text
+    fonts = {f[3] for page in pdf for f in page.get_fonts()}
+    assert fonts and all("Noto" in f for f in fonts), fonts
+    figures = sorted((out / "province" / "figures").glob("*.png"))
+    assert len(figures) == len(built.document.figures()) >= 6
+    from PIL import Image
+
+    with Image.open(figures[0]) as im:
+        assert im.width > 1000 and im.mode == "RGB"
+
+
+def test_province_narrative_with_an_unknown_code_is_a_user_error(pooled, tmp_path):
+    from reportkit.errors import ReportkitError
+    from reportkit.products.province.build import build_province
+
+    province_dir, out, _, _ = pooled
+    shutil.copytree(province_dir, tmp_path / "p")
+    (tmp_path / "p" / "narratives" / "10-bad.md").write_text(
+        "---\ntitle: 问题\nsection: problems\n---\n{{ indicator('XX-99').median }}\n", encoding="utf-8")
+    shutil.copytree(out, tmp_path / "out")
+    before = tree(tmp_path / "out")
+    with pytest.raises(ReportkitError) as exc:
+        build_province(tmp_path / "p", tmp_path / "out")
+    assert "narratives/10-bad.md" in exc.value.format_message() and "XX-99" in exc.value.format_message()
+    assert tree(tmp_path / "out") == before          # nothing written
+
+
+def test_province_without_a_batch_says_what_to_run(pooled, tmp_path):
+    r = _invoke(["province", "--province", str(pooled[0]), "--out", str(tmp_path / "empty")])
+    assert r.exit_code == 2 and "请先运行 reportkit batch" in r.output

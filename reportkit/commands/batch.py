@@ -1,6 +1,7 @@
 """`reportkit batch`: every city of a province built in worker processes (batch package)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -24,7 +25,6 @@ province_option = click.option("--province", "province_dir", required=True,
 def command(province_dir: Path, out_dir: Path, workers: int | None, scheduler: str | None, force: bool,
             quiet: bool) -> None:
     """批量构建省内各城市的全部成果到 OUT/cities/<城市>/，并写出 OUT/batch.csv。"""
-    import sys
 
     from ..batch import run_batch
     from ..cli import echo_problems
@@ -35,7 +35,7 @@ def command(province_dir: Path, out_dir: Path, workers: int | None, scheduler: s
     bar = None
     if not quiet:
         bar = click.progressbar(length=len(province.cities), label=say("batch_bar", province.root),
-                                file=click.get_text_stream("stderr"), show_pos=True,
+                                file=sys.stderr, show_pos=True,
                                 item_show_func=lambda r: r if isinstance(r, str) else None)
         bar.__enter__()
 
