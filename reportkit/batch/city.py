@@ -37,73 +37,10 @@ class CityResult:
 
 
 def _build_products(project_dir: Path, out_dir: Path) -> None:
-    """Every product of the project, with one process.
+    """Every product of the project (reportkit.build.build), with one process."""
+    from ..build import build
 
-    Uses the one build (reportkit.build.build) where the package has it, else the
-    per-command build functions: report (with its score and survey files), sheets,
-    tracking workbooks and promo images."""
-    try:
-        from ..build import build   # the one build of every product (issue #9)
-    except ImportError:
-        build = None
-    if build is not None:
-        build(project_dir, out_dir, None, quiet=True, workers=1)
-        return
-    _build_with_commands(project_dir, out_dir)
-
-
-def _build_with_commands(project_dir: Path, out_dir: Path) -> None:
-    from ..charts.render import render_charts
-    from ..commands.promo import build_promo
-    from ..commands.sheets import build_sheets
-    from ..compose.context import ComposeContext
-    from ..compose.report import compose_report
-    from ..errors import ReportkitError
-    from ..export import add_score_outputs
-    from ..load.project import open_project
-    from ..pipeline import Progress, analyse
-    from ..render.docx import default_template, render_docx
-    from ..render.pdf import render_pdf
-    from ..score.survey import add_survey_outputs
-    from ..theme import load_theme
-    from ..tracking import Wording, build_template, duties, file_stem
-    from ..write import Writer
-
-    progress = Progress(quiet=True)
-    # report, score and survey files (as `reportkit report`, in this process)
-    built = analyse(project_dir, progress, check_narratives_now=False)
-    theme = load_theme(built.project.root)
-    ctx = ComposeContext(built.project, built.scores, theme, out_dir / "figures", built.survey)
-    doc = compose_report(ctx)
-    ctx.problems.raise_if_errors("叙述校验未通过")
-    render_charts(list(ctx.specs.values()), out_dir / "figures", theme, cache_dir=out_dir / ".cache" / "figures",
-                  workers=1)
-    writer = Writer(out_dir)
-    writer.add("report.docx", render_docx(doc, theme, default_template("report", built.project.root)))
-    writer.add("report.pdf", render_pdf(doc, theme, built.project.root))
-    add_score_outputs(writer, built.scores)
-    add_survey_outputs(writer, built.survey, built.scores)
-    writer.commit()
-    # department and town sheets
-    build_sheets(project_dir, out_dir, progress, ("pdf", "docx"), workers=1)
-    # tracking workbooks
-    project, _ = open_project(project_dir, tables=("indicators", "areas", "values", "departments",
-                                                   "recommendations"))
-    w = Wording.load(project.root)
-    writer = Writer(out_dir)
-    for dept, items in duties(project).items():
-        writer.add(f"tracking/{file_stem(dept)}.xlsx", build_template(project, dept, items, w))
-    writer.commit()
-    # promo images (without the results image when no questionnaire can be scored yet)
-    try:
-        summary = built.survey.summary
-    except (AttributeError, ReportkitError):
-        summary = None
-    files, _ = build_promo(built.project, summary)
-    writer = Writer(out_dir)
-    for rel, data in files.items():
-        writer.add(rel, data)
-    writer.commit()
+    build(project_dir, out_dir, None, quiet=True, workers=1)
 
 
 def collect_files(root: Path) -> dict[str, bytes]:
@@ -139,7 +76,6 @@ def _run(city: str, project_dir: Path, out_dir: Path) -> CityResult:
 
 def build_city(city: str, project_dir: str) -> CityResult:
     """Worker entry point (module level, so spawn and Dask workers can import it)."""
-    os.environ["REPORTKIT_NO_FORK"] = "1"   # no helper processes inside a batch worker
     t0, c0 = time.perf_counter(), time.process_time()
     tmp = Path(tempfile.mkdtemp(prefix="reportkit-city-"))
     try:

@@ -103,6 +103,6 @@ def draw(spec: ChartSpec, theme):
     if band is not None:
         handles.append(Line2D([], [], color=c["muted"], linewidth=0.8, linestyle="--",
                               label=str(d.get("band_label", ""))))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16 if n < 5 else -0.08),
-              ncol=len(handles), frameon=False)
+    ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(handles), frameon=False,
+              borderaxespad=0.3)
     return fig

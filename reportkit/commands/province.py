@@ -19,7 +19,7 @@ def command(province_dir: Path, out_dir: Path, quiet: bool, formats: tuple[str, 
     """生成省级城市体检汇总报告（Word 与 PDF）及 province/ 下的汇总表，读取 reportkit batch 的成果。"""
     from ..cli import echo_problems
     from ..load.province import say
-    from ..pipeline import Progress
+    from ..build import Progress
     from ..products.province.build import build_province
 
     formats = tuple(f for f in ("docx", "pdf") if f in formats) if formats else ("docx", "pdf")

@@ -55,6 +55,19 @@ class ProvinceComposer:
                 out += self.ctx.number_headings(render_narrative(n, self.ctx.narr, base_level=2))
         return out
 
+    def first_problem(self, message: str) -> dict:
+        """The first problem of a failed city's batch message, without its tag and hint,
+        and how many there are: {first, more, n}."""
+        import re
+
+        lines = [x.strip() for x in (message or "").splitlines() if x.strip()]
+        problems = [x for x in lines if x.startswith("[")]
+        first = problems[0] if problems else (lines[-1] if lines else "")
+        first = re.sub(r"^\[[^\]]*\]\s*", "", first)
+        end = self.w["report"]["sentence_end"]
+        first = first.split(end)[0]
+        return {"first": first, "more": len(problems) > 1, "n": len(problems)}
+
     def num(self, x, d=1) -> str:
         return self.fmt.num(x, d)
 
@@ -107,14 +120,11 @@ class ProvinceComposer:
                              rating_cell(self.fmt.pct(cov.completeness), None if cov.rankable else WARN),
                              self.fmt.int(cov.valid) if cov.valid is not None else self.fmt.dash, note])
             else:
-                lines = [x for x in (c.message or "").splitlines() if x.strip()]
-                problems = [x for x in lines if x.startswith("[")]
-                first = (problems[0] if problems else (lines[-1] if lines else "")).strip()
-                note = self.say(w["failed_reason"], first=first, more=len(problems) > 1, n=len(problems))
+                note = self.say(w["failed_reason"], **self.first_problem(c.message))
                 rows.append([cov.city, cov.group, rating_cell(labels["status_failed"], SHORT), self.fmt.dash,
                              self.fmt.dash, self.fmt.dash, self.fmt.dash, Cell((Span(note),), align="left")])
         out.append(ctx.table(w["coverage_table"], w["coverage_columns"], rows,
-                             widths=(1.2, 1.0, 0.9, 0.8, 1.0, 1.0, 1.0, 3.6),
+                             widths=(1.1, 1.0, 1.1, 1.0, 1.1, 1.1, 1.1, 3.3),
                              align=("left", "center", "center", "center", "center", "center", "center", "left"),
                              size="small", key="coverage", note=w["coverage_note"]))
         out.append(ctx.heading(2, w["system_heading"]))
@@ -163,7 +173,7 @@ class ProvinceComposer:
                          rating_cell(str(cnt[WARN]), WARN if cnt[WARN] else None),
                          rating_cell(str(cnt[SHORT]), SHORT if cnt[SHORT] else None)])
         out.append(ctx.table(w["summary_table"], w["summary_columns"], rows,
-                             widths=(1.1, 3.4, 1.5, 1.0, 0.8, 1.0, 1.0, 1.0, 0.7, 0.7, 0.7),
+                             widths=(1.1, 3.2, 1.4, 1.0, 0.9, 1.0, 1.0, 1.0, 0.9, 0.9, 0.9),
                              align=("center", "left") + ("center",) * 9, size="small", key="shared-summary",
                              note=w["summary_note"]))
         out.append(ctx.heading(2, w["distribution_heading"]))

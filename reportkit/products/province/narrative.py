@@ -125,12 +125,10 @@ class ProvinceNarrativeContext:
     fmt: object
     labels: dict
     joiner: str
-    figure_keys: set | None = None
-    table_keys: set | None = None
     problems: Problems = field(default_factory=Problems)
     current: object = None
     template: object = None
-    used: list = field(default_factory=list)     # (kind, key, narrative) of every reference
+    refs: list = field(default_factory=list)     # (kind, key, Source) of every figure()/table() cited
 
     def problem(self, message: str, level=error) -> None:
         src = self.current.source(None) if self.current else None
@@ -161,19 +159,18 @@ class ProvinceNarrativeContext:
             return "【?】"
         return DimensionView(name, self.result, self.fmt)
 
+    def _cite(self, kind: str, key) -> str:
+        """A placeholder resolved once the document is numbered; ComposeContext.check_refs
+        reports a key the summary does not have, naming the narrative."""
+        key = str(key)
+        self.refs.append((kind, key, self.current.source(None) if self.current else None))
+        return f"{REF_OPEN}{kind}:{key}{REF_CLOSE}"
+
     def figure(self, key):
-        self.used.append(("fig", key, self.current))
-        if self.figure_keys is not None and key not in self.figure_keys:
-            self.problem(self._say("narr_unknown_figure", key=key))
-            return "【图?】"
-        return f"{REF_OPEN}fig:{key}{REF_CLOSE}"
+        return self._cite("fig", key)
 
     def table(self, key):
-        self.used.append(("tab", key, self.current))
-        if self.table_keys is not None and key not in self.table_keys:
-            self.problem(self._say("narr_unknown_table", key=key))
-            return "【表?】"
-        return f"{REF_OPEN}tab:{key}{REF_CLOSE}"
+        return self._cite("tab", key)
 
     def globals(self) -> dict:
         r = self.result
