@@ -375,9 +375,9 @@ def test_province_report_reads_as_a_summary_of_the_cities(summary):
     assert "己市的指标数据缺失超过20%" in text and "不参加排名" in text
     assert "名次先后不代表显著差异" in text
     assert "【?】" not in text and "{{" not in text
-    import fitz
+    import pymupdf
 
-    pdf = fitz.open(out / "province" / "report.pdf")
+    pdf = pymupdf.open(out / "province" / "report.pdf")
     pdf_text = "".join(page.get_text() for page in pdf)
     assert "各城市体检概况" in pdf_text and "示例数据" in pdf_text
     fonts = {f[3] for page in pdf for f in page.get_fonts()}
@@ -409,3 +409,14 @@ def test_province_narrative_with_an_unknown_code_is_a_user_error(pooled, tmp_pat
 def test_province_without_a_batch_says_what_to_run(pooled, tmp_path):
     r = _invoke(["province", "--province", str(pooled[0]), "--out", str(tmp_path / "empty")])
     assert r.exit_code == 2 and "请先运行 reportkit batch" in r.output
+
+
+def test_batch_csv_never_holds_a_formula():
+    from reportkit.batch.store import BATCH_COLUMNS, csv_bytes
+
+    data = csv_bytes(BATCH_COLUMNS, [{"city": "=HYPERLINK(\"x\")", "status": "failed", "seconds": -1.5,
+                                      "errors": 1, "message": "@SUM(A1)", "project": "-2"}])
+    text = data.decode("utf-8-sig")
+    assert data.startswith(b"\xef\xbb\xbf")
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert row == ["'=HYPERLINK(\"x\")", "failed", "-1.5", "1", "'@SUM(A1)", "-2"]

@@ -15,35 +15,31 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Problems, ReportkitError, Source, error, warning
-from ..theme import find_template
 
 PROVINCE_TOML = "province.toml"
+PROVINCE_WORDING = "province.toml"        # templates/province.toml
 REQUIRED = ("name", "year", "title", "organisation", "cities")
 KNOWN = set(REQUIRED) | {"subtitle", "date", "demo", "groups", "regions"}
 
 
-@lru_cache(maxsize=4)
-def _wording(path: str) -> dict:
-    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-
-
 def wording(province_root: Path | None = None) -> dict:
-    """templates/province.toml: the provincial report's wording and the messages of the
-    batch and province commands (a province folder's own templates/ takes precedence)."""
-    return _wording(str(find_template("province.toml", province_root)))
+    """templates/province.toml: the provincial report's wording (a province folder's own
+    templates/province.toml is laid over the built-in one key by key, reportkit.wording)."""
+    from ..wording import load_toml
+
+    return load_toml(PROVINCE_WORDING, province_root)
 
 
 def say(message: str, province_root: Path | None = None, **values) -> str:
-    """A message of templates/province.toml [messages], rendered in the narrative sandbox."""
-    from ..fmt import Formatter
-    from ..narrative import make_env
+    """A message of the batch and province commands: [messages] of the built-in
+    templates/province.toml (the package's own, as templates/messages.toml is),
+    rendered in the narrative sandbox.  `province_root` is accepted for symmetry."""
+    from ..wording import Wording, _builtin
 
-    text = wording(province_root)["messages"][message]
-    return make_env(Formatter()).from_string(text).render(values)
+    return Wording(_builtin(PROVINCE_WORDING), PROVINCE_WORDING).say(f"messages.{message}", **values)
 
 
 @dataclass(frozen=True)
