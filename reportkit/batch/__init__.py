@@ -58,6 +58,40 @@ def city_folders(province) -> dict[str, str]:
     return folders
 
 
+def _longest_first(todo: list, out_dir: Path) -> list:
+    """The biggest cities first (by the last batch's seconds, else by the size of the
+    project folder), so that the pool does not wait on one big city at the end."""
+    import os
+
+    from .store import read_batch_csv
+
+    last: dict[str, float] = {}
+    try:
+        for row in read_batch_csv(out_dir):
+            try:
+                last[row.get("city", "")] = float(row.get("seconds") or 0)
+            except ValueError:
+                pass
+    except (OSError, UnicodeDecodeError, ValueError):
+        pass
+
+    def size(folder: Path) -> int:
+        total = 0
+        for dirpath, _, files in os.walk(folder):
+            for f in files:
+                try:
+                    total += os.path.getsize(os.path.join(dirpath, f))
+                except OSError:
+                    pass
+        return total
+
+    sizes = {c.name: size(c.path) for c in todo}
+    known = [c for c in todo if last.get(c.name, 0) > 0]
+    # seconds where the last batch measured them; the others ranked by size among themselves, first
+    return (sorted([c for c in todo if c not in known], key=lambda c: -sizes[c.name])
+            + sorted(known, key=lambda c: -last[c.name]))
+
+
 def run_batch(province, out_dir: Path, workers: int | None = None, scheduler: str | None = None,
               force: bool = False, progress=None, engine=None) -> BatchResult:
     """Build every city; `progress(result)` is called once per city as it finishes.
@@ -84,6 +118,7 @@ def run_batch(province, out_dir: Path, workers: int | None = None, scheduler: st
                     progress(results[c.name])
             else:
                 todo.append(c)
+        todo = _longest_first(todo, out_dir)
         if engine is None and todo:
             engine = make_engine(workers, scheduler, len(todo))
         by_name = {c.name: c for c in province.cities}

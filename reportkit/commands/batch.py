@@ -7,20 +7,20 @@ from pathlib import Path
 import click
 
 from ..cli_options import out_option, quiet_option
+from ..load.province import say
 
 province_option = click.option("--province", "province_dir", required=True,
-                               type=click.Path(file_okay=False, path_type=Path),
-                               help="省级汇总目录（含 province.toml）")
+                               type=click.Path(file_okay=False, path_type=Path), help=say("help_province"))
 
 
 @click.command("batch")
 @province_option
 @out_option
 @click.option("--workers", type=click.IntRange(1, 512), default=None,
-              help="同时构建的城市数（工作进程数；默认为 CPU 核数）")
+              help=say("help_batch_workers"))
 @click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="Dask 调度器地址 tcp://主机:端口，或 local（本机临时集群）；默认用本机进程池")
-@click.option("--force", is_flag=True, help="全部重新构建，不跳过未改动的城市")
+              help=say("help_scheduler"))
+@click.option("--force", is_flag=True, help=say("help_force"))
 @quiet_option
 def command(province_dir: Path, out_dir: Path, workers: int | None, scheduler: str | None, force: bool,
             quiet: bool) -> None:
@@ -28,7 +28,7 @@ def command(province_dir: Path, out_dir: Path, workers: int | None, scheduler: s
 
     from ..batch import run_batch
     from ..cli import echo_problems
-    from ..load.province import open_province, say
+    from ..load.province import open_province
 
     province, problems = open_province(province_dir)
     echo_problems(problems)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_options import out_option, quiet_option
+from ..cli_options import formats_option, out_option, quiet_option
 from .batch import province_option
 
 
@@ -13,8 +13,7 @@ from .batch import province_option
 @province_option
 @out_option
 @quiet_option
-@click.option("--format", "formats", type=click.Choice(["docx", "pdf"]), multiple=True,
-              help="只生成指定格式（可重复）；默认 Word 与 PDF 都生成")
+@formats_option
 def command(province_dir: Path, out_dir: Path, quiet: bool, formats: tuple[str, ...]) -> None:
     """生成省级城市体检汇总报告（Word 与 PDF）及 province/ 下的汇总表，读取 reportkit batch 的成果。"""
     from ..cli import echo_problems
