@@ -420,3 +420,18 @@ def test_batch_csv_never_holds_a_formula():
     assert data.startswith(b"\xef\xbb\xbf")
     row = list(csv.reader(io.StringIO(text)))[1]
     assert row == ["'=HYPERLINK(\"x\")", "failed", "-1.5", "1", "'@SUM(A1)", "-2"]
+
+
+def test_a_city_whose_project_toml_cannot_be_read_is_reported_by_its_folder(tmp_path):
+    city = tiny_city(tmp_path / "cities" / "xin", "辛市")
+    (city / "project.toml").write_text('city = "辛市\nyear = 2020\n', encoding="utf-8")   # unterminated string
+    (tmp_path / "province.toml").write_text(
+        'name = "某省"\nyear = 2020\ntitle = "t"\norganisation = "o"\ncities = ["cities/xin"]\n'
+        '[groups]\n"一组" = ["辛市"]\n', encoding="utf-8")
+    province, problems = load_province(tmp_path)
+    assert province is not None and province.cities[0].name == "xin"
+    assert {p.level for p in problems.items} == {"warning"}          # maybe that city's name: not an error
+    assert any("cities/xin 的 project.toml 无法读取" in p.format() for p in problems.items)
+    result = run_batch(province, tmp_path / "out", workers=1)
+    r = result.results[0]
+    assert r.status == FAILED and "project.toml" in r.message and "TOML" in r.message
