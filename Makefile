@@ -14,7 +14,7 @@ SYS_LIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.
             libharfbuzz.so.0:libharfbuzz0b libharfbuzz-subset.so.0:libharfbuzz-subset0 \
             libfontconfig.so.1:libfontconfig1
 
-.PHONY: all install sysdeps report build validate score survey sheets promo test bench baselines snapshots demo-data clean distclean
+.PHONY: all install sysdeps report build validate score survey sheets promo province test bench baselines snapshots demo-data clean distclean
 
 all: report
 
@@ -54,6 +54,15 @@ validate: $(STAMP) content/data/survey.csv
 
 score survey sheets promo: $(STAMP) content/data/survey.csv
 	$(BIN)/reportkit $@ --project $(PROJECT) --out $(OUT)
+
+# The province demo: 21 Guangdong cities generated under $(PROVINCE_DEMO) (illustrative data),
+# every city built by `reportkit batch` (one city is broken on purpose: the batch reports
+# it and goes on), then the provincial summary under $(OUT)/province/.
+PROVINCE_DEMO ?= build/province-demo
+province: $(STAMP)
+	$(BIN)/python content/tools/make_province.py --out $(PROVINCE_DEMO)
+	-$(BIN)/reportkit batch --province $(PROVINCE_DEMO) --out $(OUT)
+	$(BIN)/reportkit province --province $(PROVINCE_DEMO) --out $(OUT)
 
 test: $(STAMP) content/data/survey.csv
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile

@@ -21,6 +21,8 @@ LAZY_COMMANDS = {
     "sheets": "sheets",
     "tracking": "tracking",
     "promo": "promo",
+    "batch": "batch",
+    "province": "province",
 }
 
 

@@ -29,7 +29,7 @@ class Narrative:
         return Source(self.display, line=line)
 
 
-def parse_narrative(path: Path, display: str, problems: Problems) -> Narrative | None:
+def parse_narrative(path: Path, display: str, problems: Problems, sections=SECTIONS) -> Narrative | None:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -79,8 +79,8 @@ def parse_narrative(path: Path, display: str, problems: Problems) -> Narrative |
         problems.add(error(Source(display, line=1), "order 应为数字", order))
         order = 100
     section = meta.get("section")
-    if section is not None and section not in SECTIONS:
-        problems.add(error(Source(display, line=1), f"section 只能是 {'、'.join(sorted(SECTIONS))} 之一", section))
+    if section is not None and section not in sections:
+        problems.add(error(Source(display, line=1), f"section 只能是 {'、'.join(sorted(sections))} 之一", section))
         section = None
     dimension = meta.get("dimension")
     if dimension is not None and not isinstance(dimension, str):
@@ -90,13 +90,13 @@ def parse_narrative(path: Path, display: str, problems: Problems) -> Narrative |
                      dimension, section, meta)
 
 
-def load_narratives(project_dir: Path, problems: Problems) -> list[Narrative]:
+def load_narratives(project_dir: Path, problems: Problems, sections=SECTIONS) -> list[Narrative]:
     folder = project_dir / "narratives"
     if not folder.is_dir():
         return []
     out = []
     for path in sorted(folder.glob("*.md")):
-        n = parse_narrative(path, path.relative_to(project_dir).as_posix(), problems)
+        n = parse_narrative(path, path.relative_to(project_dir).as_posix(), problems, sections)
         if n is not None:
             out.append(n)
     out.sort(key=lambda n: (n.order, n.display))
