@@ -45,6 +45,7 @@ CAMPAIGN_KEYS = ("title", "slogan", "why", "duration", "deadline", "privacy")
 CAMPAIGN_ALIASES = {"why": ("why", "reasons", "why_take_part"), "duration": ("duration", "time", "time_needed"),
                     "deadline": ("deadline", "ends", "end"), "privacy": ("privacy", "privacy_note")}
 TOP_KNOWN = set(REQUIRED) | {"subtitle", "date", "demo", "scoring", "survey", "campaign"}
+TOP_KNOWN |= {"intake"}   # v2: the filing workbooks (reportkit/products/intake/settings.py)
 
 
 def _coerce(value, typ, src: Source, key: str, problems: Problems):
