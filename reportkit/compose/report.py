@@ -124,8 +124,10 @@ class ReportComposer:
         out.append(ctx.heading(2, w["collection_heading"]))
         methods = t["method"].replace("", "未注明").value_counts()
         sub_n = len(p.sub_indicators) if p.sub_indicators is not None else 0
+        filers = set(p.areas["filer"]) if "filer" in p.areas.columns else set()
+        depts = int((~p.departments["id"].isin(filers)).sum())   # town governments are counted as towns
         out.append(ctx.para(self.say(
-            w["collection"], departments=len(p.departments), towns=len(p.towns), sub_indicators=sub_n,
+            w["collection"], departments=depts, towns=len(p.towns), sub_indicators=sub_n,
             methods="、".join(f"{m} {n} 项" for m, n in methods.items()))))
         out.append(ctx.heading(2, w["survey_heading"]))
         out.append(ctx.para(self.say(w["survey"]) if ctx.survey is not None else w["no_survey"]))

@@ -116,7 +116,7 @@ def parse(text: str, codes) -> Formula:
         bad = "".join(dict.fromkeys(ch for ch in replaced if not _ALLOWED_TEXT.match(ch)))
         raise FormulaError("syntax", bad)
     try:
-        tree = ast.parse(replaced, mode="eval")
+        tree = ast.parse(replaced.strip(), mode="eval")
     except (SyntaxError, RecursionError, MemoryError, ValueError):
         raise FormulaError("syntax", src) from None
     for node in ast.walk(tree):
@@ -251,8 +251,11 @@ def compute(project, values: pd.DataFrame) -> Computed:
         add["computed"] = True
         # a computed value replaces the empty row of the same key, if the table has one
         keys = set(zip(add["code"], add["area"], add["year"].astype(int)))
-        empty = vals["value"].isna() & [(c, a, int(y)) in keys if not pd.isna(y) else False
-                                        for c, a, y in zip(vals["code"], vals["area"], vals["year"])]
+        import numpy as np
+
+        empty = vals["value"].isna().to_numpy() & np.array(
+            [(c, a, int(y)) in keys if not pd.isna(y) else False
+             for c, a, y in zip(vals["code"], vals["area"], vals["year"])], dtype=bool)
         vals = pd.concat([vals[~empty], add], ignore_index=True)
         for col in vals.columns:
             if col not in ("value", "year", "computed"):
