@@ -564,8 +564,8 @@ JTBJ-05-1,JTBJ-05,常规公交日均客运量,万人次,jtysj
 JTBJ-05-2,JTBJ-05,轨道交通日均客运量,万人次,gdjtj
 JTBJ-05-3,JTBJ-05,机动化出行总量,万人次,jtysj
 JTBJ-06-1,JTBJ-06,跨市域出行人口数量,万人,jtysj
-JTBJ-06-2,JTBJ-06,与深圳之间日均出行交换量,万人次,jtysj
-JTBJ-06-3,JTBJ-06,与广州之间日均出行交换量,万人次,jtysj
+JTBJ-06-2,JTBJ-06,与深圳之间日均出行交换量,万人次,zsj
+JTBJ-06-3,JTBJ-06,与广州之间日均出行交换量,万人次,zsj
 JTBJ-07-1,JTBJ-07,专用自行车道长度,公里,jtysj
 JTBJ-07-2,JTBJ-07,建成区面积,平方公里,zrzyj
 JTBJ-07-3,JTBJ-07,共享单车日均骑行量,万人次,jtysj
@@ -631,7 +631,7 @@ AQRX-03-2,AQRX-03,建成区面积,平方公里,zrzyj
 AQRX-03-3,AQRX-03,年短时强降水日数,天,qxj
 AQRX-04-1,AQRX-04,道路交通事故死亡人数,人,gaj
 AQRX-04-2,AQRX-04,机动车保有量,万辆,gaj
-AQRX-05-1,AQRX-05,体育馆、会展中心等大型公共设施面积,万平方米,zjj
+AQRX-05-1,AQRX-05,体育馆、会展中心等大型公共设施面积,万平方米,fgj
 AQRX-05-2,AQRX-05,具备应急改造条件的大型公共设施面积,万平方米,yjglj
 AQRX-06-1,AQRX-06,二级及以上医院数量,所,wjj
 AQRX-06-2,AQRX-06,二级及以上医院服务半径覆盖的居住用地面积,公顷,zrzyj
@@ -655,7 +655,7 @@ CSHL-06-1,CSHL-06,制造业增加值,亿元,gxj
 CSHL-06-2,CSHL-06,地区生产总值,亿元,tjj
 CSHL-06-3,CSHL-06,规模以上工业增加值,亿元,gxj
 CSHL-07-1,CSHL-07,村级工业园拆除整理面积,亩,zrzyj
-CSHL-07-2,CSHL-07,村级工业园改造项目数量,个,gxj
+CSHL-07-2,CSHL-07,村级工业园改造项目数量,个,nyncj
 CSHL-07-3,CSHL-07,改造后新增产业用房面积,万平方米,gxj
 """
 
