@@ -170,7 +170,7 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
                                  hint=f"可用：{'、'.join(CAMPAIGN_KEYS)}"))
     if not ok:
         return None
-    extra = {k: v for k, v in data.items() if k not in TOP_KNOWN}
+    extra = {k: v for k, v in data.items() if k not in TOP_KNOWN or k == "intake"}  # [intake]: products.intake
     return Settings(city=data["city"], year=data["year"], title=data["title"],
                     organisation=data["organisation"], survey_url=data["survey_url"],
                     subtitle=data.get("subtitle", ""), date=data.get("date", ""),

@@ -71,9 +71,11 @@ def neutral(text) -> str:
 
 def neutral_frame(df):
     """A copy of a frame with every text field neutralised (see `neutral`)."""
+    import pandas as pd
+
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(neutral)
     return out
 
