@@ -31,7 +31,9 @@ def return_document(project, col: Collected, filer: str, w, settings, date_text:
     mine = col.findings_of(filer)
     errors = [f for f in mine if f.level == ERROR]
     warnings = [f for f in mine if f.level == WARNING and f.rule != "superseded"]
-    files = w.get("list_sep").join(dict.fromkeys(f.file for f in errors)) or "—"
+    from pathlib import PurePath
+
+    files = w.get("list_sep").join(dict.fromkeys(PurePath(f.file).name for f in errors)) or "—"
     deadline = settings.deadline
     values = {"city": st.city, "year": st.year, "filer": name, "files": files, "errors": len(errors),
               "warnings": len(warnings), "contact": settings.contact, "phone": settings.phone,
@@ -67,7 +69,7 @@ def return_document(project, col: Collected, filer: str, w, settings, date_text:
     if file_level:
         blocks.append(Heading(2, w.say("returns.file_heading", n=len(file_level)), "", numbered=False, toc=False))
         head = (tuple(_cell(c, "center", bold=True) for c in w.get("returns.file_columns")),)
-        rows = tuple((_cell(i, "center"), _cell(f.file), _cell(f"{rules.get(f.rule, f.rule)}：{f.message}"),
+        rows = tuple((_cell(i, "center"), _cell(PurePath(f.file).name), _cell(f"{rules.get(f.rule, f.rule)}：{f.message}"),
                       _cell(f.hint)) for i, f in enumerate(file_level, 1))
         blocks.append(Table(head, rows, widths=(0.5, 2.5, 4.5, 3.5), size="small", key=f"returns/{filer}/file"))
     if cell_level:
