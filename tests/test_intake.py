@@ -480,3 +480,16 @@ def test_unreadable_file_command_exit_is_clean(proj, tmp_path):
                                   str(tmp_path / "o")])
     assert r.exit_code == 0 and "Traceback" not in r.output
     assert "x.xlsx" in (tmp_path / "o" / "intake" / "problems.csv").read_text(encoding="utf-8-sig")
+
+
+def test_collect_twice_reads_the_cache_and_gives_the_same_outputs(proj, tmp_path):
+    p = template(proj.root, "zj", tmp_path / "ret" / "zj.xlsx")
+    r = rows_of(p)[("EC-01-1", "甲市", 2020)]
+    edit(p, {f"F{r}": "abc"})
+    out = tmp_path / "out"
+    args = ["intake", "collect", str(tmp_path / "ret"), "--project", str(proj.root), "--out", str(out)]
+    CliRunner().invoke(main, args)
+    first = (out / "intake" / "problems.csv").read_bytes()
+    assert list((out / ".cache" / "intake").glob("*.json"))
+    CliRunner().invoke(main, args)
+    assert (out / "intake" / "problems.csv").read_bytes() == first and b",F%d,abc," % r in first

@@ -80,6 +80,26 @@ def _returned(returned_dir: Path, w) -> tuple[list[Path], list[str]]:
     return paths, [p.as_posix() for p in paths]
 
 
+CACHE = ".cache/intake"
+
+
+def _cache(out_dir: Path) -> tuple[dict, set]:
+    """What earlier runs read from returned files (out/.cache/intake/<key>.json)."""
+    folder = Path(out_dir) / CACHE
+    got = {}
+    if folder.is_dir():
+        for p in folder.glob("*.json"):
+            if p.is_file() and not p.is_symlink() and p.stat().st_size < (64 << 20):
+                got[p.stem] = p.read_bytes()
+    return got, set(got)
+
+
+def _add_cache(writer, cache: dict, old: set) -> None:
+    for key, data in cache.items():
+        if key not in old:
+            writer.add(f"{CACHE}/{key}.json", data)
+
+
 date_option = click.option("--date", "date_text", metavar="YYYY-MM-DD", default=None,
                            help="统计日期（计算距截止日期的天数、退回单落款）；默认取 SOURCE_DATE_EPOCH，未设置时为固定日期")
 
@@ -133,9 +153,11 @@ def collect(returned_dir: Path, project_dir: Path, out_dir: Path, date_text: str
     project, w, settings = _open(project_dir)
     today = _today(date_text, w)
     paths, displays = _returned(returned_dir, w)
-    col = run_collect(project, paths, displays, settings, w)
+    cache, old = _cache(out_dir)
+    col = run_collect(project, paths, displays, settings, w, cache)
     collected, problems, status = col.tables()
     writer = Writer(out_dir)
+    _add_cache(writer, cache, old)
     writer.add(f"{DIR}/collected.csv", write_csv_bytes(neutral_frame(collected)))
     writer.add(f"{DIR}/problems.csv", write_csv_bytes(neutral_frame(problems)))
     writer.add(f"{DIR}/status.csv", write_csv_bytes(neutral_frame(status)))
@@ -231,10 +253,12 @@ def status(returned_dir: Path, project_dir: Path, out_dir: Path, date_text: str 
     project, w, settings = _open(project_dir)
     today = _today(date_text, w)
     paths, displays = _returned(returned_dir, w)
-    col = run_collect(project, paths, displays, settings, w)
+    cache, old = _cache(out_dir)
+    col = run_collect(project, paths, displays, settings, w, cache)
     _, _, table = col.tables()
     theme = load_theme(project.root)
     writer = Writer(out_dir)
+    _add_cache(writer, cache, old)
     writer.add(f"{DIR}/bulletin.png", bulletin_png(project, table, settings.deadline, today, w, theme))
     writer.add(f"{DIR}/bulletin.csv", bulletin_csv(table, settings.deadline, today, w))
     writer.commit()

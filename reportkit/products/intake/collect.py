@@ -320,8 +320,13 @@ class _Checker:
 META_SHEET_NAME = "reportkit"
 
 
-def collect(project, paths: list[Path], displays: list[str] | None = None, settings=None, w=None) -> Collected:
-    """Read and check every returned workbook; nothing is written."""
+def collect(project, paths: list[Path], displays: list[str] | None = None, settings=None, w=None,
+            cache: dict | None = None) -> Collected:
+    """Read and check every returned workbook; nothing is written.  `cache` maps a file's
+    key (read.file_key) to what an earlier run read from it (read.dump_return); entries
+    for files read now are added to it (the command writes them through the Writer)."""
+    from .read import dump_return, file_key, load_return
+
     from . import town_term, wording
     from .plan import make_plan
     from .settings import intake_settings
@@ -344,8 +349,16 @@ def collect(project, paths: list[Path], displays: list[str] | None = None, setti
             checker.findings.append(Finding(display, "", "", "", WARNING, "unreadable",
                                             w.say("unreadable.other", suffix=suffix or display)))
             continue
-        marker_items = None
-        ret = read_return(path, display, marker_items)
+        ret = None
+        key = None
+        if cache is not None and path.is_file() and not path.is_symlink():
+            key = file_key(path)
+            if key in cache:
+                ret = load_return(cache[key], path, display)
+        if ret is None:
+            ret = read_return(path, display)
+            if key is not None:
+                cache[key] = dump_return(ret)
         returns.append(ret)
         if checker.file_problems(ret):
             usable.append(ret)

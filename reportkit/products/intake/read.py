@@ -175,3 +175,72 @@ def _read(wb, ret: Return, expected_items: int | None) -> None:
                 and not source and not note:
             continue
         ret.rows.append(Row(r, code, area, year, value, source, note, expected.get(r)))
+
+
+# --- a cache of what was read, keyed by the file's bytes -----------------------------------
+CACHE_VERSION = "1"
+
+
+def file_key(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256(CACHE_VERSION.encode())
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:32]
+
+
+def _plain(v):
+    if isinstance(v, dt.datetime):
+        return {"datetime": v.isoformat()}
+    if isinstance(v, dt.date):
+        return {"date": v.isoformat()}
+    if isinstance(v, dt.time):
+        return {"time": v.isoformat()}
+    if isinstance(v, dt.timedelta):
+        return {"timedelta": v.total_seconds()}
+    return v
+
+
+def _back(v):
+    if isinstance(v, dict):
+        if "datetime" in v:
+            return dt.datetime.fromisoformat(v["datetime"])
+        if "date" in v:
+            return dt.date.fromisoformat(v["date"])
+        if "time" in v:
+            return dt.time.fromisoformat(v["time"])
+        if "timedelta" in v:
+            return dt.timedelta(seconds=v["timedelta"])
+    return v
+
+
+def dump_return(ret: Return) -> bytes:
+    import json
+
+    marker = {k: v for k, v in ret.marker.items() if k != "_keys"}
+    keys = [[r, *k] for r, k in sorted(ret.marker.get("_keys", {}).items())]
+    data = {"stamp": ret.stamp, "marker": marker, "keys": keys, "sheet": ret.sheet, "columns": ret.columns,
+            "rows": [[r.row, _plain(r.code), _plain(r.area), _plain(r.year), _plain(r.value), r.source, r.note,
+                      list(r.expected) if r.expected else None] for r in ret.rows],
+            "refusal": list(ret.refusal) if ret.refusal else None, "too_many": ret.too_many,
+            "missing_header": ret.missing_header, "sheets": ret.sheets}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def load_return(raw: bytes, path: Path, display: str) -> Return | None:
+    import json
+
+    try:
+        d = json.loads(raw.decode("utf-8"))
+        marker = dict(d["marker"])
+        if d["keys"] or marker:
+            marker["_keys"] = {int(k[0]): (k[1], k[2], int(k[3])) for k in d["keys"]}
+        rows = [Row(int(r[0]), _back(r[1]), _back(r[2]), _back(r[3]), _back(r[4]), r[5], r[6],
+                    tuple(r[7]) if r[7] else None) for r in d["rows"]]
+        return Return(path, display, d["stamp"], marker, d["sheet"], d["columns"], rows,
+                      tuple(d["refusal"]) if d["refusal"] else None, int(d["too_many"]), list(d["missing_header"]),
+                      list(d["sheets"]))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None

@@ -111,6 +111,20 @@ def build_template(project, plan: Plan, filer: str, w, settings) -> bytes:
         ws.column_dimensions[col].width = width
 
     groups: dict[tuple[float, float], list[int]] = {}
+    from openpyxl.styles import NamedStyle
+
+    # named styles: one lookup per cell instead of hashing five style objects per cell
+    def named(name, fill, align, protection):
+        st_ = NamedStyle(name=name, font=body_font, border=border, fill=fill, alignment=align,
+                         protection=protection, number_format="General")
+        wb.add_named_style(st_)
+        return name
+
+    s_input = named("rk_input", input_fill, wrap, unlocked)
+    s_locked = named("rk_locked", locked_fill, wrap, locked)
+    s_center = named("rk_locked_center", locked_fill, center, locked)
+    centred = (COL["code"], COL["unit"], COL["year"])
+    col_style = {col: (s_input if col in EDITABLE else s_center if col in centred else s_locked) for col in COLS}
     for n, item in enumerate(items):
         row = FIRST_ROW + n
         lo, hi = bounds(item, checks)
@@ -125,16 +139,7 @@ def build_template(project, plan: Plan, filer: str, w, settings) -> bytes:
         if not math.isnan(item.previous):
             ws[f"{COL['previous']}{row}"].value = float(item.previous)
         for col in COLS:
-            c = ws[f"{col}{row}"]
-            c.font, c.border = body_font, border
-            if col in EDITABLE:
-                c.protection = unlocked
-                c.fill = input_fill
-            else:
-                c.protection = locked
-                c.fill = locked_fill
-            c.alignment = center if col in (COL["code"], COL["unit"], COL["year"]) else wrap
-        ws[f"{COL['value']}{row}"].number_format = "General"
+            ws[f"{col}{row}"].style = col_style[col]
         lines = max(estimate_lines(texts["name"], WIDTHS["B"]), estimate_lines(texts["basis"], WIDTHS["K"]),
                     estimate_lines(parent, WIDTHS["J"]))
         ws.row_dimensions[row].height = max(18, 14 * lines + 4)
