@@ -184,7 +184,7 @@ def build_template(project, plan: Plan, filer: str, w, settings) -> bytes:
     # --- the instructions -------------------------------------------------------------
     info = wb.create_sheet(w.get("instructions.sheet"))
     info.column_dimensions["A"].width = 16
-    info.column_dimensions["B"].width = 90
+    info.column_dimensions["B"].width = 72
     r = 1
     c = info.cell(r, 1)
     string_cell(c, w.say("instructions.title", **values))
@@ -215,8 +215,13 @@ def build_template(project, plan: Plan, filer: str, w, settings) -> bytes:
             info.cell(r, 2).font = Font(name="宋体", size=10.5)
             info.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
             info.cell(r, 1).alignment = Alignment(vertical="top")
-            info.row_dimensions[r].height = 15 * estimate_lines(shown, 90) + 4
+            info.row_dimensions[r].height = 15 * estimate_lines(shown, 72) + 4
             r += 1
+    info.page_setup.paperSize = info.PAPERSIZE_A4
+    info.page_setup.orientation = "portrait"
+    info.page_setup.fitToWidth = 1
+    info.page_setup.fitToHeight = 0
+    info.sheet_properties.pageSetUpPr.fitToPage = True
     info.protection.sheet = True
 
     # --- the hidden marker ------------------------------------------------------------
