@@ -20,6 +20,7 @@ LAZY_COMMANDS = {
     "survey": "survey",
     "sheets": "sheets",
     "tracking": "tracking",
+    "intake": "intake",
     "promo": "promo",
     "batch": "batch",
     "province": "province",

@@ -45,6 +45,7 @@ CAMPAIGN_KEYS = ("title", "slogan", "why", "duration", "deadline", "privacy")
 CAMPAIGN_ALIASES = {"why": ("why", "reasons", "why_take_part"), "duration": ("duration", "time", "time_needed"),
                     "deadline": ("deadline", "ends", "end"), "privacy": ("privacy", "privacy_note")}
 TOP_KNOWN = set(REQUIRED) | {"subtitle", "date", "demo", "scoring", "survey", "campaign"}
+TOP_KNOWN |= {"intake"}   # v2: the filing workbooks (reportkit/products/intake/settings.py)
 
 
 def _coerce(value, typ, src: Source, key: str, problems: Problems):
@@ -169,7 +170,7 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
                                  hint=f"可用：{'、'.join(CAMPAIGN_KEYS)}"))
     if not ok:
         return None
-    extra = {k: v for k, v in data.items() if k not in TOP_KNOWN}
+    extra = {k: v for k, v in data.items() if k not in TOP_KNOWN or k == "intake"}  # [intake]: products.intake
     return Settings(city=data["city"], year=data["year"], title=data["title"],
                     organisation=data["organisation"], survey_url=data["survey_url"],
                     subtitle=data.get("subtitle", ""), date=data.get("date", ""),

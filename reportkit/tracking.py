@@ -23,7 +23,6 @@ sheet is gone or renamed, or which has no item row at all, is an error.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +51,6 @@ COLUMN_WIDTHS = {"A": 10, "B": 11, "C": 30, "D": 46, "E": 13, "F": 36, "G": 13}
 TRACKING_COLUMNS = ["id", "status", "note", "updated"]
 
 LEAD, ASSIST = "lead", "assist"
-_SAFE_STEM = re.compile(r"[\w.\-]+")
 
 
 # --- who answers for what ------------------------------------------------------
@@ -90,13 +88,8 @@ def roles_of(project) -> dict[str, dict[str, str]]:
     return out
 
 
-def file_stem(dept_id: str) -> str:
-    """The file name stem for a department's outputs: its id when that is a safe
-    file name (letters, digits, _ . -), else the id with unsafe characters replaced."""
-    if _SAFE_STEM.fullmatch(dept_id) and dept_id not in (".", ".."):
-        return dept_id
-    stem = re.sub(r"[^\w.\-]+", "_", dept_id).strip(".") or "_"
-    return stem
+# shared with the filing workbooks (reportkit/workbook.py)
+from .workbook import file_stem  # noqa: E402,F401
 
 
 # --- wording: templates/sheets.toml through the one wording mechanism ---------------
@@ -115,15 +108,7 @@ def role_split(items: list[Duty], w: Wording) -> str:
 
 
 # --- the template workbook -------------------------------------------------------
-def _estimate_lines(text: str, width: float) -> int:
-    """Wrapped lines of `text` in a column `width` characters wide (CJK counts 2)."""
-    if not text:
-        return 1
-    total = 0
-    for line in str(text).split("\n"):
-        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in line)
-        total += max(1, math.ceil(units / max(1.0, width - 1.5)))
-    return total
+from .workbook import estimate_lines as _estimate_lines  # noqa: E402
 
 
 def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> bytes:
@@ -303,13 +288,7 @@ def _date_text(value) -> str | None:
         return None
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    lines = [ln.strip() for ln in str(value).replace("\r", "\n").split("\n")]
-    return "；".join(ln for ln in lines if ln)
+from .workbook import cell_text as _text  # noqa: E402
 
 
 def _read_meta(wb) -> dict[str, tuple[str | None, str]]:

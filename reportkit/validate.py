@@ -36,11 +36,12 @@ SCHEMAS: dict[str, Schema] = {
     "indicators": Schema(
         ["code", "name", "dimension", "category", "unit", "direction", "departments"],
         key=["code"],
-        enums={"direction": {"+", "-"}, "key": {"", "0", "1"}, "method": {"", "统计", "空间", "大数据", "调查"}},
+        enums={"direction": {"+", "-"}, "key": {"", "0", "1"}, "method": {"", "统计", "空间", "大数据", "调查"},
+               "aggregate": {"", "sum", "mean", "none"}},
         numbers=["standard", "target"],
         nonempty=["code", "name", "dimension", "category", "unit", "direction", "departments"]),
-    "areas": Schema(["area", "kind"], key=["area"], enums={"kind": {"city", "town", "peer"}},
-                    nonempty=["area", "kind"]),
+    "areas": Schema(["area", "kind"], key=["area"], enums={"kind": {"city", "town", "peer", "district"}},
+                    numbers=["population"], nonempty=["area", "kind"]),
     "values": Schema(["code", "area", "year", "value"], key=["code", "area", "year"],
                      numbers=["value"], integers=["year"], nonempty=["code", "area", "year"]),
     "departments": Schema(["id", "name", "kind"], key=["id"], nonempty=["id", "name"]),
@@ -50,6 +51,7 @@ SCHEMAS: dict[str, Schema] = {
     "tracking": Schema(["id", "status", "note", "updated"], key=["id"],
                        enums={"status": {"已开展", "正在研究", "暂未开展"}}, nonempty=["id", "status"]),
     "sub_indicators": Schema(["code", "indicator", "name", "unit", "department"], key=["code"],
+                             enums={"level": {"", "city", "town"}}, numbers=["min", "max"],
                              nonempty=["code", "indicator", "name", "department"]),
     "survey_questions": Schema(["qid", "text", "dimension", "kind"], key=["qid"],
                                enums={"kind": {"likert5", "choice", "text"}}, nonempty=["qid", "text", "kind"]),
@@ -179,7 +181,10 @@ def validate(project: Project, problems: Problems | None = None,
         _check_refs(problems, tab, "departments", depts, "部门编号", True, "部门编号须在 data/departments 中登记")
     if usable("values"):
         tab = t["values"]
-        _check_refs(problems, tab, "code", codes, "指标编号", hint="指标编号须在 data/indicators 中登记")
+        value_codes = codes
+        if codes is not None and usable("sub_indicators"):
+            value_codes = codes | set(t["sub_indicators"].df["code"])   # sub-indicators' values live here too
+        _check_refs(problems, tab, "code", value_codes, "指标编号", hint="指标编号须在 data/indicators 中登记")
         _check_refs(problems, tab, "area", areas, "地区", hint="地区须在 data/areas 中登记")
     if usable("recommendations"):
         tab = t["recommendations"]
@@ -207,6 +212,9 @@ def validate(project: Project, problems: Problems | None = None,
             bad = qd.index[(qd["kind"] == "likert5") & ~qd["dimension"].isin(dims)]
             _report_rows(problems, qtab, bad, "dimension", "满意度题目的维度不在指标体系的维度中",
                          "likert5 题目的 dimension 须与 data/indicators 的 dimension 一致")
+    from .validate_parts import check_parts
+
+    check_parts(project, problems, usable)
     _warnings(project, problems, usable)
     return problems
 
@@ -218,7 +226,9 @@ def _warnings(project: Project, problems: Problems, usable) -> None:
         return
     t = project.tables
     year = project.settings.year
-    vals = project.values
+    from .score.formula import with_computed
+
+    vals = with_computed(project).values
     inds = project.indicators
     peers = set(project.peers)
     cur = vals[(vals["year"] == year) & vals["value"].notna()]

@@ -11,3 +11,10 @@ ACHIEVED, ON_TRACK, ACCELERATE, LIMITED, DETERIORATING = "已达成", "按期可
 REJECT_RULES = ("重复作答", "答题过快", "数值越界", "作答不完整", "连续同一答案", "地区无效")
 INSUFFICIENT = "样本不足"
 TRACKING_STATUSES = ("已开展", "正在研究", "暂未开展")
+
+# The filing loop (数据填报): the workbook's first sheet, its header, filer statuses.
+INTAKE_SHEET = "填报表"
+INTAKE_HEADER = ("编号", "名称", "单位", "地区", "年份", "填报值", "上年值", "数据来源", "备注")
+NOT_FILED, FILED, RETURNED, PASSED = "未报送", "已报送", "需退回", "已通过"
+INTAKE_STATUSES = (NOT_FILED, FILED, RETURNED, PASSED)
+TO_CONFIRM = "需核实"

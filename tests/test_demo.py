@@ -23,15 +23,18 @@ def test_demo_has_the_pilots_shape(demo_dir):
     assert project.dimensions == ["生态宜居", "特色鲜明", "交通便捷", "生活舒适", "多元包容", "安全韧性", "城市活力"]
     assert len(project.towns) == 34 and "松山湖" in project.towns
     assert set(project.peers) == {"深圳市", "广州市", "佛山市", "惠州市", "中山市"}
-    assert len(project.departments) == 28
+    kinds = project.departments["kind"].value_counts().to_dict()
+    assert kinds == {"市直部门": 28, "园镇": 34}     # the 34 town governments file their towns' parts
+    assert set(project.areas.loc[project.areas["kind"] == "town", "filer"]) == \
+        set(project.departments.loc[project.departments["kind"] == "园镇", "id"])
     assert len(project.recommendations) == 44
     assert project.tracking["status"].value_counts().to_dict() == {"已开展": 31, "暂未开展": 9, "正在研究": 4}
-    assert 140 <= len(project.sub_indicators) <= 160
+    assert len(project.sub_indicators) == 152
     assert project.settings.demo
     # every department leads or assists a recommendation, so each gets a sheet
     recs = project.recommendations
     involved = set(recs["lead"]) | {d for ds in recs["assist_list"] for d in ds}
-    assert involved == set(project.departments["id"])
+    assert involved == set(project.departments.loc[project.departments["kind"] == "市直部门", "id"])
 
 
 def test_demo_scores_and_survey(demo_dir, tmp_path):

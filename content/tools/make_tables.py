@@ -17,8 +17,17 @@ trend it is meant to produce under the data contract's rules, and the script
 checks those before writing, so an edit that silently changes the demo's
 rating mix fails loudly.
 
-The hand-written tables (recommendations, tracking, sub_indicators,
-survey_questions) live next to the generated ones and are not touched here.
+    sub_indicators.csv  the 152 sub-indicators (分解指标) with who files them,
+                        their level (city / town) and plausible range
+
+v2, the filing round: 53 indicators are computed from their sub-indicators
+(`formula`); the operands are generated so that reportkit's own evaluation of
+each formula gives the indicator's intended value, and those 2020 values are
+left out of values.csv (they are computed).  Every town's government files
+its town's parts (areas.csv `filer`, departments.csv kind 园镇).
+
+The hand-written tables (recommendations, tracking, survey_questions) live
+next to the generated ones and are not touched here.
 """
 from __future__ import annotations
 
@@ -492,6 +501,404 @@ def build():
     return rows
 
 
+# ------------------------------------------------------------------ the filing round (v2)
+# The 152 sub-indicators (分解指标) and who files them.  Town governments file the
+# town-level ones for their own town (data/areas `filer`).
+SUB_ROWS = """
+STYJ-01-1,STYJ-01,市域建设用地总面积,平方公里,zrzyj
+STYJ-01-2,STYJ-01,市域国土总面积,平方公里,zrzyj
+STYJ-01-3,STYJ-01,各园镇建设用地面积,平方公里,zrzyj
+STYJ-02-1,STYJ-02,城市建成区组团数量,个,zrzyj
+STYJ-02-2,STYJ-02,最大组团面积,平方公里,zrzyj
+STYJ-02-3,STYJ-02,组团间生态隔离带平均宽度,米,zrzyj
+STYJ-03-1,STYJ-03,规划生态廊道总长度,公里,zrzyj
+STYJ-03-2,STYJ-03,宽度达标的生态廊道长度,公里,lyj
+STYJ-04-1,STYJ-04,公园绿地面积,公顷,cgj
+STYJ-04-2,STYJ-04,常住人口数量,万人,tjj
+STYJ-04-3,STYJ-04,森林公园及郊野公园面积,公顷,lyj
+STYJ-05-1,STYJ-05,公园绿地服务半径覆盖的居住用地面积,公顷,cgj
+STYJ-05-2,STYJ-05,城市居住用地总面积,公顷,zrzyj
+STYJ-05-3,STYJ-05,公园绿地数量,个,cgj
+STYJ-06-1,STYJ-06,绿道总长度,公里,cgj
+STYJ-06-2,STYJ-06,绿道1公里服务半径覆盖的建设用地面积,公顷,zrzyj
+STYJ-06-3,STYJ-06,绿道驿站数量,个,cgj
+STYJ-07-1,STYJ-07,全年空气质量优良天数,天,sthjj
+STYJ-07-2,STYJ-07,全年有效监测天数,天,sthjj
+STYJ-07-3,STYJ-07,细颗粒物（PM2.5）年均浓度,微克/立方米,sthjj
+STYJ-08-1,STYJ-08,生活污水集中收集量,万吨,swj
+STYJ-08-2,STYJ-08,城市生活污水排放量,万吨,swj
+STYJ-08-3,STYJ-08,污水处理厂进水生化需氧量平均浓度,毫克/升,swj
+STYJ-08-4,STYJ-08,年度新建污水管网长度,公里,swj
+STYJ-09-1,STYJ-09,国考、省考断面数量,个,sthjj
+STYJ-09-2,STYJ-09,达到或好于Ⅲ类水质的断面数量,个,sthjj
+STYJ-09-3,STYJ-09,水功能区水质达标率,%,swj
+STYJ-10-1,STYJ-10,建成区黑臭水体数量,条,swj
+STYJ-10-2,STYJ-10,已消除黑臭水体数量,条,swj
+STYJ-10-3,STYJ-10,长制久清评估达标水体数量,条,sthjj
+STYJ-11-1,STYJ-11,碧道年度建成长度,公里,swj
+STYJ-11-2,STYJ-11,碧道累计建成长度,公里,swj
+STYJ-11-3,STYJ-11,碧道沿线生态修复面积,公顷,swj
+TSXM-01-1,TSXM-01,历史风貌破坏负面事件数量,个,zrzyj
+TSXM-01-2,TSXM-01,历史建筑违法拆除事件数量,个,whglj
+TSXM-02-1,TSXM-02,历史文化街区数量,个,zrzyj
+TSXM-02-2,TSXM-02,已公布历史建筑数量,处,zrzyj
+TSXM-02-3,TSXM-02,已挂牌历史建筑数量,处,zjj
+TSXM-02-4,TSXM-02,已建档历史建筑数量,处,zjj
+TSXM-03-1,TSXM-03,历史建筑总数,处,zjj
+TSXM-03-2,TSXM-03,空置历史建筑数量,处,zjj
+TSXM-04-1,TSXM-04,城市文化建筑总面积,平方米,whglj
+TSXM-04-2,TSXM-04,公共图书馆、博物馆、文化馆建筑面积,平方米,whglj
+TSXM-05-1,TSXM-05,工业遗产保护利用项目数量,处,whglj
+TSXM-05-2,TSXM-05,工业遗产活化利用面积,平方米,gxj
+JTBJ-01-1,JTBJ-01,工作日早高峰平均车速,公里/小时,jtysj
+JTBJ-01-2,JTBJ-01,工作日晚高峰平均车速,公里/小时,jtysj
+JTBJ-01-3,JTBJ-01,高峰期常发拥堵路段数量,条,gaj
+JTBJ-02-1,JTBJ-02,城市道路总长度,公里,jtysj
+JTBJ-02-2,JTBJ-02,建成区面积,平方公里,zrzyj
+JTBJ-02-3,JTBJ-02,次干路及支路长度,公里,jtysj
+JTBJ-03-1,JTBJ-03,轨道站点800米范围内通勤人口数量,万人,gdjtj
+JTBJ-03-2,JTBJ-03,城市通勤人口总量,万人,jtysj
+JTBJ-04-1,JTBJ-04,通勤距离小于5公里的通勤人口数量,万人,jtysj
+JTBJ-04-2,JTBJ-04,城市通勤人口总量,万人,jtysj
+JTBJ-05-1,JTBJ-05,常规公交日均客运量,万人次,jtysj
+JTBJ-05-2,JTBJ-05,轨道交通日均客运量,万人次,gdjtj
+JTBJ-05-3,JTBJ-05,机动化出行总量,万人次,jtysj
+JTBJ-06-1,JTBJ-06,跨市域出行人口数量,万人,jtysj
+JTBJ-06-2,JTBJ-06,与深圳之间日均出行交换量,万人次,zsj
+JTBJ-06-3,JTBJ-06,与广州之间日均出行交换量,万人次,zsj
+JTBJ-07-1,JTBJ-07,专用自行车道长度,公里,jtysj
+JTBJ-07-2,JTBJ-07,建成区面积,平方公里,zrzyj
+JTBJ-07-3,JTBJ-07,共享单车日均骑行量,万人次,jtysj
+JTBJ-08-1,JTBJ-08,公共停车泊位数量,个,jtysj
+JTBJ-08-2,JTBJ-08,机动车保有量,万辆,gaj
+JTBJ-08-3,JTBJ-08,人防工程停车泊位数量,个,rfb
+SHSS-01-1,SHSS-01,社区便民商业服务设施数量,处,swuj
+SHSS-01-2,SHSS-01,便民商业服务设施覆盖的社区数量,个,swuj
+SHSS-01-3,SHSS-01,社区总数,个,mzj
+SHSS-02-1,SHSS-02,小学数量,所,jyj
+SHSS-02-2,SHSS-02,小学步行10分钟覆盖的居住用地面积,公顷,zrzyj
+SHSS-02-3,SHSS-02,居住用地总面积,公顷,zrzyj
+SHSS-03-1,SHSS-03,中学数量,所,jyj
+SHSS-03-2,SHSS-03,中学步行15分钟覆盖的居住用地面积,公顷,zrzyj
+SHSS-03-3,SHSS-03,中学学位数,个,jyj
+SHSS-04-1,SHSS-04,社区卫生服务中心（站）门诊量,万人次,wjj
+SHSS-04-2,SHSS-04,全市医疗卫生机构门诊总量,万人次,wjj
+SHSS-04-3,SHSS-04,社区卫生服务中心（站）数量,个,wjj
+SHSS-05-1,SHSS-05,体育场地面积,万平方米,whglj
+SHSS-05-2,SHSS-05,学校体育场地对外开放面积,万平方米,jyj
+SHSS-05-3,SHSS-05,常住人口数量,万人,tjj
+SHSS-06-1,SHSS-06,社区养老服务设施数量,处,mzj
+SHSS-06-2,SHSS-06,配建养老服务设施的社区数量,个,mzj
+SHSS-06-3,SHSS-06,60岁及以上常住人口数量,万人,tjj
+SHSS-07-1,SHSS-07,普惠性幼儿园在园幼儿数,人,jyj
+SHSS-07-2,SHSS-07,在园幼儿总数,人,jyj
+SHSS-07-3,SHSS-07,公办幼儿园数量,所,jyj
+SHSS-08-1,SHSS-08,医疗卫生机构床位数,张,wjj
+SHSS-08-2,SHSS-08,常住人口数量,万人,tjj
+SHSS-09-1,SHSS-09,标准化菜市场数量,个,swuj
+SHSS-09-2,SHSS-09,菜市场总数,个,scjgj
+SHSS-09-3,SHSS-09,年度农贸市场升级改造数量,个,swuj
+SHSS-10-1,SHSS-10,义务教育公办学校学位数,个,jyj
+SHSS-10-2,SHSS-10,义务教育在校生总数,人,jyj
+SHSS-10-3,SHSS-10,年度新增公办学位数,个,jyj
+SHSS-11-1,SHSS-11,老旧小区总数,个,zjj
+SHSS-11-2,SHSS-11,已完成改造的老旧小区数量,个,zjj
+SHSS-11-3,SHSS-11,老旧小区改造财政投入,万元,czj
+DYBR-01-1,DYBR-01,常住人口数量,万人,tjj
+DYBR-01-2,DYBR-01,户籍人口数量,万人,gaj
+DYBR-02-1,DYBR-02,随迁子女义务教育在校生数,人,jyj
+DYBR-02-2,DYBR-02,在公办学校就读的随迁子女数,人,jyj
+DYBR-02-3,DYBR-02,积分入学学位数,个,jyj
+DYBR-03-1,DYBR-03,城市居民最低生活保障标准,元/月,mzj
+DYBR-03-2,DYBR-03,上年度城市居民人均消费支出,元,tjj
+DYBR-04-1,DYBR-04,新建商品住宅平均销售价格,元/平方米,zjj
+DYBR-04-2,DYBR-04,城镇居民人均可支配收入,元,tjj
+DYBR-04-3,DYBR-04,户均住房建筑面积,平方米,zjj
+DYBR-05-1,DYBR-05,住宅平均租金,元/平方米·月,zjj
+DYBR-05-2,DYBR-05,城镇居民人均可支配收入,元,tjj
+DYBR-06-1,DYBR-06,外来人口参加基本养老保险人数,万人,rsj
+DYBR-06-2,DYBR-06,外来人口参加基本医疗保险人数,万人,ybj
+DYBR-06-3,DYBR-06,外来就业人口数量,万人,rsj
+DYBR-07-1,DYBR-07,办理居住证的外来人口数量,万人,gaj
+DYBR-07-2,DYBR-07,登记外来人口数量,万人,gaj
+AQRX-01-1,AQRX-01,应急避难场所有效避难面积,万平方米,yjglj
+AQRX-01-2,AQRX-01,应急避难场所数量,处,yjglj
+AQRX-01-3,AQRX-01,人防工程掩蔽面积,万平方米,rfb
+AQRX-02-1,AQRX-02,消防站5分钟车程覆盖的建设用地面积,平方公里,xfzd
+AQRX-02-2,AQRX-02,建设用地总面积,平方公里,zrzyj
+AQRX-03-1,AQRX-03,内涝积水点数量,个,swj
+AQRX-03-2,AQRX-03,建成区面积,平方公里,zrzyj
+AQRX-03-3,AQRX-03,年短时强降水日数,天,qxj
+AQRX-04-1,AQRX-04,道路交通事故死亡人数,人,gaj
+AQRX-04-2,AQRX-04,机动车保有量,万辆,gaj
+AQRX-05-1,AQRX-05,体育馆、会展中心等大型公共设施面积,万平方米,fgj
+AQRX-05-2,AQRX-05,具备应急改造条件的大型公共设施面积,万平方米,yjglj
+AQRX-06-1,AQRX-06,二级及以上医院数量,所,wjj
+AQRX-06-2,AQRX-06,二级及以上医院服务半径覆盖的居住用地面积,公顷,zrzyj
+AQRX-07-1,AQRX-07,标准消防站数量,个,xfzd
+AQRX-07-2,AQRX-07,小型普通消防站数量,个,xfzd
+AQRX-07-3,AQRX-07,消防站服务范围覆盖的建设用地面积,平方公里,xfzd
+AQRX-08-1,AQRX-08,设置发热门诊的园镇数量,个,wjj
+AQRX-08-2,AQRX-08,发热门诊数量,个,wjj
+CSHL-01-1,CSHL-01,常住人口年龄中位数,岁,tjj
+CSHL-01-2,CSHL-01,65岁及以上人口比例,%,tjj
+CSHL-02-1,CSHL-02,政府债务余额,亿元,czj
+CSHL-02-2,CSHL-02,地区生产总值,亿元,tjj
+CSHL-03-1,CSHL-03,新增就业人口数量,万人,rsj
+CSHL-03-2,CSHL-03,新增就业人口中大专及以上学历人数,万人,rsj
+CSHL-04-1,CSHL-04,全社会研究与试验发展经费支出,亿元,kjj
+CSHL-04-2,CSHL-04,地区生产总值,亿元,tjj
+CSHL-04-3,CSHL-04,高新技术企业数量,家,kjj
+CSHL-05-1,CSHL-05,新增中小微企业数量,家,scjgj
+CSHL-05-2,CSHL-05,常住人口数量,万人,tjj
+CSHL-06-1,CSHL-06,制造业增加值,亿元,gxj
+CSHL-06-2,CSHL-06,地区生产总值,亿元,tjj
+CSHL-06-3,CSHL-06,规模以上工业增加值,亿元,gxj
+CSHL-07-1,CSHL-07,村级工业园拆除整理面积,亩,zrzyj
+CSHL-07-2,CSHL-07,村级工业园改造项目数量,个,nyncj
+CSHL-07-3,CSHL-07,改造后新增产业用房面积,万平方米,gxj
+"""
+
+TOWN_IDS = ["guancheng", "dongcheng", "nancheng", "wanjiang", "shijie", "shilong", "chashan", "shipai",
+            "qishi", "hengli", "qiaotou", "xiegang", "dongkeng", "changping", "liaobu", "zhangmutou",
+            "dalang", "huangjiang", "qingxi", "tangxia", "fenggang", "dalingshan", "changan", "humen",
+            "houjie", "shatian", "daojiao", "hongmei", "machong", "wangniudun", "zhongtang", "gaobu",
+            "songshanhu", "binhaiwan"]
+
+
+def town_government(name):
+    if name.endswith("街道"):
+        return name + "办事处"
+    if name.endswith("镇"):
+        return name + "人民政府"
+    return name + "管理委员会"
+
+
+# Indicators computed from their parts: formula, the operand solved so that the formula
+# gives the indicator's value, and the sub-indicators filed for every town as well.
+POP = "STYJ-04-2"       # 常住人口数量（万人）, shared by several formulas
+RESID = "SHSS-02-3"     # 居住用地总面积（公顷）
+BUILT = "AQRX-02-2"     # 建设用地总面积（平方公里）
+FORMULAS = {
+    "STYJ-01": ("STYJ-01-1 / STYJ-01-2 * 100", "STYJ-01-1", ["STYJ-01-1", "STYJ-01-2"]),
+    "STYJ-02": ("STYJ-02-2", "STYJ-02-2", []),
+    "STYJ-03": ("STYJ-03-2 / STYJ-03-1 * 100", "STYJ-03-2", []),
+    "STYJ-04": ("STYJ-04-1 / STYJ-04-2", "STYJ-04-1", ["STYJ-04-1", "STYJ-04-2"]),
+    "STYJ-05": ("STYJ-05-1 / STYJ-05-2 * 100", "STYJ-05-1", ["STYJ-05-1", "STYJ-05-2"]),
+    "STYJ-08": ("STYJ-08-1 / STYJ-08-2 * 100", "STYJ-08-1", ["STYJ-08-1", "STYJ-08-2"]),
+    "STYJ-09": ("STYJ-09-2 / STYJ-09-1 * 100", "STYJ-09-2", []),
+    "STYJ-10": ("STYJ-10-2 / STYJ-10-1 * 100", "STYJ-10-2", []),
+    "STYJ-11": ("STYJ-11-2", "STYJ-11-2", []),
+    "TSXM-01": ("TSXM-01-1", "TSXM-01-1", []),
+    "TSXM-02": ("TSXM-02-3 / TSXM-02-2 * 100", "TSXM-02-3", []),
+    "TSXM-03": ("TSXM-03-2 / TSXM-03-1 * 100", "TSXM-03-2", []),
+    "TSXM-04": ("TSXM-04-1 / STYJ-04-2", "TSXM-04-1", []),
+    "TSXM-05": ("TSXM-05-1", "TSXM-05-1", []),
+    "JTBJ-01": ("(JTBJ-01-1 + JTBJ-01-2) / 2", "JTBJ-01-2", ["JTBJ-01-1", "JTBJ-01-2"]),
+    "JTBJ-02": ("JTBJ-02-1 / JTBJ-02-2", "JTBJ-02-1", ["JTBJ-02-1", "JTBJ-02-2"]),
+    "JTBJ-03": ("JTBJ-03-1 / JTBJ-03-2 * 100", "JTBJ-03-1", []),
+    "JTBJ-04": ("JTBJ-04-1 / JTBJ-04-2 * 100", "JTBJ-04-1", []),
+    "JTBJ-05": ("(JTBJ-05-1 + JTBJ-05-2) / JTBJ-05-3 * 100", "JTBJ-05-1", []),
+    "JTBJ-06": ("JTBJ-06-1 / STYJ-04-2 * 100", "JTBJ-06-1", []),
+    "JTBJ-07": ("JTBJ-07-1 / JTBJ-07-2", "JTBJ-07-1", ["JTBJ-07-1", "JTBJ-07-2"]),
+    "JTBJ-08": ("JTBJ-08-1 / (JTBJ-08-2 * 10000) * 100", "JTBJ-08-1", ["JTBJ-08-1", "JTBJ-08-2"]),
+    "SHSS-01": ("SHSS-01-2 / SHSS-01-3 * 100", "SHSS-01-2", ["SHSS-01-2", "SHSS-01-3"]),
+    "SHSS-02": ("SHSS-02-2 / SHSS-02-3 * 100", "SHSS-02-2", ["SHSS-02-2", "SHSS-02-3"]),
+    "SHSS-03": ("SHSS-03-2 / SHSS-02-3 * 100", "SHSS-03-2", ["SHSS-03-2"]),
+    "SHSS-04": ("SHSS-04-1 / SHSS-04-2 * 100", "SHSS-04-1", []),
+    "SHSS-05": ("SHSS-05-1 / SHSS-05-3", "SHSS-05-1", ["SHSS-05-1", "SHSS-05-3"]),
+    "SHSS-06": ("SHSS-06-2 / SHSS-01-3 * 100", "SHSS-06-2", []),
+    "SHSS-07": ("SHSS-07-1 / SHSS-07-2 * 100", "SHSS-07-1", ["SHSS-07-1", "SHSS-07-2"]),
+    "SHSS-08": ("SHSS-08-1 / (SHSS-08-2 * 10)", "SHSS-08-1", ["SHSS-08-1", "SHSS-08-2"]),
+    "SHSS-09": ("SHSS-09-1 / SHSS-09-2 * 100", "SHSS-09-1", ["SHSS-09-1", "SHSS-09-2"]),
+    "SHSS-10": ("SHSS-10-1 / SHSS-10-2 * 100", "SHSS-10-1", []),
+    "SHSS-11": ("SHSS-11-2 / SHSS-11-1 * 100", "SHSS-11-2", ["SHSS-11-1", "SHSS-11-2"]),
+    "DYBR-01": ("DYBR-01-1 / DYBR-01-2", "DYBR-01-2", []),
+    "DYBR-02": ("DYBR-02-2 / DYBR-02-1 * 100", "DYBR-02-2", []),
+    "DYBR-03": ("DYBR-03-1 * 12 / DYBR-03-2 * 100", "DYBR-03-1", []),
+    "DYBR-06": ("DYBR-06-1 / DYBR-06-3 * 100", "DYBR-06-1", ["DYBR-06-1", "DYBR-06-3"]),
+    "DYBR-07": ("DYBR-07-1 / DYBR-07-2 * 100", "DYBR-07-1", ["DYBR-07-1", "DYBR-07-2"]),
+    "AQRX-01": ("AQRX-01-1 / STYJ-04-2", "AQRX-01-1", ["AQRX-01-1"]),
+    "AQRX-02": ("AQRX-02-1 / AQRX-02-2 * 100", "AQRX-02-1", ["AQRX-02-1", "AQRX-02-2"]),
+    "AQRX-03": ("AQRX-03-1 / AQRX-03-2", "AQRX-03-2", ["AQRX-03-1", "AQRX-03-2"]),
+    "AQRX-04": ("AQRX-04-1 / AQRX-04-2", "AQRX-04-2", []),
+    "AQRX-05": ("AQRX-05-2 / STYJ-04-2", "AQRX-05-2", []),
+    "AQRX-06": ("AQRX-06-2 / SHSS-02-3 * 100", "AQRX-06-2", ["AQRX-06-2"]),
+    "AQRX-07": ("AQRX-07-3 / AQRX-02-2 * 100", "AQRX-07-3", ["AQRX-07-3"]),
+    "AQRX-08": ("AQRX-08-1 / 34 * 100", "AQRX-08-1", []),
+    "CSHL-01": ("CSHL-01-1", "CSHL-01-1", []),
+    "CSHL-02": ("CSHL-02-1 / CSHL-02-2 * 100", "CSHL-02-1", []),
+    "CSHL-03": ("CSHL-03-2 / CSHL-03-1 * 100", "CSHL-03-2", []),
+    "CSHL-04": ("CSHL-04-1 / CSHL-04-2 * 100", "CSHL-04-1", []),
+    "CSHL-05": ("CSHL-05-1 / CSHL-05-2", "CSHL-05-1", []),
+    "CSHL-06": ("CSHL-06-1 / CSHL-06-2 * 100", "CSHL-06-1", []),
+    "CSHL-07": ("CSHL-07-1", "CSHL-07-1", ["CSHL-07-1"]),
+}
+AGGREGATE = {"CSHL-07": "sum", "TSXM-05": "sum", "STYJ-11": "sum"}
+# the sub-indicators that every formula shares: the town's share of an extensive quantity
+SHARED_TOWN = {POP, RESID, BUILT}
+# 2020 city values of the operands that are not solved (the parts the others are measured against)
+BASES = {
+    "STYJ-01-2": 2460.0, "STYJ-04-2": 1046.7, "STYJ-05-2": 18630.0, "STYJ-08-2": 96500.0, "STYJ-09-1": 16,
+    "STYJ-10-1": 39, "STYJ-03-1": 210.0, "TSXM-02-2": 263, "TSXM-03-1": 250, "JTBJ-01-1": 29.1,
+    "JTBJ-02-2": 1194.3, "JTBJ-03-2": 612.4, "JTBJ-04-2": 612.4, "JTBJ-05-2": 96.3, "JTBJ-05-3": 1187.5,
+    "JTBJ-07-2": 1194.3, "JTBJ-08-2": 341.6, "SHSS-01-3": 612, "SHSS-02-3": 24580.0, "SHSS-04-2": 6830.0,
+    "SHSS-05-3": 1046.7, "SHSS-07-2": 402560, "SHSS-08-2": 1046.7, "SHSS-09-2": 488, "SHSS-10-2": 1298400,
+    "SHSS-11-1": 1560, "DYBR-01-1": 1046.7, "DYBR-02-1": 583200, "DYBR-03-2": 36300.0, "DYBR-06-3": 512.8,
+    "DYBR-07-2": 688.3, "AQRX-02-2": 1203.5, "AQRX-03-1": 101, "AQRX-04-1": 636, "CSHL-02-2": 9650.2,
+    "CSHL-03-1": 38.6, "CSHL-04-2": 9650.2, "CSHL-05-2": 1046.7, "CSHL-06-2": 9650.2,
+}
+INTEGER_UNITS = {"个", "处", "条", "所", "家", "人", "张", "辆", "座", "次", "项", "件", "户", "套", "天"}
+
+
+def _number_out(v, unit):
+    if unit in INTEGER_UNITS:
+        return str(int(round(v)))
+    text = f"{v:.6f}".rstrip("0").rstrip(".")
+    return text
+
+
+def solve(formula, free, known, target, unit):
+    """The value of `free` that makes `formula` give `target` under reportkit's own
+    evaluation, on a grid of 2 decimals (integers for counts), the float-exact one if any."""
+    def f(x):
+        return formula.evaluate({**known, free: x})
+    try:
+        a = f(1.0) - f(0.0)
+        x0 = (target - f(0.0)) / a
+    except ZeroDivisionError:   # the solved operand divides: f(x) = f(1) / x
+        x0 = f(1.0) / target
+    step = 1.0 if unit in INTEGER_UNITS else 0.01
+    best = None
+    for decimals in ([0] if step == 1.0 else [2, 3, 4]):
+        s = 10.0 ** -decimals
+        base = round(x0 / s) * s
+        for k in range(0, 60):
+            for x in (base + k * s, base - k * s):
+                x = round(x, decimals)
+                got = f(x)
+                err = abs(got - target)
+                if best is None or err < best[0]:
+                    best = (err, x)
+                if got == target:
+                    return x
+    return best[1]
+
+
+def town_weights(rng, corr=0.5):
+    dev = np.array([d for _, d in TOWNS])
+    z = corr * dev + math.sqrt(1 - corr ** 2) * rng.normal(0, 1, len(TOWNS))
+    w = np.exp(0.45 * z)
+    return w / w.sum()
+
+
+def context_value(unit, rng):
+    """A plausible 2020 value of a sub-indicator that no formula uses."""
+    ranges = {"%": (40, 95), "个": (20, 400), "处": (10, 300), "条": (5, 80), "所": (20, 400), "家": (500, 9000),
+              "天": (5, 30), "公里": (50, 2000), "公顷": (300, 20000), "平方公里": (100, 1200), "万人": (20, 600),
+              "万人次": (10, 300), "万平方米": (20, 900), "平方米": (20000, 900000), "亿元": (50, 3000),
+              "万元": (5000, 90000), "米": (50, 900), "岁": (30, 40), "毫克/升": (80, 200),
+              "微克/立方米": (15, 35), "元/平方米·月": (25, 60), "元/月": (900, 1300), "元": (30000, 70000),
+              "平方米": (60, 110)}
+    lo, hi = ranges.get(unit, (10, 500))
+    v = rng.uniform(lo, hi)
+    return round(v) if unit in INTEGER_UNITS else round(v, 2)
+
+
+def filing_round(rng, values_rows):
+    """Sub-indicator rows (with level/min/max) and their values, and the indicator rows
+    of values.csv that the formulas now compute (removed from the table)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from reportkit.score.formula import parse
+
+    subs = [line.split(",") for line in SUB_ROWS.strip().splitlines()]
+    units = {s[0]: s[3] for s in subs}
+    codes = [s[0] for s in subs]
+    town_level = {c for _, (_, _, towns) in FORMULAS.items() for c in towns}
+    parsed = {k: parse(f, codes) for k, (f, _, _) in FORMULAS.items()}
+    vals = {}   # (code, area, year) -> float; the indicator values the demo already had
+    for code, area, year, value, note, source in values_rows:
+        if value != "":
+            vals[(code, area, year)] = float(value)
+    towns = [n for n, _ in TOWNS]
+    parts = {}  # (sub code, area, year) -> value
+    weights = {}
+
+    def share(code):
+        key = code if code not in SHARED_TOWN else "shared:" + code
+        if key not in weights:
+            weights[key] = town_weights(rng)
+        return weights[key]
+
+    # 1. the operands measured against (bases), city 2020/2019 and towns 2020
+    growth = {}
+    for ind_code, (ftext, free, tl) in FORMULAS.items():
+        for op in parsed[ind_code].operands:
+            if op == free or (op, CITY, YEAR) in parts:
+                continue
+            unit = units[op]
+            base = BASES.get(op)
+            if base is None:
+                raise SystemExit(f"make_tables: no base value for {op}")
+            g = growth.setdefault(op, rng.uniform(0.005, 0.03))
+            parts[(op, CITY, YEAR)] = float(base)
+            prev = base / (1 + g)
+            parts[(op, CITY, YEAR - 1)] = float(round(prev) if unit in INTEGER_UNITS else round(prev, 2))
+            if op in town_level and unit == "公里/小时":   # a speed: near the town's own value
+                for t in towns:
+                    tv = vals.get((ind_code, t, YEAR))
+                    if tv is not None:
+                        parts[(op, t, YEAR)] = round(tv + 0.7, 1)
+            elif op in town_level:
+                w = share(op)
+                for t, wt in zip(towns, w):
+                    v = base * wt
+                    parts[(op, t, YEAR)] = float(max(1, round(v)) if unit in INTEGER_UNITS else round(v, 2))
+    # 2. the solved operand: the formula gives the indicator's value
+    computed = set()
+    for ind_code, (ftext, free, tl) in FORMULAS.items():
+        f = parsed[ind_code]
+        unit = units[free]
+        areas = [(CITY, YEAR), (CITY, YEAR - 1)] + ([(t, YEAR) for t in towns] if free in tl else [])
+        for area, year in areas:
+            target = vals.get((ind_code, area, year))
+            if target is None:
+                continue
+            known = {op: parts.get((op, area, year)) for op in f.operands if op != free}
+            if any(v is None for v in known.values()):
+                continue
+            x = solve(f, free, known, target, unit)
+            parts[(free, area, year)] = float(x)
+            if year == YEAR:
+                computed.add((ind_code, area, year))
+    # 3. the other sub-indicators: plausible values, a year apart
+    for code, ind_code, name, unit, dept in subs:
+        if (code, CITY, YEAR) in parts or ind_code in ("STYJ-03", "DYBR-05"):
+            continue
+        v = context_value(unit, rng)
+        parts[(code, CITY, YEAR)] = float(v)
+        prev = v / (1 + rng.uniform(0.01, 0.08))
+        parts[(code, CITY, YEAR - 1)] = float(round(prev) if unit in INTEGER_UNITS else round(prev, 2))
+    # the demo keeps a formula indicator's 2020 value only where it is not computed
+    kept = [r for r in values_rows if (r[0], r[1], r[2]) not in computed]
+    area_rank = {CITY: 0, **{n: i + 1 for i, (n, _) in enumerate(TOWNS)}}
+    sub_order = {c: i for i, c in enumerate(codes)}
+    sub_values = []
+    for (code, area, year), v in sorted(parts.items(), key=lambda kv: (sub_order[kv[0][0]], area_rank[kv[0][1]],
+                                                                       kv[0][2])):
+        src = "部门填报（示例数据）" if area == CITY else "园镇填报（示例数据）"
+        sub_values.append((code, area, year, _number_out(v, units[code]), "", src))
+    sub_rows = []
+    for code, ind_code, name, unit, dept in subs:
+        level = "town" if code in town_level else "city"
+        lo = "0"
+        hi = "100" if unit == "%" else ("366" if unit == "天" else "")
+        sub_rows.append((code, ind_code, name, unit, dept, level, lo, hi))
+    return sub_rows, kept, sub_values
+
+
 def write_csv(name, header, rows):
     path = DATA / name
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -504,22 +911,40 @@ def write_csv(name, header, rows):
 def main():
     DATA.mkdir(parents=True, exist_ok=True)
     values = build()
+    sub_rows, values, sub_values = filing_round(np.random.default_rng(SEED + 1), values)
+    check_computed(values + sub_values, sub_rows)
 
     ind_rows = []
     for s in INDICATORS:
+        formula = FORMULAS.get(s["code"], ("",))[0]
         ind_rows.append((
             s["code"], s["name"], DIMENSIONS[s["code"][:4]], s["category"], s["unit"],
             s["direction"], "" if s["standard"] is None else fmt(s["standard"], s["dp"]),
             "" if s["target"] is None else fmt(s["target"], s["dp"]),
-            s["depts"], "1" if s["key"] else "", s["method"], s["source"]))
+            s["depts"], "1" if s["key"] else "", s["method"], s["source"],
+            AGGREGATE.get(s["code"], "sum" if False else ("none" if formula else "")), formula))
     write_csv("indicators.csv", ["code", "name", "dimension", "category", "unit", "direction",
-                                 "standard", "target", "departments", "key", "method", "source"],
+                                 "standard", "target", "departments", "key", "method", "source",
+                                 "aggregate", "formula"],
               ind_rows)
-    write_csv("areas.csv", ["area", "kind"],
-              [(CITY, "city")] + [(n, "town") for n, _ in TOWNS] + [(n, "peer") for n, _ in PEERS])
+    write_csv("areas.csv", ["area", "kind", "filer"],
+              [(CITY, "city", "")] + [(n, "town", tid) for (n, _), tid in zip(TOWNS, TOWN_IDS)]
+              + [(n, "peer", "") for n, _ in PEERS])
     write_csv("departments.csv", ["id", "name", "kind"],
-              [(i, n, "市直部门") for i, n in DEPARTMENTS])
-    write_csv("values.csv", ["code", "area", "year", "value", "note", "source"], values)
+              [(i, n, "市直部门") for i, n in DEPARTMENTS]
+              + [(tid, town_government(n), "园镇") for (n, _), tid in zip(TOWNS, TOWN_IDS)])
+    write_csv("sub_indicators.csv", ["code", "indicator", "name", "unit", "department", "level", "min", "max"],
+              sub_rows)
+    order = {s["code"]: i for i, s in enumerate(INDICATORS)}
+    sub_order = {r[0]: i for i, r in enumerate(sub_rows)}
+    area_rank = {CITY: 0, **{n: i + 1 for i, (n, _) in enumerate(TOWNS)},
+                 **{n: 100 + i for i, (n, _) in enumerate(PEERS)}}
+
+    def key(r):
+        parent = r[0] if r[0] in order else next(x[1] for x in sub_rows if x[0] == r[0])
+        return (order[parent], r[0] in sub_order, sub_order.get(r[0], -1), area_rank[r[1]], r[2])
+
+    write_csv("values.csv", ["code", "area", "year", "value", "note", "source"], sorted(values + sub_values, key=key))
 
     mix = {}
     for s in INDICATORS:
@@ -527,10 +952,58 @@ def main():
     cats = {}
     for s in INDICATORS:
         cats[s["category"]] = cats.get(s["category"], 0) + 1
-    print(f"indicators: {len(INDICATORS)} {cats}")
+    print(f"indicators: {len(INDICATORS)} {cats}, {len(FORMULAS)} computed by formula")
     print(f"ratings:    {mix}")
     print(f"key:        {', '.join(s['code'] for s in INDICATORS if s['key'])}")
-    print(f"values:     {len(values)} rows")
+    print(f"values:     {len(values)} indicator rows, {len(sub_values)} sub-indicator rows")
+
+
+peer_values_cache: dict = {}
+
+
+def check_computed(rows, sub_rows):
+    """The formulas, evaluated as reportkit evaluates them, give the demo's intended values."""
+    from reportkit.score.formula import parse
+
+    codes = [r[0] for r in sub_rows]
+    vals = {}
+    for code, area, year, value, note, source in rows:
+        if value != "":
+            vals.setdefault((area, year), {})[code] = float(value)
+            if year == YEAR and area in dict(PEERS):
+                peer_values_cache.setdefault(code, []).append(float(value))
+    intended = {}
+    rng = np.random.default_rng(SEED)
+    del rng
+    bad = []
+    for ind_code, (ftext, free, towns) in FORMULAS.items():
+        f = parse(ftext, codes)
+        for (area, year), known in vals.items():
+            if year != YEAR or not all(o in known for o in f.operands):
+                continue
+            got = f.evaluate(known)
+            if ind_code in known:
+                continue
+            intended[(ind_code, area)] = got
+    for s in INDICATORS:
+        if s["code"] not in FORMULAS:
+            continue
+        want = s["hist"][YEAR] if s["hist"] else s["v"][0]
+        got = intended.get((s["code"], CITY))
+        if want is None:
+            if got is not None:
+                bad.append(f"{s['code']}: computed {got}, intended no value")
+            continue
+        # parts counted in whole units cannot always give the value exactly: within its
+        # printed precision, with the intended rating
+        if got is None or abs(got - want) > 0.5 * 10 ** -s["dp"]:
+            bad.append(f"{s['code']}: computed {got}, intended {want}")
+            continue
+        peer = [v for v in (peer_values_cache.get(s["code"]) or [])]
+        if rate(s, got, peer) != s["expect"]:
+            bad.append(f"{s['code']}: computed {got} is rated {rate(s, got, peer)}, intended {s['expect']}")
+    if bad:
+        raise SystemExit("make_tables: formulas do not give the intended values:\n  " + "\n  ".join(bad))
 
 
 if __name__ == "__main__":

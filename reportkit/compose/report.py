@@ -124,8 +124,10 @@ class ReportComposer:
         out.append(ctx.heading(2, w["collection_heading"]))
         methods = t["method"].replace("", "未注明").value_counts()
         sub_n = len(p.sub_indicators) if p.sub_indicators is not None else 0
+        filers = set(p.areas["filer"]) if "filer" in p.areas.columns else set()
+        depts = int((~p.departments["id"].isin(filers)).sum())   # town governments are counted as towns
         out.append(ctx.para(self.say(
-            w["collection"], departments=len(p.departments), towns=len(p.towns), sub_indicators=sub_n,
+            w["collection"], departments=depts, towns=len(p.towns), sub_indicators=sub_n,
             methods="、".join(f"{m} {n} 项" for m, n in methods.items()))))
         out.append(ctx.heading(2, w["survey_heading"]))
         out.append(ctx.para(self.say(w["survey"]) if ctx.survey is not None else w["no_survey"]))
@@ -319,18 +321,22 @@ class ReportComposer:
         t = self.s.table
         labels = ctx.theme.data["labels"]
         head = ctx.appendix(ch["appendix_indicators"])
+        mark = w.get("computed_mark", "")
         rows = [[r.code, r.name, r.dimension, r.category, r.unit, labels["direction_short"].get(r.direction, r.direction),
-                 fmt.value(r.value, r.unit),
+                 fmt.value(r.value, r.unit) + (mark if getattr(r, "computed", False) else ""),
                  fmt.like(r.reference, r.value, r.unit), labels["reference_kind"].get(r.reference_kind, ""),
                  rating_cell(r.rating), trend_cell(r.trend, fmt), fmt.score(r.score)] for r in t.itertuples()]
         table = ctx.table(w["indicators_caption"], w["indicators_columns"], rows,
                           widths=(1.4, 3.4, 1.1, 1.1, 1.3, 0.7, 1.0, 1.0, 1.4, 0.8, 0.8, 0.8), size="small",
-                          key="appendix-indicators")
+                          key="appendix-indicators",
+                          note=self.say(w["computed_note"], mark=mark) if t["computed"].any() and "computed_note" in w
+                          else "")
         out: list[Block] = [Section((head, table), "landscape")]
         out.append(ctx.appendix(ch["appendix_method"]))
         sc = self.settings.scoring
         out += self.template_md("method.md", band=f"{sc.warning_band:g}", flat=fmt.pct(sc.flat_band, 0),
-                                peers="、".join(self.p.peers) or "无", target_year=sc.target_year or "")
+                                peers="、".join(self.p.peers) or "无", target_year=sc.target_year or "",
+                                **self.computed_vars())
         out.append(ctx.appendix(ch["appendix_sources"]))
         methods = t["method"].replace("", "未注明").value_counts()
         rows = [[m, str(int(n)), fmt.pct(n / len(t))] for m, n in methods.items()]
@@ -342,6 +348,27 @@ class ReportComposer:
             out.append(ctx.table(w["sources_list_caption"], w["sources_list_columns"], rows,
                                  widths=(1.1, 4.0, 1.0, 3.0), size="small", key="appendix-sources"))
         return out
+
+
+def _computed_vars(self) -> dict:
+    """For the method appendix: the indicators whose value was computed from their parts,
+    each with its formula written with names, and the sum indicators."""
+    from ..products.intake.plan import basis_text
+    from ..score.formula import aggregates, sub_codes
+
+    t = self.s.table
+    sub = self.p.sub_indicators
+    names = dict(zip(sub["code"], sub["name"])) if sub is not None else {}
+    formulas = dict(zip(self.p.df("indicators")["code"], self.p.df("indicators").get("formula", "")))
+    codes = sub_codes(self.p)
+    computed = [f"{r.name} = {basis_text(formulas.get(r.code, ''), names, codes)}"
+                for r in t.itertuples() if r.computed and str(formulas.get(r.code, "")).strip()]
+    summed = [r.name for r in t.itertuples() if aggregates(self.p).get(r.code) == "sum"]
+    return {"computed": computed, "computed_count": len(computed), "summed": "、".join(summed),
+            "mark": self.w["appendix"].get("computed_mark", "")}
+
+
+ReportComposer.computed_vars = _computed_vars
 
 
 def compose_report(ctx: ComposeContext) -> Document:

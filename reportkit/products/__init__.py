@@ -29,6 +29,9 @@ REGISTRY: dict[str, str] = {
     "tracking": "tracking",
     "tracking-collect": "tracking",
     "promo": "promo",
+    "intake": "intake",
+    "intake-collect": "intake",
+    "intake-status": "intake",
 }
 
 #: what `reportkit build` makes when no product is named

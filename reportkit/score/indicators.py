@@ -165,7 +165,7 @@ class Scores:
 SCORE_COLUMNS = ["code", "name", "dimension", "category", "unit", "direction", "value", "reference",
                  "reference_kind", "rating", "previous_year", "previous_value", "trend", "score", "rank",
                  "rank_of", "peer_median", "standard", "target", "target_year", "progress_ratio",
-                 "progress", "key", "method", "departments", "source"]
+                 "progress", "key", "method", "departments", "source", "computed"]
 DIMENSION_COLUMNS = ["dimension", "score", "indicators", GOOD, WARN, SHORT, NODATA, NOREF]
 
 
@@ -180,8 +180,12 @@ def score_project(project: Project) -> Scores:
     peers = set(project.peers)
     towns = set(project.towns)
     ind = project.indicators
-    vals = project.values.dropna(subset=["value"])
+    from .formula import with_computed
+
+    vals = with_computed(project).values.dropna(subset=["value"])
+    vals = vals[vals["code"].isin(set(ind["code"]))]   # sub-indicators' values are parts, not scored
     cur = vals[vals["year"] == year]
+    computed_city = set(cur.loc[(cur["area"] == city) & cur["computed"], "code"])
     city_hist = vals[vals["area"] == city][["code", "year", "value"]].sort_values(["code", "year"])
     by_code_hist = {c: g for c, g in city_hist.groupby("code", sort=False)}
     cur_city = cur[cur["area"] == city].set_index("code")["value"]
@@ -231,7 +235,7 @@ def score_project(project: Project) -> Scores:
             "peer_median": float(np.median(plist)) if plist else math.nan,
             "standard": r.standard, "target": r.target, "target_year": ty if not _nan(r.target) else math.nan,
             "progress_ratio": pr, "progress": plabel, "key": bool(r.key), "method": r.method,
-            "departments": r.departments, "source": r.source,
+            "departments": r.departments, "source": r.source, "computed": code in computed_city,
         })
     table = pd.DataFrame(rows, columns=SCORE_COLUMNS)
     for col in ("previous_year", "rank", "target_year"):
@@ -248,7 +252,7 @@ def score_project(project: Project) -> Scores:
     dimensions = pd.DataFrame(dims, columns=DIMENSION_COLUMNS)
 
     dirs = dict(zip(ind["code"], ind["direction"]))
-    tv = cur[cur["area"].isin(towns)][["code", "area", "value"]].copy()
+    tv = cur[cur["area"].isin(towns)][["code", "area", "value", "computed"]].copy()
     parts = []
     for code, g in tv.groupby("code", sort=False):
         g = g.copy()
@@ -257,7 +261,8 @@ def score_project(project: Project) -> Scores:
         g["city_value"] = float(cur_city.get(code, math.nan))
         parts.append(g.sort_values(["rank", "area"]))
     town_table = (pd.concat(parts, ignore_index=True) if parts
-                  else pd.DataFrame(columns=["code", "area", "value", "rank", "rank_of", "city_value"]))
+                  else pd.DataFrame(columns=["code", "area", "value", "rank", "rank_of", "city_value", "computed"]))
+    town_table = town_table[["code", "area", "value", "rank", "rank_of", "city_value", "computed"]]
     order = {c: i for i, c in enumerate(ind["code"])}
     if len(town_table):
         town_table = town_table.sort_values(["code", "rank", "area"], key=lambda s: s.map(order) if s.name == "code" else s,
