@@ -45,6 +45,7 @@ class Needs:
     scores: bool = True
     survey: str = SURVEY_NONE
     narratives: bool = False                # narratives are rendered (checked by the composer)
+    previous: bool = False                  # last year's checkup (v2 `previous`) is loaded
 
 
 @dataclass(frozen=True)
