@@ -41,7 +41,7 @@ COMPARED_FIELDS = ("name", "unit", "direction")
 PROBLEM_COLUMNS = ["code", "name", "dimension", "prev_name", "unit", "prev_unit", "direction", "prev_direction",
                    "prev_value", "prev_rating", "prev_score", "prev_reference", "value", "rating", "score",
                    "reference", "status", "changed", "comparable"]
-REC_COLUMNS = ["id", "problem", "indicators", "lead", "status", "note", "updated", "continues"]
+REC_COLUMNS = ["id", "problem", "indicators", "lead", "status", "note", "updated", "continues", "resolved"]
 
 
 def _nan(x) -> bool:
@@ -156,8 +156,11 @@ def compare_tables(prev_table: pd.DataFrame, table: pd.DataFrame, flat_band: flo
     return problems, changed
 
 
-def compare_recommendations(prev_project, project) -> pd.DataFrame:
+def compare_recommendations(prev_project, project, problems: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Last year's recommendations: last tracking status, whether each continues, and
+    `resolved`: every one of its indicators that was a problem last year is resolved."""
     recs = prev_project.recommendations
+    status_of = {} if problems is None else dict(zip(problems["code"], problems["status"]))
     tr = prev_project.tracking
     status = {}
     if tr is not None and len(tr):
@@ -167,9 +170,10 @@ def compare_recommendations(prev_project, project) -> pd.DataFrame:
     rows = []
     for r in recs.itertuples(index=False):
         s, note, updated = status.get(r.id, ("", "", ""))
+        mine = [status_of[c] for c in r.indicator_list if c in status_of]
         rows.append({"id": r.id, "problem": r.problem, "indicators": tuple(r.indicator_list),
                      "lead": names.get(r.lead, r.lead), "status": s, "note": note, "updated": updated,
-                     "continues": r.id in now})
+                     "continues": r.id in now, "resolved": bool(mine) and all(m == RESOLVED for m in mine)})
     return pd.DataFrame(rows, columns=REC_COLUMNS)
 
 
@@ -181,8 +185,8 @@ def compare_years(prev_project, prev_scores, project, scores) -> YearComparison:
                 if rating in PROBLEM_RATINGS and c not in was)
     prev_ids = set(prev_project.recommendations["id"])
     new_recs = tuple(i for i in project.recommendations["id"] if i not in prev_ids)
-    return YearComparison(prev_scores.year, scores.year, problems, compare_recommendations(prev_project, project),
-                          changed, new, new_recs)
+    return YearComparison(prev_scores.year, scores.year, problems,
+                          compare_recommendations(prev_project, project, problems), changed, new, new_recs)
 
 
 def problem_runs(tables: dict[int, pd.DataFrame], min_years: int = 3) -> pd.DataFrame:

@@ -122,7 +122,7 @@ def draw_changes(spec: ChartSpec, theme):
     ax.set_yticks(ys, shown)
     ax.set_ylim(at, -0.1)
     ax.grid(axis="y", visible=False)
-    ax.set_xlim(-4, 108)
+    ax.set_xlim(-12, 108)   # room for a label left of a score near 0
     style.number_axis(ax.xaxis)
     ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", "")))
     before_label = d.get("before_label", "")

@@ -42,6 +42,21 @@ def changed_text(w: Wording, row, labels: dict) -> str:
     return w.get("previous.changed_join").join(parts)
 
 
+def pair(fmt, before, after, unit_before: str, unit_after: str, comparable: bool) -> tuple[str, str]:
+    """Last year's and this year's value as written.  When both round to the same text
+    although they differ (3.35% and 3.42% both "3.4%"), one more decimal is shown, up to
+    three, so that a reader sees the change the status speaks of."""
+    a, b = fmt.value(before, unit_before), fmt.value(after, unit_after)
+    if not comparable or a != b or _nan(before) or _nan(after) or float(before) == float(after):
+        return a, b
+    d = fmt.decimals_for(unit_before, before)
+    for extra in range(d + 1, 4):
+        a, b = fmt.num(before, extra), fmt.num(after, extra)
+        if a != b:
+            break
+    return a, b
+
+
 class PreviousChapter:
     def __init__(self, ctx):
         self.ctx = ctx
@@ -106,14 +121,15 @@ class PreviousChapter:
                 notes.append(self.say("previous.changed_note", code=r.code,
                                       what=changed_text(w, row, direction_labels)))
             dropped = r.status == "dropped"
+            before, after = pair(fmt, r.prev_value, r.value, r.prev_unit, r.unit, r.comparable)
             rows.append([
                 Cell((Span(r.code),), align="center"),
                 Cell((Span(name + ("*" if r.changed else "")),)),
                 Cell((Span(r.unit if not r.changed or r.unit == r.prev_unit else f"{r.prev_unit}→{r.unit}"),),
                      align="center"),
-                Cell((Span(fmt.value(r.prev_value, r.prev_unit)),), align="right"),
+                Cell((Span(before),), align="right"),
                 Cell((Span(r.prev_rating),), align="center", role=f"rating-{r.prev_rating}"),
-                Cell((Span(fmt.dash if dropped else fmt.value(r.value, r.unit)),), align="right"),
+                Cell((Span(fmt.dash if dropped else after),), align="right"),
                 Cell((Span(fmt.dash if dropped else r.rating),), align="center",
                      role=None if dropped else f"rating-{r.rating}"),
                 Cell((Span(labels[r.status]),), align="center", role=STATUS_ROLE.get(r.status)),
@@ -166,11 +182,11 @@ class PreviousChapter:
                          Cell((Span(status),), align="center",
                               role=TRACKING_ROLE.get(r.status, "muted")),
                          r.note or ctx.fmt.dash, Cell((Span(r.updated or ctx.fmt.dash),), align="center"),
-                         Cell((Span(cont["yes"] if r.continues else cont["no"]),), align="center",
-                              role="strong" if r.continues else "muted")])
+                         Cell((Span(cont["yes"] if r.continues else cont["no_resolved"] if r.resolved
+                                    else cont["no"]),), align="center", role="strong" if r.continues else "muted")])
         header = [self.ctx.render(h, **self.vars) for h in w.get("previous.recs_columns")]
         out.append(ctx.table(self.say("previous.recs_caption"), header, rows,
-                             widths=(0.7, 2.6, 1.8, 1.3, 3.0, 1.4, 1.3), size="small",
+                             widths=(0.9, 2.6, 1.8, 1.3, 2.8, 1.4, 1.4), size="small",
                              key=PREVIOUS_TABLE_KEYS[1]))
         return out
 
