@@ -21,6 +21,7 @@ LAZY_COMMANDS = {
     "sheets": "sheets",
     "tracking": "tracking",
     "promo": "promo",
+    "assess": "assess",
 }
 
 

@@ -61,7 +61,7 @@ SEED = 20160630
 CITY = "东莞市"
 WARNING_BAND = 0.10
 FLAT_BAND = 0.01
-SURVEY_N = 1200          # questionnaires per earlier year (small, to stay fast)
+SURVEY_N = {2016: 860, 2017: 1040, 2018: 1210, 2019: 1450}   # questionnaires per year (small, to stay fast)
 
 RENAMED = {"STYJ-01": (2017, "国土开发强度")}            # code: (last year of the old name, old name)
 UNIT_CHANGE = {"CSHL-07": (2019, "公顷", 1 / 15)}         # code: (last year, old unit, factor)
@@ -490,7 +490,7 @@ def survey_rows(year: int, demo: Demo, ms) -> pd.DataFrame:
     back = CURRENT - year
     gain = {"生态宜居": 0.09, "交通便捷": 0.03, "生活舒适": 0.07, "多元包容": 0.05, "安全韧性": 0.06,
             "城市活力": 0.04, "特色鲜明": 0.05}
-    n = SURVEY_N
+    n = SURVEY_N[year]
     age = rng.choice(len(ms.AGES), n, p=[0.02, 0.33, 0.38, 0.19, 0.08])
     occ = np.array([rng.choice(len(ms.OCCUPATIONS), p=ms.OCC_GIVEN_AGE[a] if a else ms.OCC_GIVEN_AGE[1])
                     for a in age])

@@ -29,6 +29,7 @@ REGISTRY: dict[str, str] = {
     "tracking": "tracking",
     "tracking-collect": "tracking",
     "promo": "promo",
+    "assess": "assess",      # several yearly checkups: `reportkit assess`, not part of ALL
 }
 
 #: what `reportkit build` makes when no product is named
