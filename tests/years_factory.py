@@ -75,3 +75,46 @@ def make_years(tmp_path: Path) -> tuple[ProjectFactory, ProjectFactory]:
     cur.replace("project.toml", 'survey_url = "https://example.org/survey"',
                 'survey_url = "https://example.org/survey"\nprevious = "../2019"')
     return cur, prev
+
+
+OLDEST_VALUES = """code,area,year,value,note,source
+EC-01,甲市,2017,12.0,,
+EC-01,甲市,2018,12.5,,
+EC-02,甲市,2018,580,,
+EC-03,甲市,2018,39.8,,
+EC-03,乙市,2018,50,,
+EC-03,丙市,2018,44,,
+EC-03,丁市,2018,30,,
+EC-09,甲市,2018,28,,
+EC-09,甲镇,2018,26,,
+TR-01,甲市,2018,31,,
+TR-02,甲市,2018,20,,
+TR-02,甲镇,2018,21,,
+TR-03,甲市,2018,1.2,,
+"""
+
+OLDEST_TRACKING = """id,status,note,updated
+R01,正在研究,,2019-04-01
+R09,已开展,,2019-04-15
+"""
+
+
+def make_three_years(tmp_path: Path) -> tuple[ProjectFactory, ProjectFactory, ProjectFactory]:
+    """(2020, 2019, 2018): make_years plus a 2018 checkup that 2019's `previous` names.
+
+    2018: EC-01 短板 and EC-03 预警 as in 2019 and 2020 (problems three years running);
+    EC-02 was measured in ‰ (580‰, standard 700‰: 短板), in % from 2019 on."""
+    cur, prev = make_years(tmp_path)
+    old = ProjectFactory(tmp_path / "2018")
+    shutil.copytree(prev.root, old.root)
+    old.replace("project.toml", "year = 2019", "year = 2018")
+    old.replace("project.toml", "甲市2019年", "甲市2018年")
+    old.write("data/values.csv", OLDEST_VALUES)
+    old.replace("data/indicators.csv", "EC-02,城市生活污水集中收集率,生态宜居,基础指标,%,+,70,",
+                "EC-02,城市生活污水集中收集率,生态宜居,基础指标,‰,+,700,")
+    old.write("data/recommendations.csv", "\n".join(PREV_RECS.strip().splitlines()[:2] + PREV_RECS.strip().splitlines()[3:])
+              + "\n")
+    old.write("data/tracking.csv", OLDEST_TRACKING)
+    prev.replace("project.toml", 'survey_url = "https://example.org/survey"',
+                 'survey_url = "https://example.org/survey"\nprevious = "../2018"')
+    return cur, prev, old
