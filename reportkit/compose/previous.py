@@ -147,7 +147,8 @@ class PreviousChapter:
                 "before": [None if _nan(v) else float(v) for v in probs["prev_score"]],
                 "after": [None if _nan(v) else float(v) for v in probs["score"]],
                 "status": list(probs["status"]), "status_labels": dict(labels),
-                "before_label": self.say("previous.chart_before"), "axis_label": self.say("previous.chart_axis"),
+                "before_label": self.say("previous.chart_before"), "after_label": self.say("previous.chart_after"),
+                "axis_label": self.say("previous.chart_axis"),
                 "unit": self.say("previous.chart_unit"), "missing_label": self.say("previous.chart_missing"),
                 "lines": [[float(a), str(b)] for a, b in w.get("previous.chart_lines")], "decimals": 1}
         out.append(ctx.figure(ChartSpec("changes", "previous-changes", data), self.say("previous.chart_caption"),
