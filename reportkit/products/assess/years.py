@@ -103,7 +103,9 @@ def load_year(found: Found, problems: Problems) -> YearCheckup | None:
     if own.errors or project is None:
         return None
     scores = score_project(project)
-    return YearCheckup(found.year, found.label, project, scores, survey_summary(project))
+    summary = survey_summary(project)
+    project.tables.pop("survey", None)   # only its summary is read: 87,000 rows need not stay in memory
+    return YearCheckup(found.year, found.label, project, scores, summary)
 
 
 def survey_summary(project) -> dict | None:
