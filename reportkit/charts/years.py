@@ -26,11 +26,12 @@ import math
 
 from matplotlib.lines import Line2D
 
+from ..vocab import GOOD, SHORT, WARN
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
 
-STATUS_ROLE = {"resolved": "rating-良好", "improved": "secondary", "persisting": "rating-预警",
-               "worse": "rating-短板"}
+STATUS_ROLE = {"resolved": f"rating-{GOOD}", "improved": "secondary", "persisting": f"rating-{WARN}",
+               "worse": f"rating-{SHORT}"}
 WRAP = 13           # characters per line of a row label
 ROW_CM = 0.62       # height per row (one-line label)
 

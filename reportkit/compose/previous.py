@@ -139,7 +139,7 @@ class PreviousChapter:
             note = w.get("previous.notes_prefix") + "*" + "；*".join(notes) + "。"
         header = [self.ctx.render(h, **self.vars) for h in w.get("previous.problems_columns")]
         out.append(ctx.table(self.say("previous.problems_caption"), header, rows,
-                             widths=(1.2, 3.2, 1.3, 1.1, 1.2, 1.1, 1.2, 1.6), size="small",
+                             widths=(1.5, 3.0, 1.3, 1.2, 1.1, 1.2, 1.1, 1.6), size="small",
                              key=PREVIOUS_TABLE_KEYS[0], note=note))
         flat = fmt.pct(self.p.settings.scoring.flat_band, 0)
         out.append(ctx.para(self.say("previous.method", flat=flat), "note"))
@@ -187,7 +187,7 @@ class PreviousChapter:
                                     else cont["no"]),), align="center", role="strong" if r.continues else "muted")])
         header = [self.ctx.render(h, **self.vars) for h in w.get("previous.recs_columns")]
         out.append(ctx.table(self.say("previous.recs_caption"), header, rows,
-                             widths=(0.9, 2.6, 1.8, 1.3, 2.8, 1.4, 1.4), size="small",
+                             widths=(0.9, 2.4, 1.7, 1.4, 2.5, 1.8, 1.4), size="small",
                              key=PREVIOUS_TABLE_KEYS[1]))
         return out
 

@@ -216,7 +216,7 @@ class AssessComposer:
             header = [*w.get("indicators.columns_head"), *(self.say("common.year_short", year=y) for y in a.year_list),
                       self.say("indicators.trend_column")]
             n = len(a.year_list)
-            widths = (1.3, 3.4, 1.4) + (1.0,) * n + (1.2,)
+            widths = (1.5, 3.2, 1.4) + (1.0,) * n + (1.2,)
             table = ctx.table(self.say("indicators.caption", name=dim), header, rows, widths=widths, size="small",
                               key=f"assess-indicators/{dim}", note=note)
             tables.append(table)
@@ -270,7 +270,7 @@ class AssessComposer:
                          Cell((Span(label),), align="center", role=PROGRESS_ROLE.get(r.label, "muted"))])
         header = [self.say_text(h) for h in self.w.get("targets.columns")]
         out.append(ctx.table(self.say("targets.caption"), header, rows,
-                             widths=(1.2, 3.0, 1.2, 1.4, 1.3, 1.0, 0.9, 0.9, 1.5), size="small",
+                             widths=(1.5, 2.8, 1.2, 1.4, 1.3, 1.0, 1.0, 0.9, 1.4), size="small",
                              key="assess-targets", note=self.say("targets.base_note") if other_base else ""))
         shown = [lab for lab in PROGRESS_LABELS if counts[lab]]
         if shown:
