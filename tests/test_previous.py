@@ -342,3 +342,33 @@ def test_previous_and_current_are_compared_from_the_same_code(tmp_path):
     pd.testing.assert_frame_equal(loaded.scores.table, score_project(own).table)
     cmp = compare_years(loaded.project, loaded.scores, project, score_project(project))
     assert cmp.prev_year == 2019 and cmp.year == 2020
+
+
+def test_new_problems_are_told_apart_from_last_years_unknowns(tmp_path):
+    from reportkit.compose.context import ComposeContext
+    from reportkit.compose.report import compose_report
+    from reportkit.document import dump
+    from reportkit.theme import load_theme
+
+    cur, prev = make_years(tmp_path)
+    prev.replace("data/values.csv", "TR-02,甲市,2019,21,,", "TR-02,甲市,2019,19,,")      # 良好 in 2019
+    prev.replace("data/values.csv", "EC-03,甲市,2019,40,,", "EC-03,甲市,2019,,,")        # 无数据 in 2019
+    project, _, _ = load(cur)
+    scores = score_project(project)
+    text = dump(compose_report(ComposeContext(project, scores, load_theme(), tmp_path)))
+    assert "另有1项指标由2019年的良好转为2020年的短板或预警：通勤时间超过45分钟的人口比例。" in text
+    assert "另有1项指标2019年无法评价或未纳入指标体系，2020年评为短板或预警：新建建筑中绿色建筑占比。" in text
+
+
+def test_chart_alt_texts_say_every_value():
+    from reportkit.charts import ChartSpec, alt_text
+
+    spec = ChartSpec("changes", "c", {"labels": ["甲", "乙"], "before": [40.0, 70.0], "after": [100.0, None],
+                                      "status": ["resolved", "unrated"],
+                                      "status_labels": {"resolved": "已解决", "unrated": "本年无法评价"},
+                                      "before_label": "2019年", "after_label": "2020年", "unit": "分",
+                                      "axis_label": "指标得分", "missing_label": "本年无得分"})
+    assert alt_text(spec) == "指标得分：甲：2019年40.0分，2020年100.0分（已解决）；乙：2019年70.0分，2020年本年无得分（本年无法评价）。"
+    spec = ChartSpec("series", "s", {"years": [2019, 2020], "series": [{"name": "总体", "values": [70.0, None]}],
+                                     "unit": "分", "axis_label": "满意度"})
+    assert alt_text(spec) == "满意度（分）：总体：2019 70.0、2020 —。"

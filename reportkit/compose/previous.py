@@ -98,10 +98,13 @@ class PreviousChapter:
         else:
             out.append(ctx.para(self.say("previous.summary_none", recs=recs)))
         t = ctx.scores.table.set_index("code")
-        if cmp.new_problems:
-            names = "、".join(t.loc[c, "name"] for c in cmp.new_problems)
-            out.append(ctx.para(self.say("previous.new_problems", n=len(cmp.new_problems), names=names)))
-        else:
+        before = dict(zip(prev_t["code"], prev_t["rating"]))
+        was_good = [c for c in cmp.new_problems if before.get(c) == GOOD]
+        unknown = [c for c in cmp.new_problems if before.get(c) != GOOD]   # no data, no reference, not listed
+        for key, codes in (("previous.new_problems", was_good), ("previous.new_problems_unknown", unknown)):
+            if codes:
+                out.append(ctx.para(self.say(key, n=len(codes), names="、".join(t.loc[c, "name"] for c in codes))))
+        if not cmp.new_problems:
             out.append(ctx.para(self.say("previous.no_new_problems")))
         return out
 
