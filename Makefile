@@ -7,6 +7,7 @@ BIN     := $(VENV)/bin
 PROJECT ?= content
 OUT     ?= build
 STAMP   := $(VENV)/.installed
+HISTORY := content/history/2019/project.toml
 
 # System libraries WeasyPrint needs (shared object : Debian package).
 # libharfbuzz-subset0 makes font subsetting ~4x faster than the fontTools fallback.
@@ -14,7 +15,7 @@ SYS_LIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.
             libharfbuzz.so.0:libharfbuzz0b libharfbuzz-subset.so.0:libharfbuzz-subset0 \
             libfontconfig.so.1:libfontconfig1
 
-.PHONY: all install sysdeps report build validate score survey sheets promo province test bench baselines snapshots demo-data clean distclean
+.PHONY: all install sysdeps report build validate score survey sheets promo province assess test bench baselines snapshots demo-data clean distclean
 
 all: report
 
@@ -40,19 +41,24 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The demo survey (87,000 questionnaires) is generated, deterministically, not committed.
-demo-data: content/data/survey.csv
+demo-data: content/data/survey.csv $(HISTORY)
 content/data/survey.csv: content/tools/make_survey.py | $(STAMP)
 	$(BIN)/python content/tools/make_survey.py
 
+# The demo's earlier checkups (content/history/2016 … 2019, `previous` of content/), generated too.
+$(HISTORY): content/tools/make_history.py content/tools/make_survey.py \
+            $(filter-out content/data/survey.csv,$(wildcard content/data/*.csv)) | $(STAMP)
+	$(BIN)/python content/tools/make_history.py
+
 # Every demo output in one build: the report (with scores and survey results), the
 # department and town sheets, the tracking workbooks and the campaign images.
-report build: $(STAMP) content/data/survey.csv
+report build: $(STAMP) content/data/survey.csv $(HISTORY)
 	$(BIN)/reportkit build --project $(PROJECT) --out $(OUT)
 
-validate: $(STAMP) content/data/survey.csv
+validate: $(STAMP) content/data/survey.csv $(HISTORY)
 	$(BIN)/reportkit validate --project $(PROJECT)
 
-score survey sheets promo: $(STAMP) content/data/survey.csv
+score survey sheets promo: $(STAMP) content/data/survey.csv $(HISTORY)
 	$(BIN)/reportkit $@ --project $(PROJECT) --out $(OUT)
 
 # The province demo: 21 Guangdong cities generated under $(PROVINCE_DEMO) (illustrative data),
@@ -64,10 +70,14 @@ province: $(STAMP)
 	-$(BIN)/reportkit batch --province $(PROVINCE_DEMO) --out $(OUT)
 	$(BIN)/reportkit province --province $(PROVINCE_DEMO) --out $(OUT)
 
-test: $(STAMP) content/data/survey.csv
+# The five-year assessment over the project and the earlier checkups its `previous` reaches.
+assess: $(STAMP) content/data/survey.csv $(HISTORY)
+	$(BIN)/reportkit assess --projects $(PROJECT) --out $(OUT)
+
+test: $(STAMP) content/data/survey.csv $(HISTORY)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
-bench: $(STAMP) content/data/survey.csv
+bench: $(STAMP) content/data/survey.csv $(HISTORY)
 	$(BIN)/python bench/run.py
 
 # Refresh the chart baseline images (only when a drawing change is intended).
@@ -76,11 +86,11 @@ baselines: $(STAMP)
 
 # Refresh the text snapshots of the composed documents and result files (only when a
 # change of content or wording is intended; read `git diff tests/snapshots` after).
-snapshots: $(STAMP) content/data/survey.csv
+snapshots: $(STAMP) content/data/survey.csv $(HISTORY)
 	$(BIN)/python tests/update_snapshots.py
 
 clean:
 	rm -rf $(OUT) .pytest_cache
 
 distclean: clean
-	rm -rf $(VENV) content/data/survey.csv
+	rm -rf $(VENV) content/data/survey.csv content/history

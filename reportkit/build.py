@@ -151,6 +151,10 @@ def prepare(project_dir: Path | str, out_dir: Path | str, products: Sequence[str
         theme = load_theme_checked(root, problems)
         if project is not None:
             validate(project, problems, tables=_union_tables(needs))
+            if any(n.previous for n in needs):   # v2 `previous`: last year's checkup
+                from .previous import load_previous
+
+                load_previous(project, problems)
         problems.raise_if_errors(msg("errors.project_invalid"))
     for p in problems.warnings:
         progress.say(p.format())

@@ -24,6 +24,7 @@ LAZY_COMMANDS = {
     "promo": "promo",
     "batch": "batch",
     "province": "province",
+    "assess": "assess",
 }
 
 
@@ -72,6 +73,9 @@ def validate(project_dir: Path, quiet: bool) -> None:
     project, problems = load_project(project_dir)
     if project is not None:
         run_validate(project, problems)
+        from .previous import load_previous
+
+        load_previous(project, problems, tables=None)   # v2 `previous`: validated in full too
         if not problems.errors:
             check_narratives(project, problems)
     echo_problems(problems, quiet)

@@ -37,6 +37,7 @@ class Settings:
     survey: SurveySettings = field(default_factory=SurveySettings)
     campaign: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+    previous: str = ""   # v2: folder of the previous checkup, relative to this project
 
 
 REQUIRED = ("city", "year", "title", "organisation", "survey_url")
@@ -44,7 +45,7 @@ REQUIRED = ("city", "year", "title", "organisation", "survey_url")
 CAMPAIGN_KEYS = ("title", "slogan", "why", "duration", "deadline", "privacy")
 CAMPAIGN_ALIASES = {"why": ("why", "reasons", "why_take_part"), "duration": ("duration", "time", "time_needed"),
                     "deadline": ("deadline", "ends", "end"), "privacy": ("privacy", "privacy_note")}
-TOP_KNOWN = set(REQUIRED) | {"subtitle", "date", "demo", "scoring", "survey", "campaign"}
+TOP_KNOWN = set(REQUIRED) | {"subtitle", "date", "demo", "scoring", "survey", "campaign", "previous"}
 TOP_KNOWN |= {"intake"}   # v2: the filing workbooks (reportkit/products/intake/settings.py)
 
 
@@ -145,7 +146,7 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
     elif year is not None and not 1900 <= year <= 2100:
         problems.add(error(Source(display, column="year"), "year 应为四位年份，如 2020", year))
         ok = False
-    for key in ("city", "title", "organisation", "survey_url", "subtitle", "date"):
+    for key in ("city", "title", "organisation", "survey_url", "subtitle", "date", "previous"):
         if key in data and not isinstance(data[key], str):
             problems.add(error(Source(display, column=key), f"“{key}”应为文字", data[key]))
             ok = False
@@ -175,4 +176,4 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
                     organisation=data["organisation"], survey_url=data["survey_url"],
                     subtitle=data.get("subtitle", ""), date=data.get("date", ""),
                     demo=data.get("demo", False), scoring=scoring, survey=survey,
-                    campaign=campaign, extra=extra)
+                    campaign=campaign, extra=extra, previous=data.get("previous", "").strip())

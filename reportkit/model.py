@@ -35,6 +35,7 @@ class Project:
     tables: dict[str, Table]
     narratives: list[Narrative] = field(default_factory=list)
     geojson: dict | None = None
+    previous: object = None   # reportkit.previous.PreviousCheckup, once loaded (v2 `previous`)
 
     # -- raw access -------------------------------------------------------
     def table(self, name: str) -> Table | None:

@@ -53,11 +53,26 @@ class View:
 class IndicatorView(View):
     _allowed = frozenset({"code", "name", "unit", "value", "rating", "trend", "reference", "reference_kind",
                           "score", "previous_value", "previous_year", "rank", "progress", "dimension",
-                          "category", "peer_median", "change", "rank_of", "has_peers", "has_previous"})
+                          "category", "peer_median", "change", "rank_of", "has_peers", "has_previous",
+                          "last_checkup", "has_last_checkup"})
 
-    def __init__(self, row, fmt: Formatter, labels: dict, change_words: dict | None = None):
+    def __init__(self, row, fmt: Formatter, labels: dict, change_words: dict | None = None, ctx=None):
         self._row, self._fmt, self._labels = row, fmt, labels
         self._change_words = change_words or {}
+        self._ctx = ctx
+
+    @property
+    def last_checkup(self):
+        """This indicator in the previous checkup (v2 `previous`): .year .value .rating …"""
+        from .years_view import last_checkup
+
+        return last_checkup(self._ctx, self._row["code"], self._fmt)
+
+    @property
+    def has_last_checkup(self):
+        from .years_view import has_last_checkup
+
+        return has_last_checkup(self._ctx, self._row["code"])
 
     def __str__(self):
         return self._fmt.with_unit(self._row["value"], self._row["unit"])
@@ -262,6 +277,8 @@ class NarrativeContext:
     template: object = None
     survey_lists: dict = field(default_factory=dict)   # hot_issues, top_concerns (names)
     refs: list = field(default_factory=list)   # (kind, key, Source) of every figure()/table() cited
+    previous: object = None     # reportkit.previous.PreviousCheckup when `previous` is set
+    comparison: object = None   # reportkit.analyse.years.YearComparison against it
 
     @property
     def dimensions(self) -> list[str]:
@@ -291,7 +308,7 @@ class NarrativeContext:
             self.problem(f"指标编号“{code}”不存在")
             return "【?】"
         return IndicatorView(hit.iloc[0], self.fmt, self.labels.get("reference_kind", {}),
-                             self.labels.get("change", {}))
+                             self.labels.get("change", {}), self)
 
     def dimension(self, name):
         d = self.scores.dimensions
@@ -615,3 +632,8 @@ def check_narratives(project, problems: Problems, scores=None, survey=None) -> N
             survey = None
     ctx = ComposeContext(project, scores, theme, project.root / ".reportkit-check", survey, problems=problems)
     compose_report(ctx)
+    # chapters of the five-year assessment (reportkit assess) are not in the report: their
+    # codes, names and syntax are checked here, their figures and tables by `reportkit assess`
+    for n in project.narratives:
+        if n.section == "assessment":
+            render_narrative(n, ctx.narr)

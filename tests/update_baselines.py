@@ -135,6 +135,34 @@ def samples() -> list[ChartSpec]:
             "flags": [False, True, False, False, False, True], "flag_label": "差距≥5分", "decimals": 1,
             "unit": "分", "axis_label": "满意度得分",
         }),
+        *year_samples(),
+    ]
+
+
+def year_samples() -> list[ChartSpec]:
+    """Kinds of reportkit/charts/years.py: last year's problems, multi-year series."""
+    status_labels = {"resolved": "已解决", "improved": "有所改善", "persisting": "仍未解决", "worse": "有所恶化",
+                     "unrated": "本年无法评价", "dropped": "本年未纳入"}
+    return [
+        ChartSpec("changes", "changes", {
+            "labels": ["城市生活污水集中收集率", "普惠性幼儿园覆盖率", "公共交通出行分担率", "轨道站点周边覆盖通勤比例",
+                       "建成区高峰期平均机动车速度", "城市居民最低生活保障标准占上年度城市居民人均消费支出比例",
+                       "村级工业园改造面积", "房租收入比"],
+            "before": [47.4, 51.2, 44.4, 5.2, 87.4, 92.1, 56.1, 71.0],
+            "after": [52.8, 100.0, 42.2, 5.2, 78.2, 100.0, 100.0, None],
+            "status": ["improved", "resolved", "worse", "persisting", "worse", "resolved", "resolved", "unrated"],
+            "status_labels": status_labels, "before_label": "2019年", "after_label": "2020年",
+            "axis_label": "指标得分", "unit": "分", "missing_label": "本年无数据",
+            "lines": [[60, "预警线"], [100, "达到参照值"]], "decimals": 1,
+        }),
+        ChartSpec("series", "series", {
+            "years": [2016, 2017, 2018, 2019, 2020],
+            "series": [{"name": "总体满意度", "values": [68.2, 69.5, 71.0, 72.4, 73.8]},
+                       {"name": "生态宜居", "values": [70.1, 71.0, 72.6, 73.1, 75.2]},
+                       {"name": "交通便捷", "values": [60.2, 61.0, None, 62.7, 63.1]},
+                       {"name": "生活舒适", "values": [66.4, 67.0, 68.9, 70.2, 71.7]}],
+            "unit": "分", "axis_label": "满意度", "decimals": 1, "highlight": "总体满意度",
+        }),
     ]
 
 

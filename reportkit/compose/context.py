@@ -57,6 +57,9 @@ class ComposeContext:
             self.narr = NarrativeContext(self.scores, self.fmt, self.theme.data.get("labels", {}),
                                          s.city, s.year, summary, None, None, self.problems,
                                          survey_lists=survey_lists(self.scores, self.survey))
+            prev = getattr(self.project, "previous", None)
+            if prev is not None:
+                self.narr.previous, self.narr.comparison = prev, prev.comparison(self.project, self.scores)
 
     # -- headings ----------------------------------------------------------------
     def heading(self, level: int, text: str, numbered: bool = True, toc: bool = True) -> Heading:

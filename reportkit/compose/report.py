@@ -84,6 +84,8 @@ class ReportComposer:
         blocks: list[Block] = [Cover(st.title, st.subtitle, lines, w["cover"]["badge"] if st.demo else "")]
         blocks.append(Toc(w["toc"]["title"], 2))
         blocks += self.overview()
+        from .previous import previous_chapter  # v2 `previous`: last year's problems (empty when unset)
+        blocks += previous_chapter(self.ctx)
         blocks += self.evaluation()
         for dim in self.p.dimensions:
             blocks += self.dimension(dim)

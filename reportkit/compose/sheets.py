@@ -28,6 +28,7 @@ from ..wording import Wording
 from ..vocab import SHORT, WARN
 from .context import ComposeContext
 from .keys import safe_name
+from .previous import last_year_line
 from .report import indicator_row_cells
 
 DEPARTMENT, TOWN = "department", "town"
@@ -187,6 +188,9 @@ class SheetComposer:
                 (label("department.lead_label"), Cell((Span(dept_label(r["lead"])),)),
                  label("department.assist_label"),
                  Cell((Span(sep.join(dept_label(a) for a in assists) or w.get("none")),))))
+        last = last_year_line(self.p, self.s, duty.rec_id)   # continues last year's item (v2 `previous`)
+        if last is not None:
+            info += ((Cell((Span(last[0]),), align="center", bold=True), Cell((Span(last[1]),), colspan=3)),)
         out.append(Table((), info, widths=(1.1, 2.4, 1.1, 3.4), size="small", key=f"item/{duty.rec_id}"))
         codes = [c for c in r["indicator_list"] if c in self.table.index]
         if codes:

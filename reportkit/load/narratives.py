@@ -9,7 +9,9 @@ import yaml
 from ..errors import Problems, Source, error, warning
 
 KNOWN_KEYS = {"title", "order", "dimension", "section"}
-SECTIONS = {"overview", "evaluation", "problems", "survey", "recommendations", "tracking"}
+SECTIONS = {"overview", "evaluation", "problems", "survey", "recommendations", "tracking",
+            "previous",     # the chapter on last year's problems (v2 `previous`)
+            "assessment"}   # chapters of the five-year assessment (reportkit assess), not the report
 
 
 @dataclass(frozen=True)

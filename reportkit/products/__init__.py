@@ -32,6 +32,7 @@ REGISTRY: dict[str, str] = {
     "intake": "intake",
     "intake-collect": "intake",
     "intake-status": "intake",
+    "assess": "assess",      # several yearly checkups: `reportkit assess`, not part of ALL
 }
 
 #: what `reportkit build` makes when no product is named
@@ -48,6 +49,7 @@ class Needs:
     scores: bool = True
     survey: str = SURVEY_NONE
     narratives: bool = False                # narratives are rendered (checked by the composer)
+    previous: bool = False                  # last year's checkup (v2 `previous`) is loaded
 
 
 @dataclass(frozen=True)

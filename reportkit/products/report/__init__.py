@@ -6,7 +6,7 @@ from .. import SURVEY_REQUIRED, Composed, DocJob, Needs
 
 class Report:
     name = "report"
-    needs = Needs(tables=None, survey=SURVEY_REQUIRED, narratives=True)
+    needs = Needs(tables=None, survey=SURVEY_REQUIRED, narratives=True, previous=True)
     renders = True
 
     def compose(self, ctx) -> Composed:

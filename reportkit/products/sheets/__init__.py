@@ -39,7 +39,7 @@ class Sheets:
     names; the other rows of an existing sheets/index.csv are kept."""
 
     name = "sheets"
-    needs = Needs(tables=TABLES)
+    needs = Needs(tables=TABLES, previous=True)
     renders = True
 
     def compose(self, ctx) -> Composed:
