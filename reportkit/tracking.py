@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Problems, Source, error, warning
+from .safety.cells import append_row, clean_text, set_text
 from .vocab import TRACKING_STATUSES
 from .wording import Wording
 
@@ -155,15 +156,15 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
     wrap_top = Alignment(wrap_text=True, vertical="top")
     last_col = "G"
 
-    ws["A1"] = w.say("workbook.title", **values)
+    set_text(ws["A1"], w.say("workbook.title", **values))
     ws["A1"].font = Font(name="黑体", size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 28
-    ws["A2"] = w.say("workbook.info", **values)
+    set_text(ws["A2"], w.say("workbook.info", **values))
     ws["A2"].font = body_font
     ws["A2"].alignment = Alignment(vertical="center")
     ws.row_dimensions[2].height = 20
-    ws["A3"] = w.say("workbook.instructions", **values)
+    set_text(ws["A3"], w.say("workbook.instructions", **values))
     ws["A3"].font = Font(name="宋体", size=9.5, color="555555")
     ws["A3"].alignment = wrap_top
     total_width = sum(COLUMN_WIDTHS.values())
@@ -174,7 +175,8 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
         ws.column_dimensions[col].width = width
 
     for i, label in enumerate(w.get("workbook.columns")):
-        c = ws.cell(HEADER_ROW, i + 1, label)
+        c = ws.cell(HEADER_ROW, i + 1)
+        set_text(c, label)
         c.font, c.fill, c.border = head_font, header_fill, border
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[HEADER_ROW].height = 22
@@ -186,7 +188,7 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
                  COL_ACTION: r["action"], COL_STATUS: None, COL_NOTE: None, COL_DATE: None}
         for col, value in cells.items():
             c = ws[f"{col}{row}"]
-            c.value = value
+            set_text(c, value)
             c.font, c.border = body_font, border
             editable = col in (COL_STATUS, COL_NOTE, COL_DATE)
             c.protection = Protection(locked=not editable)
@@ -233,14 +235,14 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
     meta_values = {NAME_VERSION: TEMPLATE_VERSION, NAME_DEPARTMENT: dept_id, NAME_YEAR: str(st.year),
                    NAME_SHEET: ws.title}
     for name, cell in META_CELLS.items():
-        meta[f"A{cell[1:]}"] = META_KEYS[name]
-        meta[cell] = meta_values[name]
+        set_text(meta[f"A{cell[1:]}"], META_KEYS[name])
+        set_text(meta[cell], meta_values[name])
         col, row = cell[0], cell[1:]
         wb.defined_names[name] = DefinedName(name, attr_text=f"{META_SHEET}!${col}${row}")
     meta.protection.sheet = True
 
-    wb.properties.title = ws["A1"].value
-    wb.properties.subject = dept
+    wb.properties.title = clean_text(ws["A1"].value or "")
+    wb.properties.subject = clean_text(dept)
     return xlsx_bytes(wb)
 
 
@@ -530,9 +532,9 @@ def tracking_xlsx(df: pd.DataFrame) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "tracking"
-    ws.append(list(df.columns))
+    append_row(ws, [str(c) for c in df.columns])
     for row in df.itertuples(index=False):
-        ws.append([None if v == "" else str(v) for v in row])
+        append_row(ws, [None if v == "" else str(v) for v in row])
     for col, width in zip("ABCDEFGHIJ", (8, 12, 60, 12)):
         ws.column_dimensions[col].width = width
     return xlsx_bytes(wb)

@@ -358,6 +358,10 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
             return None
         data, enc = converted
         df = read_csv_bytes(data, display, problems)
+        if df is not None and b"'" in data and _may_restore(data):
+            from ..safety.cells import restore_frame
+
+            df = restore_frame(df)     # a field reportkit wrote as '=… (see write_csv_bytes) reads as =…
         del data, converted
     if df is None:
         return None
@@ -382,6 +386,12 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
     return Table(base, path, display, df, enc, rows)
 
 
+def _may_restore(data: bytes) -> bool:
+    from ..safety.cells import csv_may_restore
+
+    return csv_may_restore(data)
+
+
 def require_columns(table: Table, columns: list[str], problems: Problems) -> bool:
     missing = [c for c in columns if c not in table.df.columns]
     for c in missing:
@@ -391,8 +401,19 @@ def require_columns(table: Table, columns: list[str], problems: Problems) -> boo
 
 
 def write_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, CRLF-free, so Excel opens Chinese text correctly."""
-    # written as bytes straight away: a large table is never held as one Python string
-    buf = io.BytesIO()
-    df.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL, encoding="utf-8-sig")
-    return buf.getvalue()
+    """UTF-8 with BOM, CRLF-free, so Excel opens Chinese text correctly.  A text field a
+    spreadsheet would run as a formula (= + - @ …) gets a leading ' (safety/cells.py)."""
+    from ..safety.cells import csv_may_need, neutralise_frame
+
+    def write(frame) -> bytes:
+        # written as bytes straight away: a large table is never held as one Python string
+        buf = io.BytesIO()
+        frame.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL, encoding="utf-8-sig")
+        return buf.getvalue()
+
+    data = write(df)
+    if csv_may_need(data[3:]):
+        safe = neutralise_frame(df)
+        if safe is not df:
+            data = write(safe)
+    return data
