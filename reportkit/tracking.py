@@ -314,28 +314,64 @@ def _text(value) -> str:
     return "；".join(ln for ln in lines if ln)
 
 
-def _read_meta(wb) -> dict[str, tuple[str | None, str]]:
-    """Marker name -> (value or None when absent, the cell it was read from)."""
+_ONE_CELL = re.compile(r"\$?([A-Z]{1,3})\$?([1-9]\d{0,6})")
+MAX_FORM_ROWS = 100_000     # a form has one row per recommendation; more is not a returned form
+
+
+def _small_sheet(ws, max_row: int = 20, max_col: int = 5) -> dict[str, object]:
+    """The top-left cells of a (read-only) sheet, coordinate -> value."""
+    from openpyxl.utils import get_column_letter
+
+    out = {}
+    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col, values_only=True), 1):
+        for c, v in enumerate(row, 1):
+            if v is not None:
+                out[f"{get_column_letter(c)}{r}"] = v
+    return out
+
+
+def _read_meta(wb, display: str = "", problems: Problems | None = None) -> dict[str, tuple[str | None, str]]:
+    """Marker name -> (value or None when absent, the cell it was read from).  A defined
+    name is followed only when it points at one cell of the marker sheet's first rows;
+    anything else (a range, a formula, another workbook, #REF!) is reported and ignored."""
+    from .safety.messages import say
+
+    sheets: dict[str, dict] = {}
+
+    def cells(title: str) -> dict:
+        if title not in sheets:
+            sheets[title] = _small_sheet(wb[title]) if title in wb.sheetnames else {}
+        return sheets[title]
+
     out = {}
     for name, cell in META_CELLS.items():
         where = f"{META_SHEET}!{cell}"
         value = None
-        dn = None
         try:
             dn = wb.defined_names.get(name)
-        except AttributeError:  # pragma: no cover - older openpyxl
+        except Exception:  # pragma: no cover - a damaged names table
             dn = None
         if dn is not None:
+            target = None
             try:
-                for title, ref in dn.destinations:
-                    ref = ref.replace("$", "")
-                    value = wb[title][ref].value
-                    where = f"{title}!{ref}"
-                    break
-            except (KeyError, ValueError, TypeError):
-                value = None
+                dests = list(dn.destinations)
+            except Exception:
+                dests = []
+            if len(dests) == 1:
+                title, ref = dests[0]
+                m = _ONE_CELL.fullmatch(str(ref))
+                if m and title == META_SHEET and int(m.group(2)) <= 20:
+                    target = (title, f"{m.group(1)}{m.group(2)}")
+            if target is None:
+                if problems is not None:
+                    text = str(getattr(dn, "attr_text", "") or "")
+                    problems.add(warning(Source(display), say("tracking.odd_name", name=name,
+                                                              ref=text[:80] + ("…" if len(text) > 80 else ""))))
+            else:
+                value = cells(target[0]).get(target[1])
+                where = f"{target[0]}!{target[1]}"
         if value is None and META_SHEET in wb.sheetnames:
-            value = wb[META_SHEET][cell].value
+            value = cells(META_SHEET).get(cell)
         out[name] = (None if value is None else _text(value), where)
     return out
 
@@ -356,17 +392,40 @@ def read_workbook(path: Path, display: str, project, problems: Problems,
 
     import openpyxl
 
+    from .safety.files import FileRefused, check_file, check_zip
+
+    try:   # measured before any parser sees it: a regular file, no zip bomb, a form-sized sheet
+        check_file(path, None, "workbook", display)
+    except FileRefused as exc:
+        problems.add(exc.problem)
+        return None, []
     if not zipfile.is_zipfile(path):
         problems.add(error(Source(display), "不是有效的 .xlsx 文件",
                            hint="请用 Excel 打开后另存为 .xlsx（Excel 工作簿）再提交"))
         return None, []
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        check_zip(path, display, "workbook", max_rows=MAX_FORM_ROWS, max_cols=1000)
+    except FileRefused as exc:
+        problems.add(exc.problem)
+        return None, []
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # a damaged workbook raises many kinds
         problems.add(error(Source(display), f"无法读取 Excel 工作簿：{type(exc).__name__}",
                            hint="文件可能已损坏；请在 Excel 中打开并重新保存"))
         return None, []
-    meta = _read_meta(wb)
+    try:
+        return _read_form(wb, display, project, problems, sheet)
+    except Exception as exc:  # a damaged sheet met while reading rows
+        problems.add(error(Source(display), f"无法读取 Excel 工作簿：{type(exc).__name__}",
+                           hint="文件可能已损坏；请在 Excel 中打开并重新保存"))
+        return None, []
+    finally:
+        wb.close()
+
+
+def _read_form(wb, display: str, project, problems: Problems, sheet: str | None) -> tuple[str | None, list[Answer]]:
+    meta = _read_meta(wb, display, problems)
     version, vcell = meta[NAME_VERSION]
     if version is None:
         problems.add(error(Source(display), "不是由 reportkit tracking template 生成的反馈表（找不到模板版本标记）",
@@ -404,12 +463,17 @@ def read_workbook(path: Path, display: str, project, problems: Problems,
     roles = roles_of(project)
     answers: list[Answer] = []
     seen: dict[str, int] = {}
-    for row in range(FIRST_ROW, ws.max_row + 1):
-        rid = _text(ws[f"{COL_ID}{row}"].value)
-        raw_status = ws[f"{COL_STATUS}{row}"].value
+    cols = {c: "ABCDEFG".index(c) for c in (COL_ID, COL_STATUS, COL_NOTE, COL_DATE)}
+    # read-only, one pass over the rows (never ws[cell], which would build every cell)
+    for row, values in enumerate(ws.iter_rows(min_row=FIRST_ROW, max_col=7, values_only=True), FIRST_ROW):
+        if row >= FIRST_ROW + MAX_FORM_ROWS:
+            break
+        values = tuple(values) + (None,) * (7 - len(values))
+        rid = _text(values[cols[COL_ID]])
+        raw_status = values[cols[COL_STATUS]]
         status = _text(raw_status)
-        note = _text(ws[f"{COL_NOTE}{row}"].value)
-        date_raw = ws[f"{COL_DATE}{row}"].value
+        note = _text(values[cols[COL_NOTE]])
+        date_raw = values[cols[COL_DATE]]
         if not rid:
             if status or note or (date_raw not in (None, "")):
                 problems.add(error(Source(display, cell=f"{COL_ID}{row}"), "该行填写了落实情况，但缺少建议编号",

@@ -638,4 +638,9 @@ def artwork_path(project_root: Path, d: Design) -> Path | None:
     if not rel:
         return None
     p = project_root / rel
-    return p if p.is_file() else None
+    if not p.exists() and not p.is_symlink():
+        return None
+    from ..safety.files import check_file
+
+    check_file(p, project_root, "image", str(rel))   # a regular image inside the project
+    return p

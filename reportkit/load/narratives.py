@@ -29,8 +29,14 @@ class Narrative:
         return Source(self.display, line=line)
 
 
-def parse_narrative(path: Path, display: str, problems: Problems) -> Narrative | None:
-    raw = path.read_bytes()
+def parse_narrative(path: Path, display: str, problems: Problems, root: Path | None = None) -> Narrative | None:
+    from ..safety.files import FileRefused, read_file
+
+    try:   # a regular file inside the project, of a sane size: never a FIFO, a device, a link out
+        raw = read_file(path, root, "narrative", display)
+    except FileRefused as exc:
+        problems.add(exc.problem)
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -96,7 +102,7 @@ def load_narratives(project_dir: Path, problems: Problems) -> list[Narrative]:
         return []
     out = []
     for path in sorted(folder.glob("*.md")):
-        n = parse_narrative(path, path.relative_to(project_dir).as_posix(), problems)
+        n = parse_narrative(path, path.relative_to(project_dir).as_posix(), problems, project_dir)
         if n is not None:
             out.append(n)
     out.sort(key=lambda n: (n.order, n.display))
