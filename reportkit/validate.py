@@ -207,6 +207,9 @@ def validate(project: Project, problems: Problems | None = None,
             bad = qd.index[(qd["kind"] == "likert5") & ~qd["dimension"].isin(dims)]
             _report_rows(problems, qtab, bad, "dimension", "满意度题目的维度不在指标体系的维度中",
                          "likert5 题目的 dimension 须与 data/indicators 的 dimension 一致")
+    from .safety.checks import check as check_hostile
+
+    check_hostile(project, problems, usable)   # reserved qids, columns never published, control characters
     _warnings(project, problems, usable)
     return problems
 

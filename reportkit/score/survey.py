@@ -432,12 +432,17 @@ class SurveyResult:
     # -- lazily built --------------------------------------------------------------------
     @cached_property
     def valid(self) -> pd.DataFrame:
-        """Valid questionnaires for analysts: no `respondent`; likert answers 1-5 (不了解 and
-        empty left empty); choice and text answers with personal data masked (***)."""
+        """Valid questionnaires for analysts: the contract's columns without `respondent` and
+        the questions, nothing else (an extra column of the export -- a phone number -- is
+        never copied); likert answers 1-5 (不了解 and empty left empty); choice and text
+        answers with personal data masked (***)."""
         from ..analyse.concerns import mask_pii
+        from ..safety.checks import SURVEY_COLUMNS
 
         df = self.project.survey
-        keep = [c for c in df.columns if c != "respondent"]
+        qids = set(self.project.survey_questions["qid"])
+        wanted = (set(SURVEY_COLUMNS) - {"respondent"}) | (qids - set(SURVEY_COLUMNS))
+        keep = [c for c in df.columns if c in wanted]
         out = df.loc[self._valid_mask, keep].reset_index(drop=True)
         lut = np.array(["", "1", "2", "3", "4", "5"], dtype=object)
         codes = self._codes[self._valid_mask]
