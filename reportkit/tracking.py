@@ -53,7 +53,6 @@ COLUMN_WIDTHS = {"A": 10, "B": 11, "C": 30, "D": 46, "E": 13, "F": 36, "G": 13}
 TRACKING_COLUMNS = ["id", "status", "note", "updated"]
 
 LEAD, ASSIST = "lead", "assist"
-_SAFE_STEM = re.compile(r"[\w.\-]+")
 
 
 # --- who answers for what ------------------------------------------------------
@@ -92,12 +91,12 @@ def roles_of(project) -> dict[str, dict[str, str]]:
 
 
 def file_stem(dept_id: str) -> str:
-    """The file name stem for a department's outputs: its id when that is a safe
-    file name (letters, digits, _ . -), else the id with unsafe characters replaced."""
-    if _SAFE_STEM.fullmatch(dept_id) and dept_id not in (".", ".."):
-        return dept_id
-    stem = re.sub(r"[^\w.\-]+", "_", dept_id).strip(".") or "_"
-    return stem
+    """The file name stem for a department's outputs: its id when that is a safe file
+    name (letters, digits, _ . -; not a name Windows reserves; short), else a readable
+    stem plus a short hash of the id, so that two ids never share a file."""
+    from .safety.names import FILE_NAME, safe_stem
+
+    return safe_stem(dept_id, FILE_NAME)
 
 
 # --- wording: templates/sheets.toml through the one wording mechanism ---------------
