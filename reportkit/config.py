@@ -126,6 +126,11 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
     except UnicodeDecodeError:
         problems.add(error(Source(display), "project.toml 必须以 UTF-8 编码保存"))
         return None
+    except RecursionError:
+        from .safety.messages import say
+
+        problems.add(error(Source(display), say("toml.nesting")))
+        return None
     except tomllib.TOMLDecodeError as exc:
         import re
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from dataclasses import dataclass, field
 
 
@@ -115,7 +115,13 @@ class Formatter:
 def round_text(x: float, decimals: int, sep: bool = True) -> str:
     """Round half up (四舍五入) on the decimal value as written, not on its binary double:
     72.25 -> "72.3", 0.125 -> "0.13"; "-0.0" is written "0"."""
-    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    x = float(x)
+    if not math.isfinite(x):
+        return "—"
+    d = Decimal(repr(x))
+    # enough precision for any double (1e300 has 301 digits before the point)
+    ctx = Context(prec=max(28, d.adjusted() + decimals + 3))
+    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=ctx)
     if q == 0:
         q = abs(q)
     return f"{q:,.{decimals}f}" if sep else f"{q:.{decimals}f}"

@@ -549,6 +549,39 @@ def markdown_blocks(text: str, problems: Problems | None = None, narrative: Narr
     """Markdown text -> document blocks.  Headings are re-levelled so the file's
     highest heading becomes `base_level`."""
     problems = problems if problems is not None else Problems()
+    deep = _too_deep(text)
+    if deep is not None:
+        if narrative is not None:
+            problems.add(error(narrative.source(deep), say("markdown.nesting", limit=MAX_NESTING),
+                               hint=say("markdown.hint")))
+        return []
+    try:
+        return _markdown_blocks(text, problems, narrative, base_level)
+    except RecursionError:   # emphasis markers nested thousands deep …
+        if narrative is not None:
+            problems.add(error(narrative.source(None), say("markdown.recursion"), hint=say("markdown.hint")))
+        return []
+
+
+MAX_NESTING = 12     # lists and quotes inside one another; a report never needs more
+_QUOTES = re.compile(r"^(?:[ \t]*>)+")
+_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d+[.)])[ \t]")
+
+
+def _too_deep(text: str) -> int | None:
+    """The first line whose quote and list nesting exceeds MAX_NESTING (None if none)."""
+    for lineno, line in enumerate(text.split("\n"), 1):
+        m = _QUOTES.match(line)
+        quotes = m.group(0).count(">") if m else 0
+        rest = line[m.end():] if m else line
+        item = _ITEM.match(rest)
+        lists = len(item.group(1).expandtabs(4)) // 4 + 1 if item else 0
+        if quotes + lists > MAX_NESTING:
+            return lineno
+    return None
+
+
+def _markdown_blocks(text: str, problems: Problems, narrative: Narrative | None, base_level: int) -> list[Block]:
     md = _markdown()
     md.convert(text)
     root = md.captured_root

@@ -309,7 +309,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    lines = [ln.strip() for ln in str(value).replace("\r", "\n").split("\n")]
+    lines = [ln.strip() for ln in clean_text(str(value)).replace("\r", "\n").split("\n")]
     return "；".join(ln for ln in lines if ln)
 
 

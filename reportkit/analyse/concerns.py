@@ -180,7 +180,9 @@ class ConcernsConfig:
 
 def load_concerns_config(project_root: Path | None = None, dimensions=()) -> ConcernsConfig:
     path = find_template("concerns.toml", project_root)
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    from ..safety.files import load_toml
+
+    data = load_toml(path, "templates/concerns.toml")
     dims = list(dimensions)
     themes = []
     for t in data.get("themes", []):

@@ -1,6 +1,7 @@
 """Analyst-written chapters: Markdown files with YAML front matter."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,11 @@ def parse_narrative(path: Path, display: str, problems: Problems, root: Path | N
         head = text[4:end]
         try:
             loaded = yaml.safe_load(head) or {}
+        except RecursionError:
+            from ..safety.messages import say
+
+            problems.add(error(Source(display, line=2), say("narratives.yaml_nesting")))
+            return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -81,11 +87,11 @@ def parse_narrative(path: Path, display: str, problems: Problems, root: Path | N
                            hint="在文件开头写：---\\ntitle: 章节标题\\norder: 10\\n---"))
         return None
     order = meta.get("order", 100)
-    if isinstance(order, bool) or not isinstance(order, (int, float)):
+    if isinstance(order, bool) or not isinstance(order, (int, float)) or not math.isfinite(order):
         problems.add(error(Source(display, line=1), "order 应为数字", order))
         order = 100
     section = meta.get("section")
-    if section is not None and section not in SECTIONS:
+    if section is not None and (not isinstance(section, str) or section not in SECTIONS):
         problems.add(error(Source(display, line=1), f"section 只能是 {'、'.join(sorted(SECTIONS))} 之一", section))
         section = None
     dimension = meta.get("dimension")

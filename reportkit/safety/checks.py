@@ -23,7 +23,14 @@ TEXT_TABLES = ("indicators", "areas", "values", "departments", "recommendations"
                "sub_indicators", "survey_questions")
 
 
+MAX_URL_BYTES = 1000    # a QR code holds about 2,300 bytes at the error level the images use
+
+
 def check(project, problems: Problems, usable) -> None:
+    url = str(getattr(project.settings, "survey_url", "") or "")
+    if len(url.encode("utf-8")) > MAX_URL_BYTES:
+        problems.add(error(Source("project.toml", column="survey_url"),
+                           say("qr.too_long", n=len(url.encode("utf-8"))), hint=say("qr.hint")))
     t = project.tables
     if usable("survey_questions"):
         qtab = t["survey_questions"]

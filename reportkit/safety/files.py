@@ -215,3 +215,19 @@ def check_zip(path: Path, display: str, kind: str, max_rows: int = MAX_ROWS, max
             n = data.count(b"<definedName ") + data.count(b":definedName ")
             if n > MAX_DEFINED_NAMES:
                 raise FileRefused(error(src, say("files.defined_names", n=f"{n:,}")))
+
+
+def load_toml(path: Path, display: str | None = None) -> dict:
+    """A template's TOML, or ReportkitError naming the file (syntax, encoding, nesting)."""
+    import tomllib
+
+    shown = display or str(path)
+    try:
+        return tomllib.loads(Path(path).read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        problem = error(Source(shown), say("toml.encoding"))
+    except tomllib.TOMLDecodeError as exc:
+        problem = error(Source(shown, line=getattr(exc, "lineno", None)), say("toml.syntax", why=getattr(exc, "msg", exc)))
+    except RecursionError:
+        problem = error(Source(shown), say("toml.nesting"))
+    raise ReportkitError(say("files.refused"), [problem])
