@@ -97,7 +97,7 @@ def load_geojson(path: Path, display: str, problems: Problems, root: Path | None
         props = feat.get("properties") if isinstance(feat, dict) else None
         area = props.get("area") if isinstance(props, dict) else None
         name = str(area).strip() if isinstance(area, (str, int)) and not isinstance(area, bool) else ""
-        where = say("geojson.feature", i=i, area=name)
+        where = say("geojson.feature_named", i=i, area=name) if name else say("geojson.feature", i=i)
         if not isinstance(feat, dict):
             problems.add(error(src, f"{where}{say('geojson.not_feature')}"))
             ok = False

@@ -7,7 +7,8 @@ file the city sends out (OWASP "CSV injection").  So:
 
 - CSV: such a text field is prefixed with a single quote (') as OWASP recommends;
   numbers stay numbers (a numeric column is never touched, and a text that is just
-  a number, like "-3.5", is not a formula);  `restore_frame` removes the quote again
+  a number, like "-3.5", or a lone sign like the `direction` column's "+", is not a
+  formula);  `restore_frame` removes the quote again
   when reportkit reads its own CSV back (data/tracking.csv after `collect --write`);
 - XLSX: every text cell is a string cell (`set_text` / `append_row`), never a
   formula or an error value, whatever its first character; characters a workbook
@@ -32,7 +33,9 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def is_formula_like(s: str) -> bool:
-    return bool(s) and s[0] in "=+-@\t\r" and not _NUMBER.fullmatch(s)
+    """A text a spreadsheet would evaluate: a trigger followed by something (a lone "+" or
+    "-", such as the `direction` column, is no formula; nor is a number like -3.5)."""
+    return len(s) > 1 and s[0] in "=+-@\t\r" and not _NUMBER.fullmatch(s)
 
 
 def csv_text(value):

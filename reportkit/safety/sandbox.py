@@ -41,7 +41,7 @@ from markupsafe import Markup, escape, soft_str
 from .messages import say
 
 __all__ = ["Limits", "Sandbox", "Policy", "DocumentPolicy", "SecurityError", "NARRATIVE", "WORDING", "DOCUMENT", "WORD_TEMPLATE",
-           "wording_env", "SafeLoader"]
+           "SafeLoader", "template_error"]
 
 
 @dataclass(frozen=True)
@@ -486,18 +486,6 @@ class SafeLoader(BaseLoader):
             mtime = path.stat().st_mtime
             return source, str(path), lambda p=path, m=mtime: p.exists() and p.stat().st_mtime == m
         raise TemplateNotFound(template)
-
-
-# --- the environments of the package's own wording ------------------------------------------------
-_WORDING = None
-
-
-def wording_env() -> Sandbox:
-    """The sandbox for one-line wording templates (messages, templates/*.toml sentences)."""
-    global _WORDING
-    if _WORDING is None:
-        _WORDING = Sandbox(limits=WORDING)
-    return _WORDING
 
 
 # --- a template's failure as a user error ------------------------------------------------------
