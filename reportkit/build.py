@@ -198,6 +198,7 @@ def build(project_dir: Path | str, out_dir: Path | str, products: Sequence[str] 
     workers = default_workers() if workers is None else max(1, int(workers))
     root = project_dir if project_dir.is_dir() else None
     t_start = time.perf_counter()
+    Writer.recover(out_dir)   # an earlier build killed while committing is completed (or undone) first
 
     # The workers start first: they import and warm up while this process reads the project.
     pool = None

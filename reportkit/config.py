@@ -113,15 +113,25 @@ def _section(cls, data, name: str, display: str, problems: Problems):
 def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
     path = project_dir / "project.toml"
     display = "project.toml"
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         problems.add(error(Source(display), "找不到 project.toml",
                            hint=f"检查项目目录是否正确：{project_dir}"))
         return None
+    from .safety.files import FileRefused, read_file
+
     try:
-        raw = path.read_bytes().decode("utf-8-sig")
+        raw = read_file(path, project_dir, "settings", display).decode("utf-8-sig")
         data = tomllib.loads(raw)
+    except FileRefused as exc:
+        problems.add(exc.problem)
+        return None
     except UnicodeDecodeError:
         problems.add(error(Source(display), "project.toml 必须以 UTF-8 编码保存"))
+        return None
+    except RecursionError:
+        from .safety.messages import say
+
+        problems.add(error(Source(display), say("toml.nesting")))
         return None
     except tomllib.TOMLDecodeError as exc:
         import re

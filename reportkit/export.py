@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .load.tables import write_csv_bytes
+from .safety.cells import append_row
 from .score.indicators import Scores
 from .write import xlsx_bytes
 
@@ -46,9 +47,9 @@ def scores_xlsx(scores: Scores) -> bytes:
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = title
         df = _plain(df)
-        ws.append(list(df.columns))
+        append_row(ws, [str(c) for c in df.columns])
         for row in df.itertuples(index=False):
-            ws.append([None if (v is pd.NA or (isinstance(v, float) and v != v)) else
+            append_row(ws, [None if (v is pd.NA or (isinstance(v, float) and v != v)) else
                        (int(v) if hasattr(v, "dtype") and "int" in str(getattr(v, "dtype", "")) else v)
                        for v in row])
         for c in range(1, len(df.columns) + 1):

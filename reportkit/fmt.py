@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from dataclasses import dataclass, field
 
 
@@ -115,7 +115,13 @@ class Formatter:
 def round_text(x: float, decimals: int, sep: bool = True) -> str:
     """Round half up (四舍五入) on the decimal value as written, not on its binary double:
     72.25 -> "72.3", 0.125 -> "0.13"; "-0.0" is written "0"."""
-    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    x = float(x)
+    if not math.isfinite(x):
+        return "—"
+    d = Decimal(repr(x))
+    # enough precision for any double (1e300 has 301 digits before the point)
+    ctx = Context(prec=max(28, d.adjusted() + decimals + 3))
+    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=ctx)
     if q == 0:
         q = abs(q)
     return f"{q:,.{decimals}f}" if sep else f"{q:.{decimals}f}"
@@ -125,9 +131,45 @@ CN_DIGITS = "零一二三四五六七八九"
 
 
 def chinese_numeral(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (for chapter numbers up to 99)."""
+    """Any non-negative integer in Chinese counting numerals: 1 -> 一, 10 -> 十, 12 -> 十二,
+    21 -> 二十一, 100 -> 一百, 101 -> 一百零一, 110 -> 一百一十, 1001 -> 一千零一,
+    10000 -> 一万, 100000000 -> 一亿."""
+    n = int(n)
+    if n < 0:
+        return "负" + chinese_numeral(-n)
     if n < 10:
         return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CN_DIGITS[tens]
-    return f"{head}十{CN_DIGITS[ones] if ones else ''}"
+    if n < 20:       # 十, 十二: no leading 一 below twenty
+        return "十" + (CN_DIGITS[n - 10] if n > 10 else "")
+    groups = []      # groups of four digits, lowest first: 个, 万, 亿, 万亿 …
+    while n:
+        n, g = divmod(n, 10000)
+        groups.append(g)
+    units = ["", "万", "亿", "万亿", "亿亿"]
+    out = ""
+    zero = False
+    for i in range(len(groups) - 1, -1, -1):
+        g = groups[i]
+        if g == 0:
+            zero = bool(out)
+            continue
+        if out and (zero or g < 1000):
+            out += "零"
+        out += _four(g) + (units[i] if i < len(units) else "")
+        zero = False
+    return out[1:] if out.startswith("一十") else out   # 十万, not 一十万
+
+
+def _four(g: int) -> str:
+    """1..9999 as 一千零一, 一百一十, 二十 (within a larger number: 一十 is kept)."""
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, g = divmod(g, value)
+        if d:
+            if zero:
+                out += "零"
+                zero = False
+            out += CN_DIGITS[d] + unit
+        elif out:
+            zero = True
+    return out

@@ -5,7 +5,6 @@
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -136,16 +135,8 @@ class Project:
         return bool(self.settings.demo)
 
 
-def load_geojson(path: Path, display: str, problems) -> dict | None:
-    from .errors import Source, error
+def load_geojson(path: Path, display: str, problems, root: Path | None = None) -> dict | None:
+    """data/areas.geojson, checked (reportkit/load/geojson.py)."""
+    from .load.geojson import load_geojson as load
 
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        problems.add(error(Source(display, line=line), f"GeoJSON 无法解析：{exc}"))
-        return None
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        problems.add(error(Source(display), "GeoJSON 顶层应为 FeatureCollection"))
-        return None
-    return data
+    return load(path, display, problems, root)

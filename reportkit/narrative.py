@@ -28,14 +28,16 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 import markdown
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SecurityError
 
 from .document import (Block, Cell, Footnote, Heading, LineBreak, Link, ListBlock, Paragraph, Quote,
                        Span, Table)
 from .errors import Problems, error, warning
 from .fmt import Formatter
 from .load.narratives import Narrative
+from .safety.messages import say
+from .safety.sandbox import NARRATIVE, Policy, Sandbox
 
 REF_OPEN, REF_CLOSE = "\u2063[[", "]]\u2063"   # placeholder for figure/table references
 REF_RE = re.compile(re.escape(REF_OPEN) + r"(fig|tab):(.+?)" + re.escape(REF_CLOSE))
@@ -210,13 +212,6 @@ class CountsView(View):
         return str(n)
 
 
-def _small_range(*args):
-    r = range(*args)
-    if len(r) > MAX_LOOP:
-        raise SecurityError(f"range() 最多 {MAX_LOOP} 项")
-    return r
-
-
 def _na(x) -> bool:
     try:
         return x is None or x != x or str(x) == "<NA>"
@@ -224,40 +219,13 @@ def _na(x) -> bool:
         return True
 
 
-MAX_TEXT = 200_000      # characters one expression or a whole narrative may produce
-MAX_LOOP = 1_000        # items a narrative's range() may give
-MAX_POWER_DIGITS = 40   # a number written into a report never needs more
+class NarrativePolicy(Policy):
+    """Narratives see the views' whitelisted attributes and nothing else."""
 
+    printable = (View,)
 
-class Sandbox(ImmutableSandboxedEnvironment):
-    """No attribute outside each view's whitelist; * and ** cannot build huge strings or
-    numbers; range() is small, so a narrative cannot exhaust memory or time."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "**":
-            if isinstance(left, (int, float)) and isinstance(right, (int, float)):
-                size = abs(right) * math.log10(max(abs(left), 2))
-                if size > MAX_POWER_DIGITS:
-                    raise SecurityError("乘方结果过大")
-            return left ** right
-        if isinstance(left, (str, list, tuple)) or isinstance(right, (str, list, tuple)):
-            n = right if isinstance(left, (str, list, tuple)) else left
-            seq = left if isinstance(left, (str, list, tuple)) else right
-            if isinstance(n, int) and len(seq) * max(n, 0) > MAX_TEXT:
-                raise SecurityError("重复生成的文字过长")
-        return left * right
-
-    def is_safe_attribute(self, obj, attr, value):
-        if isinstance(obj, View):
-            return attr in obj._allowed
-        if isinstance(obj, (str, int, float)):
-            return super().is_safe_attribute(obj, attr, value)
-        return False
-
-    def is_safe_callable(self, obj):
-        return super().is_safe_callable(obj)
+    def allows(self, obj, attr: str) -> bool:
+        return isinstance(obj, View) and attr in obj._allowed
 
 
 @dataclass
@@ -340,20 +308,20 @@ class NarrativeContext:
         return self._cite("tab", key)
 
     def globals(self) -> dict:
-        return {"range": _small_range, "indicator": self.indicator, "dimension": self.dimension, "figure": self.figure,
+        return {"indicator": self.indicator, "dimension": self.dimension, "figure": self.figure,
                 "table": self.table, "city": self.city, "year": self.year,
                 "survey": SurveyView(self.survey_summary, self.fmt, self),
                 "counts": CountsView(self.scores.table, self)}
 
 
 def make_env(fmt: Formatter) -> Sandbox:
-    env = Sandbox(undefined=StrictUndefined, autoescape=False, loader=None)
-    env.filters.update({
+    """The narrative sandbox (reportkit/safety/sandbox.py): the vocabulary's views and
+    filters, a bounded range(), a budget for time, output and loop steps per render."""
+    return Sandbox(limits=NARRATIVE, policy=NarrativePolicy(), filters={
         "num": lambda x, d=1: fmt.num(_to_float(x), d),
         "pct": lambda x, d=1: fmt.pct(_to_float(x), d),
         "wan": lambda x: fmt.wan(_to_float(x)),
     })
-    return env
 
 
 def _to_float(x):
@@ -375,12 +343,10 @@ def render_expressions(n: Narrative, ctx: NarrativeContext, extra: dict | None =
         return None
     ctx.template = template
     try:
-        text = template.render({**ctx.globals(), **(extra or {})})
-        if len(text) > MAX_TEXT * 5:
-            raise SecurityError("叙述生成的文字过长")
-        return text
-    except SecurityError as exc:
-        ctx.problems.add(error(n.source(_tb_line(exc, template)), f"叙述中不允许的操作：{exc}",
+        return template.render({**ctx.globals(), **(extra or {})})
+    except (SecurityError, RecursionError) as exc:
+        why = say("sandbox.recursion") if isinstance(exc, RecursionError) else exc
+        ctx.problems.add(error(n.source(_tb_line(exc, template)), f"叙述中不允许的操作：{why}",
                                hint="叙述只能引用指标、维度、问卷、图表等数据"))
     except UndefinedError as exc:
         ctx.problems.add(error(n.source(_tb_line(exc, template)), f"未知的名称：{exc.message}",
@@ -475,7 +441,14 @@ class _Conv:
             elif tag == "br":
                 out.append(LineBreak())
             elif tag == "a":
-                out.append(Link("".join(child.itertext()), child.get("href", "")))
+                label, href = "".join(child.itertext()), child.get("href", "")
+                if _safe_href(href):
+                    out.append(Link(label, href))
+                else:   # javascript:, file:, a path on this machine …: the text stays, the link goes
+                    out.append(Span(_unstash(label, self.md), bold=bold, italic=italic, code=code))
+                    if self.narrative is not None:
+                        self.problems.add(warning(self.narrative.source(None),
+                                                  say("links.dropped", href=href[:120]), hint=say("links.hint")))
             elif tag == "sup" and child.get("id", "").startswith("fnref"):
                 a = child.find("a")
                 ref = (a.get("href", "") if a is not None else "").lstrip("#")
@@ -553,6 +526,21 @@ class _Conv:
         return Table(header=header, rows=rows)
 
 
+_HREF_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def _safe_href(href: str) -> bool:
+    """Links a published report may carry: web pages, e-mail, the document's own anchors."""
+    h = "".join(ch for ch in href if ch > " " and ch != "\x7f")   # browsers ignore these inside a scheme
+    if h.startswith("#"):
+        return True
+    m = _HREF_SCHEME.match(h)
+    if not m or m.group(1).lower() not in ("http", "https", "mailto"):
+        return False
+    return m.group(1).lower() == "mailto" or h[m.end():].startswith("//") and len(h) > m.end() + 2 \
+        and h[m.end() + 2] != "/"
+
+
 def _wrap(child):
     d = ET.Element("div")
     d.append(child)
@@ -578,6 +566,39 @@ def markdown_blocks(text: str, problems: Problems | None = None, narrative: Narr
     """Markdown text -> document blocks.  Headings are re-levelled so the file's
     highest heading becomes `base_level`."""
     problems = problems if problems is not None else Problems()
+    deep = _too_deep(text)
+    if deep is not None:
+        if narrative is not None:
+            problems.add(error(narrative.source(deep), say("markdown.nesting", limit=MAX_NESTING),
+                               hint=say("markdown.hint")))
+        return []
+    try:
+        return _markdown_blocks(text, problems, narrative, base_level)
+    except RecursionError:   # emphasis markers nested thousands deep …
+        if narrative is not None:
+            problems.add(error(narrative.source(None), say("markdown.recursion"), hint=say("markdown.hint")))
+        return []
+
+
+MAX_NESTING = 12     # lists and quotes inside one another; a report never needs more
+_QUOTES = re.compile(r"^(?:[ \t]*>)+")
+_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d+[.)])[ \t]")
+
+
+def _too_deep(text: str) -> int | None:
+    """The first line whose quote and list nesting exceeds MAX_NESTING (None if none)."""
+    for lineno, line in enumerate(text.split("\n"), 1):
+        m = _QUOTES.match(line)
+        quotes = m.group(0).count(">") if m else 0
+        rest = line[m.end():] if m else line
+        item = _ITEM.match(rest)
+        lists = len(item.group(1).expandtabs(4)) // 4 + 1 if item else 0
+        if quotes + lists > MAX_NESTING:
+            return lineno
+    return None
+
+
+def _markdown_blocks(text: str, problems: Problems, narrative: Narrative | None, base_level: int) -> list[Block]:
     md = _markdown()
     md.convert(text)
     root = md.captured_root

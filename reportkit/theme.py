@@ -17,9 +17,16 @@ def templates_dir(project_root: Path | None = None) -> list[Path]:
 
 
 def find_template(name: str, project_root: Path | None = None) -> Path:
+    """The project's templates/<name> if it has one, else the built-in one.  A project's
+    file must be a regular file of a sane size inside the project (FileRefused, exit 2)."""
     for d in templates_dir(project_root):
-        if (d / name).exists():
-            return d / name
+        p = d / name
+        if p.exists() or p.is_symlink():
+            if d != TEMPLATES:
+                from .safety.files import check_file, template_kind
+
+                check_file(p, project_root, template_kind(name), f"templates/{name}")
+            return p
     raise FileNotFoundError(name)
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Problems, Source, error, warning
+from .safety.cells import append_row, clean_text, set_text
 from .vocab import TRACKING_STATUSES
 from .wording import Wording
 
@@ -140,15 +141,15 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
     wrap_top = Alignment(wrap_text=True, vertical="top")
     last_col = "G"
 
-    ws["A1"] = w.say("workbook.title", **values)
+    set_text(ws["A1"], w.say("workbook.title", **values))
     ws["A1"].font = Font(name="黑体", size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 28
-    ws["A2"] = w.say("workbook.info", **values)
+    set_text(ws["A2"], w.say("workbook.info", **values))
     ws["A2"].font = body_font
     ws["A2"].alignment = Alignment(vertical="center")
     ws.row_dimensions[2].height = 20
-    ws["A3"] = w.say("workbook.instructions", **values)
+    set_text(ws["A3"], w.say("workbook.instructions", **values))
     ws["A3"].font = Font(name="宋体", size=9.5, color="555555")
     ws["A3"].alignment = wrap_top
     total_width = sum(COLUMN_WIDTHS.values())
@@ -159,7 +160,8 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
         ws.column_dimensions[col].width = width
 
     for i, label in enumerate(w.get("workbook.columns")):
-        c = ws.cell(HEADER_ROW, i + 1, label)
+        c = ws.cell(HEADER_ROW, i + 1)
+        set_text(c, label)
         c.font, c.fill, c.border = head_font, header_fill, border
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.row_dimensions[HEADER_ROW].height = 22
@@ -171,7 +173,7 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
                  COL_ACTION: r["action"], COL_STATUS: None, COL_NOTE: None, COL_DATE: None}
         for col, value in cells.items():
             c = ws[f"{col}{row}"]
-            c.value = value
+            set_text(c, value)
             c.font, c.border = body_font, border
             editable = col in (COL_STATUS, COL_NOTE, COL_DATE)
             c.protection = Protection(locked=not editable)
@@ -218,14 +220,14 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
     meta_values = {NAME_VERSION: TEMPLATE_VERSION, NAME_DEPARTMENT: dept_id, NAME_YEAR: str(st.year),
                    NAME_SHEET: ws.title}
     for name, cell in META_CELLS.items():
-        meta[f"A{cell[1:]}"] = META_KEYS[name]
-        meta[cell] = meta_values[name]
+        set_text(meta[f"A{cell[1:]}"], META_KEYS[name])
+        set_text(meta[cell], meta_values[name])
         col, row = cell[0], cell[1:]
         wb.defined_names[name] = DefinedName(name, attr_text=f"{META_SHEET}!${col}${row}")
     meta.protection.sheet = True
 
-    wb.properties.title = ws["A1"].value
-    wb.properties.subject = dept
+    wb.properties.title = clean_text(ws["A1"].value or "")
+    wb.properties.subject = clean_text(dept)
     return xlsx_bytes(wb)
 
 
@@ -291,28 +293,64 @@ def _date_text(value) -> str | None:
 from .workbook import cell_text as _text  # noqa: E402
 
 
-def _read_meta(wb) -> dict[str, tuple[str | None, str]]:
-    """Marker name -> (value or None when absent, the cell it was read from)."""
+_ONE_CELL = re.compile(r"\$?([A-Z]{1,3})\$?([1-9]\d{0,6})")
+MAX_FORM_ROWS = 100_000     # a form has one row per recommendation; more is not a returned form
+
+
+def _small_sheet(ws, max_row: int = 20, max_col: int = 5) -> dict[str, object]:
+    """The top-left cells of a (read-only) sheet, coordinate -> value."""
+    from openpyxl.utils import get_column_letter
+
+    out = {}
+    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col, values_only=True), 1):
+        for c, v in enumerate(row, 1):
+            if v is not None:
+                out[f"{get_column_letter(c)}{r}"] = v
+    return out
+
+
+def _read_meta(wb, display: str = "", problems: Problems | None = None) -> dict[str, tuple[str | None, str]]:
+    """Marker name -> (value or None when absent, the cell it was read from).  A defined
+    name is followed only when it points at one cell of the marker sheet's first rows;
+    anything else (a range, a formula, another workbook, #REF!) is reported and ignored."""
+    from .safety.messages import say
+
+    sheets: dict[str, dict] = {}
+
+    def cells(title: str) -> dict:
+        if title not in sheets:
+            sheets[title] = _small_sheet(wb[title]) if title in wb.sheetnames else {}
+        return sheets[title]
+
     out = {}
     for name, cell in META_CELLS.items():
         where = f"{META_SHEET}!{cell}"
         value = None
-        dn = None
         try:
             dn = wb.defined_names.get(name)
-        except AttributeError:  # pragma: no cover - older openpyxl
+        except Exception:  # pragma: no cover - a damaged names table
             dn = None
         if dn is not None:
+            target = None
             try:
-                for title, ref in dn.destinations:
-                    ref = ref.replace("$", "")
-                    value = wb[title][ref].value
-                    where = f"{title}!{ref}"
-                    break
-            except (KeyError, ValueError, TypeError):
-                value = None
+                dests = list(dn.destinations)
+            except Exception:
+                dests = []
+            if len(dests) == 1:
+                title, ref = dests[0]
+                m = _ONE_CELL.fullmatch(str(ref))
+                if m and title == META_SHEET and int(m.group(2)) <= 20:
+                    target = (title, f"{m.group(1)}{m.group(2)}")
+            if target is None:
+                if problems is not None:
+                    text = str(getattr(dn, "attr_text", "") or "")
+                    problems.add(warning(Source(display), say("tracking.odd_name", name=name,
+                                                              ref=text[:80] + ("…" if len(text) > 80 else ""))))
+            else:
+                value = cells(target[0]).get(target[1])
+                where = f"{target[0]}!{target[1]}"
         if value is None and META_SHEET in wb.sheetnames:
-            value = wb[META_SHEET][cell].value
+            value = cells(META_SHEET).get(cell)
         out[name] = (None if value is None else _text(value), where)
     return out
 
@@ -333,17 +371,40 @@ def read_workbook(path: Path, display: str, project, problems: Problems,
 
     import openpyxl
 
+    from .safety.files import FileRefused, check_file, check_zip
+
+    try:   # measured before any parser sees it: a regular file, no zip bomb, a form-sized sheet
+        check_file(path, None, "workbook", display)
+    except FileRefused as exc:
+        problems.add(exc.problem)
+        return None, []
     if not zipfile.is_zipfile(path):
         problems.add(error(Source(display), "不是有效的 .xlsx 文件",
                            hint="请用 Excel 打开后另存为 .xlsx（Excel 工作簿）再提交"))
         return None, []
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        check_zip(path, display, "workbook", max_rows=MAX_FORM_ROWS, max_cols=1000)
+    except FileRefused as exc:
+        problems.add(exc.problem)
+        return None, []
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # a damaged workbook raises many kinds
         problems.add(error(Source(display), f"无法读取 Excel 工作簿：{type(exc).__name__}",
                            hint="文件可能已损坏；请在 Excel 中打开并重新保存"))
         return None, []
-    meta = _read_meta(wb)
+    try:
+        return _read_form(wb, display, project, problems, sheet)
+    except Exception as exc:  # a damaged sheet met while reading rows
+        problems.add(error(Source(display), f"无法读取 Excel 工作簿：{type(exc).__name__}",
+                           hint="文件可能已损坏；请在 Excel 中打开并重新保存"))
+        return None, []
+    finally:
+        wb.close()
+
+
+def _read_form(wb, display: str, project, problems: Problems, sheet: str | None) -> tuple[str | None, list[Answer]]:
+    meta = _read_meta(wb, display, problems)
     version, vcell = meta[NAME_VERSION]
     if version is None:
         problems.add(error(Source(display), "不是由 reportkit tracking template 生成的反馈表（找不到模板版本标记）",
@@ -381,12 +442,17 @@ def read_workbook(path: Path, display: str, project, problems: Problems,
     roles = roles_of(project)
     answers: list[Answer] = []
     seen: dict[str, int] = {}
-    for row in range(FIRST_ROW, ws.max_row + 1):
-        rid = _text(ws[f"{COL_ID}{row}"].value)
-        raw_status = ws[f"{COL_STATUS}{row}"].value
+    cols = {c: "ABCDEFG".index(c) for c in (COL_ID, COL_STATUS, COL_NOTE, COL_DATE)}
+    # read-only, one pass over the rows (never ws[cell], which would build every cell)
+    for row, values in enumerate(ws.iter_rows(min_row=FIRST_ROW, max_col=7, values_only=True), FIRST_ROW):
+        if row >= FIRST_ROW + MAX_FORM_ROWS:
+            break
+        values = tuple(values) + (None,) * (7 - len(values))
+        rid = _text(values[cols[COL_ID]])
+        raw_status = values[cols[COL_STATUS]]
         status = _text(raw_status)
-        note = _text(ws[f"{COL_NOTE}{row}"].value)
-        date_raw = ws[f"{COL_DATE}{row}"].value
+        note = _text(values[cols[COL_NOTE]])
+        date_raw = values[cols[COL_DATE]]
         if not rid:
             if status or note or (date_raw not in (None, "")):
                 problems.add(error(Source(display, cell=f"{COL_ID}{row}"), "该行填写了落实情况，但缺少建议编号",
@@ -509,9 +575,9 @@ def tracking_xlsx(df: pd.DataFrame) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "tracking"
-    ws.append(list(df.columns))
+    append_row(ws, [str(c) for c in df.columns])
     for row in df.itertuples(index=False):
-        ws.append([None if v == "" else str(v) for v in row])
+        append_row(ws, [None if v == "" else str(v) for v in row])
     for col, width in zip("ABCDEFGHIJ", (8, 12, 60, 12)):
         ws.column_dimensions[col].width = width
     return xlsx_bytes(wb)

@@ -60,6 +60,8 @@ SCHEMAS: dict[str, Schema] = {
                      key=["response_id"], numbers=["duration_s"], nonempty=["response_id"]),
 }
 
+MAX_MAGNITUDE = 1e15   # no indicator value, standard or target is anywhere near this
+
 HINTS = {
     "direction": "填 + 表示越高越好，- 表示越低越好",
     "kind": "填写允许的取值之一",
@@ -106,7 +108,8 @@ def check_table(table: Table, schema: Schema, problems: Problems) -> bool:
         if len(bad) and s[bad].str.contains(r"[０-９]").any():
             hint += "；请使用半角数字（0-9），不要使用全角数字"
         _report_rows(problems, table, bad, col, f"“{col}”不是数字", hint)
-        huge = df.index[(s != "") & ok & ~np.isfinite(pd.to_numeric(s.where(ok, "0"), errors="coerce"))]
+        num = pd.to_numeric(s.where(ok, "0"), errors="coerce")
+        huge = df.index[(s != "") & ok & ~(np.isfinite(num) & (num.abs() <= MAX_MAGNITUDE))]
         _report_rows(problems, table, huge, col, f"“{col}”的数值超出范围", "请检查是否误输入了过大的指数")
     for col in schema.integers:
         if col not in df.columns:
@@ -215,6 +218,10 @@ def validate(project: Project, problems: Problems | None = None,
     from .validate_parts import check_parts
 
     check_parts(project, problems, usable)
+
+    from .safety.checks import check as check_hostile
+
+    check_hostile(project, problems, usable)   # reserved qids, columns never published, control characters
     _warnings(project, problems, usable)
     return problems
 

@@ -82,6 +82,11 @@ def _overlay(name: str, project_file: str, stamp: tuple) -> tuple[dict, tuple]:
     except UnicodeDecodeError:
         problems.add(error(Source(rel), "文件不是 UTF-8 编码", hint="请用 UTF-8 编码保存"))
         return _builtin(name), tuple(problems.items)
+    except RecursionError:
+        from .safety.messages import say
+
+        problems.add(error(Source(rel), say("toml.nesting")))
+        return _builtin(name), tuple(problems.items)
     except tomllib.TOMLDecodeError as exc:
         import re
 
@@ -99,6 +104,16 @@ def load_toml(name: str, project_root: Path | None = None, problems: Problems | 
     With `problems`, schema problems are added there (the caller raises once for
     all); without, an error raises ReportkitError at once."""
     project_file = Path(project_root) / "templates" / name if project_root is not None else None
+    if project_file is not None and (project_file.exists() or project_file.is_symlink()):
+        from .safety.files import FileRefused, check_file
+
+        try:   # a regular file inside the project, of a sane size (no FIFO, no link out)
+            check_file(project_file, project_root, "template", f"templates/{name}")
+        except FileRefused as exc:
+            if problems is None:
+                raise
+            problems.add(exc.problem)
+            return _builtin(name)
     if project_file is None or not project_file.is_file():
         return _builtin(name)
     st = project_file.stat()
@@ -154,14 +169,22 @@ class Wording:
         return True
 
     def say(self, path_or_text: str, _literal: bool = False, **values) -> str:
-        text = path_or_text if _literal else self.get(path_or_text)
-        tpl = self._cache.get(text)
-        if tpl is None:
-            if self._env is None:
-                from .fmt import Formatter
-                from .narrative import make_env
-                from .theme import load_theme
+        from jinja2 import TemplateError
 
-                self._env = make_env(self._fmt or Formatter.from_theme(load_theme()))
-            tpl = self._cache[text] = self._env.from_string(text)
-        return tpl.render(**values)
+        from .safety.sandbox import TEMPLATE_ERRORS, template_error
+
+        text = path_or_text if _literal else self.get(path_or_text)
+        try:
+            tpl = self._cache.get(text)
+            if tpl is None:
+                if self._env is None:
+                    from .fmt import Formatter
+                    from .narrative import make_env
+                    from .theme import load_theme
+
+                    self._env = make_env(self._fmt or Formatter.from_theme(load_theme()))
+                tpl = self._cache[text] = self._env.from_string(text)
+            return tpl.render(**values)
+        except (TemplateError, *TEMPLATE_ERRORS) as exc:   # a project's sentence refused by the sandbox
+            where = f"templates/{self.name} {'' if _literal else path_or_text}".strip()
+            raise template_error(exc, display=where, line=False) from None

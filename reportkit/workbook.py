@@ -12,7 +12,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-_SAFE_STEM = re.compile(r"[\w.\-]+")
 NUMBER_TEXT = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
@@ -23,7 +22,9 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    lines = [ln.strip() for ln in str(value).replace("\r", "\n").split("\n")]
+    from .safety.cells import clean_text
+
+    lines = [ln.strip() for ln in clean_text(str(value)).replace("\r", "\n").split("\n")]
     return "；".join(ln for ln in lines if ln)
 
 
@@ -39,11 +40,12 @@ def estimate_lines(text: str, width: float) -> int:
 
 
 def file_stem(ident: str) -> str:
-    """The file name stem for an id: the id when it is a safe file name (letters,
-    digits, _ . -), else the id with unsafe characters replaced."""
-    if _SAFE_STEM.fullmatch(ident) and ident not in (".", ".."):
-        return ident
-    return re.sub(r"[^\w.\-]+", "_", ident).strip(".") or "_"
+    """The file name stem for an id's outputs: the id when that is a safe file name
+    (letters, digits, _ . -; not a name Windows reserves; short), else a readable stem
+    plus a short hash of the id, so that two ids never share a file."""
+    from .safety.names import FILE_NAME, safe_stem
+
+    return safe_stem(ident, FILE_NAME)
 
 
 def string_cell(cell, text) -> None:

@@ -71,7 +71,8 @@ def test_duties_lead_first_then_assist(mini):
 
 def test_file_stem_is_safe():
     assert file_stem("zrzyj") == "zrzyj"
-    assert file_stem("a/b") == "a_b"
+    assert file_stem("a/b").startswith("a_b-")          # readable stem + a hash of the id
+    assert file_stem("a/b") != file_stem("a_b") == "a_b"  # two ids never share a file
     assert file_stem("..") not in ("..", ".")
 
 

@@ -53,8 +53,11 @@ def test_project_theme_fonts_are_honoured(mini):
 def test_wording_renders_in_the_sandbox():
     w = Wording({"a": "共{{ n }}项", "evil": "{{ ''.__class__ }}"}, "x.toml")
     assert w.say("a", n=3) == "共3项"
-    import jinja2.exceptions
     import pytest
 
-    with pytest.raises(jinja2.exceptions.SecurityError):
+    from reportkit.errors import ReportkitError
+
+    with pytest.raises(ReportkitError) as exc:     # refused by the sandbox: a user error naming the file
         w.say("evil")
+    text = exc.value.format_message()
+    assert "templates/x.toml evil" in text and "不允许" in text and "__class__" in text

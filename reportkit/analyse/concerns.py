@@ -38,24 +38,52 @@ from ..theme import find_template
 
 MASK = "***"
 
-# Order matters: ID numbers before phone numbers before any long digit run.
-_PII_PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII), MASK),
-    (re.compile(r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![0-9A-Za-z])"), MASK),
-    (re.compile(r"(?<!\d)\d{15}(?!\d)"), MASK),
-    (re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)"), MASK),
-    (re.compile(r"(?<!\d)0\d{2,3}[-\s]?\d{7,8}(?!\d)"), MASK),
-    (re.compile(r"\d[\d\s-]{5,}\d"), MASK),
-    (re.compile(r"((?:微信|VX|vx|QQ|qq)(?:号)?\s*[:：是为]?\s*)[A-Za-z0-9_-]{5,}"), r"\1" + MASK),
+# Separators people put inside numbers: - . _ / and spaces (one or two between digits).
+_SEP = r"[\s\-._/]{0,3}"
+# Order matters: e-mail first, ID numbers before phone numbers before any long digit run.
+# Each pattern: (regex, group) -- the text from the end of `group` (0: the start of the
+# match) to the end of the match is replaced by ***.
+_PII: list[tuple[re.Pattern, int]] = [
+    (re.compile(r"[\w.+-]+\s*(?:@|\(at\)|\[at\]|（at）)\s*[\w-]+(?:\s*(?:\.|\(dot\)|\[dot\])\s*[\w-]+)+",
+                re.ASCII | re.IGNORECASE), 0),
+    (re.compile(r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![0-9A-Za-z])", re.ASCII), 0),
+    (re.compile(rf"(?<![0-9A-Za-z])\d(?:{_SEP}\d){{16}}{_SEP}[\dXx](?![0-9A-Za-z])", re.ASCII), 0),
+    (re.compile(r"(?<!\d)\d{15}(?!\d)", re.ASCII), 0),
+    (re.compile(rf"(?<!\d)(?:\+?86{_SEP})?1{_SEP}[3-9](?:{_SEP}\d){{9}}(?!\d)", re.ASCII), 0),
+    (re.compile(rf"(?<!\d)0\d{{2,3}}{_SEP}\d(?:{_SEP}\d){{6,7}}(?!\d)", re.ASCII), 0),
+    (re.compile(rf"\d(?:{_SEP}\d){{6,}}", re.ASCII), 0),
+    (re.compile(r"((?:微信|VX|vx|WX|wx|QQ|qq)(?:号)?\s*[:：是为]?\s*)[A-Za-z0-9_-]{5,}"), 1),
     (re.compile(r"((?:我叫|我的名字(?:是|叫)|名字(?:是|叫)|本人(?:姓名|名字)(?:是|叫)?|本人叫|"
                 r"姓名(?:是|为)?|联系人(?:是|为)?|署名|我姓)\s*[:：]?\s*)"
-                r"(?:[\u4e00-\u9fff·•]{1,4}|[A-Za-z][A-Za-z .]{0,20})"), r"\1" + MASK),
+                r"(?:[\u4e00-\u9fff·•]{1,4}|[A-Za-z][A-Za-z .]{0,20})"), 1),
 ]
+# Full-width digits, letters and the characters used in numbers and e-mail addresses are
+# read as their ASCII forms (１３８－００１３, ａｂｃ＠ｑｑ．ｃｏｍ); one character each, so
+# the positions found in the normalised text are those of the original.
+_FULL = {**{0xFF10 + i: 0x30 + i for i in range(10)}, **{0xFF21 + i: 0x41 + i for i in range(26)},
+         **{0xFF41 + i: 0x61 + i for i in range(26)},
+         0xFF20: ord("@"), 0xFE6B: ord("@"), 0xFF0E: ord("."), 0x3002: ord("."), 0xFF0D: ord("-"),
+         0x2010: ord("-"), 0x2011: ord("-"), 0x2012: ord("-"), 0x2013: ord("-"), 0x2014: ord("-"),
+         0x2212: ord("-"), 0xFF3F: ord("_"), 0xFF0F: ord("/"), 0xFF0B: ord("+"), 0x3000: ord(" "),
+         0x00A0: ord(" "), 0xFF08: ord("("), 0xFF09: ord(")"), 0xFF3B: ord("["), 0xFF3D: ord("]")}
+_NEEDS_NORMALISING = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FULL)) + "]")
+# kept for code that lists the patterns (regex, replacement)
+_PII_PATTERNS = [(p, MASK if g == 0 else r"\1" + MASK) for p, g in _PII]
 
 
 def mask_text(text: str) -> str:
-    for pat, repl in _PII_PATTERNS:
-        text = pat.sub(repl, text)
+    """Personal data in one text replaced by ***, whatever the digits' width or the
+    separators between them."""
+    norm = text.translate(_FULL)
+    if norm == text:
+        for pat, repl in _PII_PATTERNS:
+            text = pat.sub(repl, text)
+        return text
+    for pat, group in _PII:
+        spans = [(m.end(group) if group else m.start(), m.end()) for m in pat.finditer(norm)]
+        for a, b in reversed(spans):
+            text = text[:a] + MASK + text[b:]
+            norm = norm[:a] + MASK + norm[b:]
     return text
 
 
@@ -68,9 +96,14 @@ def mask_pii(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
         return s, pd.Series([], dtype=bool)
     codes, uniq = pd.factorize(s, use_na_sentinel=False)
     u = pd.Series(uniq, dtype=object).astype(str)
-    m = u
+    odd = u.str.contains(_NEEDS_NORMALISING, regex=True).to_numpy()
+    m = u.copy()
+    plain = m[~odd]
     for pat, repl in _PII_PATTERNS:
-        m = m.str.replace(pat, repl, regex=True)
+        plain = plain.str.replace(pat, repl, regex=True)
+    m[~odd] = plain
+    if odd.any():   # full-width forms: the careful way, one text at a time
+        m[odd] = [mask_text(x) for x in u[odd]]
     masked = pd.Series(m.to_numpy()[codes], index=s.index, dtype=object)
     changed = pd.Series((m != u).to_numpy()[codes], index=s.index)
     return masked, changed
@@ -147,7 +180,9 @@ class ConcernsConfig:
 
 def load_concerns_config(project_root: Path | None = None, dimensions=()) -> ConcernsConfig:
     path = find_template("concerns.toml", project_root)
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    from ..safety.files import load_toml
+
+    data = load_toml(path, "templates/concerns.toml")
     dims = list(dimensions)
     themes = []
     for t in data.get("themes", []):

@@ -95,10 +95,16 @@ class ComposeContext:
 
     def render(self, template: str, **extra) -> str:
         """Render a one-line wording template (from templates/) in the narrative sandbox."""
+        from jinja2 import TemplateError
+
         from ..narrative import make_env
+        from ..safety.sandbox import TEMPLATE_ERRORS, template_error
 
         env = make_env(self.fmt)
-        return env.from_string(template).render({**self.narr.globals(), **extra})
+        try:
+            return env.from_string(template).render({**self.narr.globals(), **extra})
+        except (TemplateError, *TEMPLATE_ERRORS) as exc:
+            raise template_error(exc, display="templates/report.toml", line=False) from None
 
     # -- numbered objects --------------------------------------------------------
     def _label(self, kind: str) -> tuple[str, tuple[int, int] | None]:

@@ -18,6 +18,7 @@ from ..errors import ReportkitError
 from ..fmt import Formatter
 from ..render import png
 from ..render.png import QR, Canvas, Ellipse, Rect, Skyline, Text, TextStyle
+from ..safety.wording import safe_format
 from ..theme import Theme, find_template, load_theme
 
 PROMO_TOML = "promo.toml"
@@ -45,7 +46,7 @@ class Design:
         except KeyError:
             raise ReportkitError(f"{self.path}：[labels] 中缺少“{key}”") from None
         try:
-            return text.format(**values)
+            return safe_format(text, where=f"{self.path} [labels] {key}", **values)
         except (KeyError, IndexError, ValueError) as exc:
             raise ReportkitError(f"{self.path}：[labels] {key} 中的占位符无效：{exc}（原文：{text}）") from None
 
@@ -195,7 +196,8 @@ def campaign_from_project(project, design: Design) -> Campaign:
         v = _campaign_value(raw, key)
         if v is None:
             v = defaults.get(key, "")
-            v = [x.format(**fill) for x in v] if isinstance(v, list) else str(v).format(**fill)
+            v = ([safe_format(str(x), where=PROMO_TOML, **fill) for x in v] if isinstance(v, list)
+                 else safe_format(str(v), where=PROMO_TOML, **fill))
         values[key] = v
     why = values["why"]
     if isinstance(why, str):
@@ -271,7 +273,7 @@ def _visual(c: Canvas, d: Design, camp: Campaign, box: png.Box, near: str, groun
     v = d.data.get("visual", {})
     brand = d.color("brand")
     layers = tuple(png.mix(brand, "#FFFFFF", t) for t in v.get("layers_on_brand", [0.14, 0.26])) + (near,)
-    seed = str(v.get("seed", "{city}")).format(city=camp.city, year=camp.year)
+    seed = safe_format(str(v.get("seed", "{city}")), where=PROMO_TOML, city=camp.city, year=camp.year)
     c.add(Skyline(box, layers, sun=d.color(v["sun"]) if v.get("sun") else None,
                   window=d.color(v["window"]) if v.get("window") else None,
                   ground=ground or near, seed=seed or camp.seed or "reportkit", sun_at=sun_at))
@@ -636,4 +638,9 @@ def artwork_path(project_root: Path, d: Design) -> Path | None:
     if not rel:
         return None
     p = project_root / rel
-    return p if p.is_file() else None
+    if not p.exists() and not p.is_symlink():
+        return None
+    from ..safety.files import check_file
+
+    check_file(p, project_root, "image", str(rel))   # a regular image inside the project
+    return p

@@ -1,6 +1,7 @@
 """Analyst-written chapters: Markdown files with YAML front matter."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +32,15 @@ class Narrative:
         return Source(self.display, line=line)
 
 
-def parse_narrative(path: Path, display: str, problems: Problems, sections=SECTIONS) -> Narrative | None:
-    raw = path.read_bytes()
+def parse_narrative(path: Path, display: str, problems: Problems, sections=SECTIONS,
+                    root: Path | None = None) -> Narrative | None:
+    from ..safety.files import FileRefused, read_file
+
+    try:   # a regular file inside the project, of a sane size: never a FIFO, a device, a link out
+        raw = read_file(path, root, "narrative", display)
+    except FileRefused as exc:
+        problems.add(exc.problem)
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -55,6 +63,11 @@ def parse_narrative(path: Path, display: str, problems: Problems, sections=SECTI
         head = text[4:end]
         try:
             loaded = yaml.safe_load(head) or {}
+        except RecursionError:
+            from ..safety.messages import say
+
+            problems.add(error(Source(display, line=2), say("narratives.yaml_nesting")))
+            return None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -77,11 +90,11 @@ def parse_narrative(path: Path, display: str, problems: Problems, sections=SECTI
                            hint="在文件开头写：---\\ntitle: 章节标题\\norder: 10\\n---"))
         return None
     order = meta.get("order", 100)
-    if isinstance(order, bool) or not isinstance(order, (int, float)):
+    if isinstance(order, bool) or not isinstance(order, (int, float)) or not math.isfinite(order):
         problems.add(error(Source(display, line=1), "order 应为数字", order))
         order = 100
     section = meta.get("section")
-    if section is not None and section not in sections:
+    if section is not None and (not isinstance(section, str) or section not in sections):
         problems.add(error(Source(display, line=1), f"section 只能是 {'、'.join(sorted(sections))} 之一", section))
         section = None
     dimension = meta.get("dimension")
@@ -98,7 +111,7 @@ def load_narratives(project_dir: Path, problems: Problems, sections=SECTIONS) ->
         return []
     out = []
     for path in sorted(folder.glob("*.md")):
-        n = parse_narrative(path, path.relative_to(project_dir).as_posix(), problems, sections)
+        n = parse_narrative(path, path.relative_to(project_dir).as_posix(), problems, sections, project_dir)
         if n is not None:
             out.append(n)
     out.sort(key=lambda n: (n.order, n.display))

@@ -41,8 +41,8 @@ def load_project(project_dir: Path | str, problems: Problems | None = None,
     narratives = load_narratives(root, problems)
     geo = None
     gpath = root / "data" / "areas.geojson"
-    if gpath.exists():
-        geo = load_geojson(gpath, "data/areas.geojson", problems)
+    if gpath.exists() or gpath.is_symlink():
+        geo = load_geojson(gpath, "data/areas.geojson", problems, root)
     if settings is None:
         return None, problems
     return Project(root, settings, loaded, narratives, geo), problems

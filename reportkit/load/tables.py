@@ -50,8 +50,9 @@ def find_table(data_dir: Path, base: str) -> list[Path]:
     """data/<base>.csv or .xlsx (any letter case)."""
     if not data_dir.is_dir():
         return []
+    # not only regular files: a FIFO or a device named like a table is refused by name later
     return sorted(p for p in data_dir.iterdir()
-                  if p.is_file() and p.stem.lower() == base.lower() and p.suffix.lower() in SUPPORTED)
+                  if not p.is_dir() and p.stem.lower() == base.lower() and p.suffix.lower() in SUPPORTED)
 
 
 def unsupported_table(data_dir: Path, base: str) -> Path | None:
@@ -64,10 +65,17 @@ def unsupported_table(data_dir: Path, base: str) -> Path | None:
     return None
 
 
-def read_utf8(path: Path, display: str, problems: Problems) -> tuple[bytes, str] | None:
+def read_utf8(path: Path, display: str, problems: Problems, root: Path | None = None,
+              kind: str = "table") -> tuple[bytes, str] | None:
     """Read a CSV file as UTF-8 bytes; a GBK/GB18030 file is converted chunk by chunk and
     its raw bytes dropped before the result is joined, to keep the peak memory low."""
-    raw = path.read_bytes()
+    from ..safety.files import FileRefused, read_file
+
+    try:
+        raw = read_file(path, root, kind, display)
+    except FileRefused as exc:
+        problems.add(exc.problem)
+        return None
     if raw.startswith(b"\xef\xbb\xbf") or _is_utf8(raw):
         return to_utf8(raw, display, problems)
     import codecs
@@ -155,6 +163,14 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
     first = data.split(b"\n", 1)[0]
     sep = "\t" if b"\t" in first and b"," not in first else ","
     bsep = sep.encode()
+    from ..safety.files import MAX_COLS
+
+    if first.count(bsep) >= MAX_COLS:   # checked on the raw header line: linear, before any parsing
+        from ..safety.messages import say
+
+        problems.add(error(Source(display, 1), say("tables.too_many_columns", n=f"{first.count(bsep) + 1:,}",
+                                                   limit=f"{MAX_COLS:,}"), hint=say("tables.columns_hint")))
+        return None
     try:
         import warnings
 
@@ -349,20 +365,36 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
         return None
     path = found[0]
     display = path.relative_to(project_dir).as_posix()
+    kind = "survey" if base == "survey" else "table"
     if path.suffix.lower() == ".xlsx":
+        from ..safety.files import FileRefused, check_file, check_zip
+
+        try:
+            check_file(path, project_dir, kind, display)
+            if zipfile.is_zipfile(path):   # not a zip at all: read_xlsx says so in its words
+                check_zip(path, display, kind)
+        except FileRefused as exc:
+            problems.add(exc.problem)
+            return None
         df = read_xlsx(path, display, problems)
         enc = "xlsx"
     else:
-        converted = read_utf8(path, display, problems)
+        converted = read_utf8(path, display, problems, project_dir, kind)
         if converted is None:
             return None
         data, enc = converted
         df = read_csv_bytes(data, display, problems)
+        if df is not None and b"'" in data and _may_restore(data):
+            from ..safety.cells import restore_frame
+
+            df = restore_frame(df)     # a field reportkit wrote as '=… (see write_csv_bytes) reads as =…
         del data, converted
     if df is None:
         return None
     df.columns = [str(c).strip() for c in df.columns]
-    dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+    from collections import Counter
+
+    dupes = sorted(c for c, k in Counter(df.columns).items() if k > 1)   # linear: 100,000 columns stay fast
     for c in dupes:
         problems.add(error(Source(display, 1, c), "表头中该列名重复出现"))
     if dupes:
@@ -382,6 +414,12 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
     return Table(base, path, display, df, enc, rows)
 
 
+def _may_restore(data: bytes) -> bool:
+    from ..safety.cells import csv_may_restore
+
+    return csv_may_restore(data)
+
+
 def require_columns(table: Table, columns: list[str], problems: Problems) -> bool:
     missing = [c for c in columns if c not in table.df.columns]
     for c in missing:
@@ -391,8 +429,19 @@ def require_columns(table: Table, columns: list[str], problems: Problems) -> boo
 
 
 def write_csv_bytes(df: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, CRLF-free, so Excel opens Chinese text correctly."""
-    # written as bytes straight away: a large table is never held as one Python string
-    buf = io.BytesIO()
-    df.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL, encoding="utf-8-sig")
-    return buf.getvalue()
+    """UTF-8 with BOM, CRLF-free, so Excel opens Chinese text correctly.  A text field a
+    spreadsheet would run as a formula (= + - @ …) gets a leading ' (safety/cells.py)."""
+    from ..safety.cells import csv_may_need, neutralise_frame
+
+    def write(frame) -> bytes:
+        # written as bytes straight away: a large table is never held as one Python string
+        buf = io.BytesIO()
+        frame.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL, encoding="utf-8-sig")
+        return buf.getvalue()
+
+    data = write(df)
+    if csv_may_need(data[3:]):
+        safe = neutralise_frame(df)
+        if safe is not df:
+            data = write(safe)
+    return data

@@ -105,18 +105,32 @@ def _open_rendered_template(template: Path, meta: d.Meta, cover: d.Cover | None)
     from docx.opc.exceptions import PackageNotFoundError
 
     from ..messages import msg
+    from ..safety.files import check_zip
+    from ..safety.sandbox import TEMPLATE_ERRORS, WORD_TEMPLATE, Sandbox, template_error
 
+    shown = _template_display(template)
+    if zipfile.is_zipfile(template):   # not a zip at all: the message below says so
+        check_zip(template, shown, "docx")
     try:
         tpl = DocxTemplate(str(template))
-        tpl.render(context, autoescape=True)
-    except TemplateError as exc:
-        raise ReportkitError(f"Word 模板 {template} 中的占位符有误：{exc}") from exc
+        # a project's Word template is data: its placeholders run in the same sandbox as narratives
+        tpl.render(context, jinja_env=Sandbox(limits=WORD_TEMPLATE), autoescape=True)
+    except (TemplateError, *TEMPLATE_ERRORS) as exc:
+        raise template_error(exc, display=shown, line=False) from None
     except (PackageNotFoundError, KeyError, ValueError, OSError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise ReportkitError(msg("errors.bad_word_template", path=template, reason=type(exc).__name__)) from None
     buf = io.BytesIO()
     tpl.save(buf)
     buf.seek(0)
     return open_docx(buf)
+
+
+def _template_display(template: Path) -> str:
+    """The template as a message names it: templates/report.docx for a project's own."""
+    p = Path(template)
+    if p.parent.name == "templates":
+        return f"templates/{p.name}"
+    return str(p)
 
 
 # --- small XML helpers ----------------------------------------------------------------

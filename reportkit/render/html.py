@@ -261,25 +261,31 @@ def _with_ctx(fn):
 
 
 @lru_cache(maxsize=8)
-def _environment(search: tuple[str, ...]) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(list(search)),
+def _environment(search: tuple[str, ...]):
+    """The sandbox (reportkit/safety/sandbox.py) the HTML templates run in: a project's
+    templates/html/ is data, like its narratives."""
+    from ..safety.sandbox import DOCUMENT, DocumentPolicy, Sandbox, SafeLoader
+
+    return Sandbox(
+        limits=DOCUMENT,
+        policy=DocumentPolicy(),
+        loader=SafeLoader(list(search)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
+        filters={
+            "kind": _kind,
+            "plain": d.plain,
+            "col_widths": _col_widths,
+            "image_width": lambda f: f"{max(5.0, min(100.0, 100 * float(f.width or 0.9))):.1f}",
+            "span_attrs": _with_ctx(lambda c, s: _span_attrs(c.theme, s)),
+            "cells": _with_ctx(lambda c, t, rows: _cells(c.theme, t, rows)),
+            "heading_id": _with_ctx(lambda c, h: c.ids[id(h)]),
+            "toc_entries": _with_ctx(_toc_entries),
+            "image_src": _with_ctx(_image_src),
+        },
     )
-    env.filters["kind"] = _kind
-    env.filters["plain"] = d.plain
-    env.filters["col_widths"] = _col_widths
-    env.filters["image_width"] = lambda f: f"{max(5.0, min(100.0, 100 * float(f.width or 0.9))):.1f}"
-    env.filters["span_attrs"] = _with_ctx(lambda c, s: _span_attrs(c.theme, s))
-    env.filters["cells"] = _with_ctx(lambda c, t, rows: _cells(c.theme, t, rows))
-    env.filters["heading_id"] = _with_ctx(lambda c, h: c.ids[id(h)])
-    env.filters["toc_entries"] = _with_ctx(_toc_entries)
-    env.filters["image_src"] = _with_ctx(_image_src)
-    return env
 
 
 def _css_vars(theme: Theme, faces: dict[str, dict]) -> list[tuple[str, Markup]]:
@@ -288,6 +294,18 @@ def _css_vars(theme: Theme, faces: dict[str, dict]) -> list[tuple[str, Markup]]:
         if isinstance(value, str) and re.fullmatch(r"#[0-9A-Fa-f]{3,8}|[a-z]+", value):
             out.append((f"c-{name.replace('_', '-')}", Markup(value)))
     return out
+
+
+def template_roots(project_root: Path | None) -> dict:
+    """Template folders -> how a message names them (the project's, the built-in ones)."""
+    from ..safety.messages import say
+    from ..theme import TEMPLATES
+
+    roots = {}
+    if project_root is not None:
+        roots[Path(project_root) / "templates"] = "templates/"
+    roots[TEMPLATES] = say("template.builtin")
+    return roots
 
 
 def stylesheet_paths(doc: d.Document, project_root: Path | None = None) -> list[Path]:
@@ -304,23 +322,33 @@ def build_html(doc: d.Document, theme: Theme, project_root: Path | None = None, 
                content_urls: bool = False, images: dict | None = None) -> tuple[str, dict[str, Path | bytes]]:
     """The HTML and the images it refers to (URL -> file).  With `content_urls`
     images are `reportkit-image:<hash>` URLs that the caller must resolve."""
+    from jinja2 import TemplateError
+
+    from ..safety.sandbox import TEMPLATE_ERRORS, template_error
+
     search = tuple(str(p / "html") for p in templates_dir(project_root) if (p / "html").is_dir())
     env = _environment(search)
     css = [p.read_text(encoding="utf-8") for p in stylesheet_paths(doc, project_root)]
-    template_src = [env.loader.get_source(env, n)[0] for n in (DOCUMENT_TEMPLATE, BLOCKS_TEMPLATE)]
-    fonts = resolve_fonts("\n".join([document_text(doc), *css, *template_src]), theme)
-    faces = {kind: _font_face(fonts[kind]) for kind in FONT_KINDS}
+    try:
+        template_src = [env.loader.get_source(env, n)[0] for n in (DOCUMENT_TEMPLATE, BLOCKS_TEMPLATE)]
+        fonts = resolve_fonts("\n".join([document_text(doc), *css, *template_src]), theme)
+        faces = {kind: _font_face(fonts[kind]) for kind in FONT_KINDS}
 
-    ctx = _Ctx(doc, theme, project_root, {id(h): hid for h, hid in heading_ids(doc)},
-               content_urls=content_urls or bool(images), image_data=dict(images or {}))
-    html = env.get_template(DOCUMENT_TEMPLATE).render(
-        _rk=ctx,
-        doc=doc,
-        meta=doc.meta,
-        header=doc.meta.header or doc.meta.title,
-        fonts=[f for f in faces.values() if f["src"]],
-        css_vars=_css_vars(theme, faces),
-        stylesheets=[Markup(c) for c in css] + [Markup(role_css(theme))],
-        created=build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
-    )
+        ctx = _Ctx(doc, theme, project_root, {id(h): hid for h, hid in heading_ids(doc)},
+                   content_urls=content_urls or bool(images), image_data=dict(images or {}))
+        for font in fonts.values():   # the font files are resources of the document, like its images
+            if font.index == 0:
+                ctx.images[font.path.resolve().as_uri()] = font.path.resolve()
+        html = env.get_template(DOCUMENT_TEMPLATE).render(
+            _rk=ctx,
+            doc=doc,
+            meta=doc.meta,
+            header=doc.meta.header or doc.meta.title,
+            fonts=[f for f in faces.values() if f["src"]],
+            css_vars=_css_vars(theme, faces),
+            stylesheets=[Markup(c) for c in css] + [Markup(role_css(theme))],
+            created=build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+    except (TemplateError, *TEMPLATE_ERRORS) as exc:
+        raise template_error(exc, roots=template_roots(project_root)) from None
     return html, ctx.images

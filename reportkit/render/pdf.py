@@ -142,19 +142,37 @@ def _font_config():
     return _FONT_CONFIG
 
 
-def _fetcher(weasyprint, images: dict[str, Path | bytes]):
-    """Resolves the document's content-addressed image URLs; anything else only
-    from local files (never the network: outputs must not depend on it)."""
+def _fetcher(weasyprint, images: dict[str, Path | bytes], allowed: list[Path], refused: list[str]):
+    """Resolves the document's own resources (content-addressed images, the resolved font
+    files); besides them, only files inside the template folders (`allowed`: the
+    project's templates/ and the built-in one).  Anything else -- another file: URL,
+    the network -- is refused and recorded in `refused` (a project's CSS or template is
+    data: it cannot read the user's files into a PDF)."""
+    import os
+    from urllib.parse import unquote, urlsplit
+
     from weasyprint.urls import URLFetcherResponse
+
+    roots = [Path(os.path.realpath(a)) for a in allowed]
+
+    def inside(url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return False
+        real = Path(os.path.realpath(unquote(parts.path)))
+        return real.is_file() and any(real == r or r in real.parents for r in roots)
 
     class Fetcher(weasyprint.URLFetcher):
         def fetch(self, url, headers=None):
-            if url.startswith(IMAGE_SCHEME + ":"):
+            if url.startswith(IMAGE_SCHEME + ":") and url in images:
                 found = images[url]
                 data = found if isinstance(found, bytes) else found.read_bytes()
                 suffix = Path(url.split(":", 1)[1]).suffix.lower()
                 return URLFetcherResponse(url, data, {"Content-Type": _MIME.get(suffix, "application/octet-stream")})
-            return super().fetch(url, headers)
+            if url in images or url.startswith("data:") or inside(url):
+                return super().fetch(url, headers)
+            refused.append(url)
+            raise ValueError(f"refused: {url}")
 
     return Fetcher(allowed_protocols=("file", "data", IMAGE_SCHEME))
 
@@ -164,11 +182,24 @@ _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg
 
 
 def _layout(doc: d.Document, theme: Theme, project_root: Path | None, images: dict | None = None):
+    from ..theme import TEMPLATES
+
     weasyprint = _weasyprint()
     html, images = build_html(doc, theme, project_root, content_urls=True, images=images)
     base = (project_root or Path.cwd()).resolve().as_uri() + "/"
-    return weasyprint.HTML(string=html, base_url=base, url_fetcher=_fetcher(weasyprint, images)).render(
+    allowed = [TEMPLATES] + ([Path(project_root) / "templates"] if project_root is not None else [])
+    refused: list[str] = []
+    document = weasyprint.HTML(string=html, base_url=base,
+                               url_fetcher=_fetcher(weasyprint, images, allowed, refused)).render(
         font_config=_font_config())
+    if refused:
+        from ..errors import Source, error
+        from ..safety.messages import say
+
+        raise ReportkitError(say("pdf.refused_title"), [
+            error(Source(say("pdf.where")), say("pdf.refused", url=url if len(url) <= 200 else url[:200] + "…"),
+                  hint=say("pdf.refused_hint")) for url in dict.fromkeys(refused)])
+    return document
 
 
 def _anchor_pages(doc: d.Document, document) -> dict[str, int]:

@@ -535,7 +535,15 @@ def text_width(text: str, style: TextStyle) -> int:
 def qr_matrix(data: str, error: str = "m") -> tuple[tuple[int, ...], ...]:
     import segno
 
-    code = segno.make(data, error=error, micro=False, boost_error=False)
+    try:
+        code = segno.make(data, error=error, micro=False, boost_error=False)
+    except segno.DataOverflowError:
+        from ..errors import ReportkitError, Source, error as problem
+        from ..safety.messages import say
+
+        raise ReportkitError(say("qr.failed"), [problem(Source("project.toml", column="survey_url"),
+                                                        say("qr.too_long", n=len(data.encode("utf-8"))),
+                                                        hint=say("qr.hint"))]) from None
     return tuple(tuple(1 if v else 0 for v in row) for row in code.matrix)
 
 

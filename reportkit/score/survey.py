@@ -58,7 +58,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import string
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -69,6 +68,7 @@ import pandas as pd
 
 from ..errors import ReportkitError, Source, error
 from ..load.tables import write_csv_bytes
+from ..safety.wording import check_format, wrap
 from ..theme import find_template
 from ..vocab import INSUFFICIENT, REJECT_RULES
 
@@ -107,9 +107,9 @@ def _read_config(path: str, data: dict) -> SurveyConfig:
         value_order={k: list(v) for k, v in g.get("value_order", {}).items()},
         local=lm.get("local", "本地户籍"),
         migrant=lm.get("migrant", "外来人口"),
-        details=dict(data.get("details", {})),
-        messages=dict(data.get("messages", {})),
-        chapter=dict(data.get("chapter", {})),
+        details=wrap(dict(data.get("details", {})), "templates/survey.toml [details]"),
+        messages=wrap(dict(data.get("messages", {})), "templates/survey.toml [messages]"),
+        chapter=wrap(dict(data.get("chapter", {})), "templates/survey.toml [chapter]"),
     )
 
 
@@ -124,7 +124,8 @@ def load_config(project_root: Path | None = None) -> SurveyConfig:
 def _fill(template: str, const: dict, per_row: dict[str, pd.Series], index) -> pd.Series:
     """str.format over a whole column: constants once, per-row fields as Series."""
     out = pd.Series("", index=index, dtype=object)
-    for literal, name, spec, _conv in string.Formatter().parse(template):
+    fields = check_format(template, set(const) | set(per_row), getattr(template, "where", None))
+    for literal, name, spec, _conv in fields:
         if literal:
             out = out + literal
         if name is None:
@@ -431,12 +432,17 @@ class SurveyResult:
     # -- lazily built --------------------------------------------------------------------
     @cached_property
     def valid(self) -> pd.DataFrame:
-        """Valid questionnaires for analysts: no `respondent`; likert answers 1-5 (不了解 and
-        empty left empty); choice and text answers with personal data masked (***)."""
+        """Valid questionnaires for analysts: the contract's columns without `respondent` and
+        the questions, nothing else (an extra column of the export -- a phone number -- is
+        never copied); likert answers 1-5 (不了解 and empty left empty); choice and text
+        answers with personal data masked (***)."""
         from ..analyse.concerns import mask_pii
+        from ..safety.checks import SURVEY_COLUMNS
 
         df = self.project.survey
-        keep = [c for c in df.columns if c != "respondent"]
+        qids = set(self.project.survey_questions["qid"])
+        wanted = (set(SURVEY_COLUMNS) - {"respondent"}) | (qids - set(SURVEY_COLUMNS))
+        keep = [c for c in df.columns if c in wanted]
         out = df.loc[self._valid_mask, keep].reset_index(drop=True)
         lut = np.array(["", "1", "2", "3", "4", "5"], dtype=object)
         codes = self._codes[self._valid_mask]

@@ -18,8 +18,10 @@ def index_csv(rows: list[dict]) -> bytes:
     buf = io.StringIO()
     w = csv.DictWriter(buf, INDEX_COLUMNS, lineterminator="\n", extrasaction="ignore")
     w.writeheader()
+    from ...safety.cells import csv_text
+
     for r in rows:
-        w.writerow(r)
+        w.writerow({k: csv_text(v) for k, v in r.items()})   # no live formulas (docs/security.md)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -31,7 +33,9 @@ def old_index(out_dir: Path) -> list[dict]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         return []
-    return [r for r in csv.DictReader(io.StringIO(text)) if r.get("file")]
+    from ...safety.cells import uncsv_text
+
+    return [{k: uncsv_text(v) for k, v in r.items()} for r in csv.DictReader(io.StringIO(text)) if r.get("file")]
 
 
 class Sheets:
