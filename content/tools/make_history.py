@@ -199,7 +199,9 @@ class Demo:
         self.questions = read("survey_questions.csv")
         self.peers = self.areas.loc[self.areas["kind"] == "peer", "area"].tolist()
         self.towns = self.areas.loc[self.areas["kind"] == "town", "area"].tolist()
-        v = self.values
+        # the history is of the indicators; sub-indicator values (the filing round) are not
+        # extended backwards
+        v = self.values = self.values[self.values["code"].isin(set(self.ind["code"]))]
         self.dp = {c: decimals(g["value"]) for c, g in v.groupby("code")}
         self.city = {}     # code -> {year: float|None} 2015-2020
         self.notes = {}    # (code, year) -> note
