@@ -15,7 +15,7 @@ SYS_LIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.
             libharfbuzz.so.0:libharfbuzz0b libharfbuzz-subset.so.0:libharfbuzz-subset0 \
             libfontconfig.so.1:libfontconfig1
 
-.PHONY: all install sysdeps report build validate score survey sheets promo province assess test bench baselines snapshots demo-data clean distclean
+.PHONY: all install sysdeps report build validate score survey sheets promo province assess test bench baselines snapshots demo-data example-data example clean distclean
 
 all: report
 
@@ -50,6 +50,17 @@ $(HISTORY): content/tools/make_history.py content/tools/make_survey.py \
             $(filter-out content/data/survey.csv,$(wildcard content/data/*.csv)) | $(STAMP)
 	$(BIN)/python content/tools/make_history.py
 
+# The county example's survey (4,800 questionnaires) is generated too; its small tables are
+# committed (the same tool writes them, byte for byte).
+EXAMPLE := examples/county
+example-data: $(EXAMPLE)/data/survey.csv
+$(EXAMPLE)/data/survey.csv: $(EXAMPLE)/tools/make_example.py | $(STAMP)
+	$(BIN)/python $(EXAMPLE)/tools/make_example.py
+
+# Every output of the county example in one build, under build/county/.
+example: $(STAMP) $(EXAMPLE)/data/survey.csv
+	$(BIN)/reportkit build --project $(EXAMPLE) --out $(OUT)/county
+
 # Every demo output in one build: the report (with scores and survey results), the
 # department and town sheets, the tracking workbooks and the campaign images.
 report build: $(STAMP) content/data/survey.csv $(HISTORY)
@@ -74,7 +85,7 @@ province: $(STAMP)
 assess: $(STAMP) content/data/survey.csv $(HISTORY)
 	$(BIN)/reportkit assess --projects $(PROJECT) --out $(OUT)
 
-test: $(STAMP) content/data/survey.csv $(HISTORY)
+test: $(STAMP) content/data/survey.csv $(HISTORY) $(EXAMPLE)/data/survey.csv
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 bench: $(STAMP) content/data/survey.csv $(HISTORY)
@@ -93,4 +104,4 @@ clean:
 	rm -rf $(OUT) .pytest_cache
 
 distclean: clean
-	rm -rf $(VENV) content/data/survey.csv content/history
+	rm -rf $(VENV) content/data/survey.csv content/history $(EXAMPLE)/data/survey.csv

@@ -1,11 +1,16 @@
 """project.toml -> typed settings with defaults.  Problems are collected, never raised one by one."""
 from __future__ import annotations
 
+import datetime as dt
+import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import Problems, Source, error, warning
+from .messages import msg
+
+from .vocab import DEFAULT_TOWN_TERM  # noqa: E402  (contract v2 default of [terms] town)
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,25 @@ class SurveySettings:
 
 
 @dataclass(frozen=True)
+class Terms:
+    """The project's own words for its administrative levels (contract v2 [terms])."""
+    town: str = DEFAULT_TOWN_TERM
+
+    def as_dict(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class FeedbackSettings:
+    """Department sheets and tracking forms (contract v2 [feedback]).  `deadline` is a
+    date when project.toml gives a TOML date (2024-10-31), else the text as written."""
+    deadline: dt.date | str = ""
+    contact: str = ""
+    phone: str = ""
+    issuer: str = ""          # 印发单位; load_settings fills in `organisation` when empty
+
+
+@dataclass(frozen=True)
 class Settings:
     city: str
     year: int
@@ -38,6 +62,8 @@ class Settings:
     campaign: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
     previous: str = ""   # v2: folder of the previous checkup, relative to this project
+    terms: Terms = field(default_factory=Terms)
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
 
 
 REQUIRED = ("city", "year", "title", "organisation", "survey_url")
@@ -45,8 +71,29 @@ REQUIRED = ("city", "year", "title", "organisation", "survey_url")
 CAMPAIGN_KEYS = ("title", "slogan", "why", "duration", "deadline", "privacy")
 CAMPAIGN_ALIASES = {"why": ("why", "reasons", "why_take_part"), "duration": ("duration", "time", "time_needed"),
                     "deadline": ("deadline", "ends", "end"), "privacy": ("privacy", "privacy_note")}
-TOP_KNOWN = set(REQUIRED) | {"subtitle", "date", "demo", "scoring", "survey", "campaign", "previous"}
+TOP_KNOWN = set(REQUIRED) | {"subtitle", "date", "demo", "scoring", "survey", "campaign", "previous", "terms",
+                             "feedback"}
 TOP_KNOWN |= {"intake"}   # v2: the filing workbooks (reportkit/products/intake/settings.py)
+# a term is spliced into every wording template: no braces, no line breaks, short
+_TERM_RE = re.compile(r"^[^{}\s]{1,16}$")
+_DATE_RE = re.compile(r"^\s*(\d{4})\D{1,3}(\d{1,2})\D{1,3}(\d{1,2})\D{0,3}$")
+
+
+def parse_date(value) -> dt.date | None:
+    """A date written in project.toml: a TOML date, or text such as 2024-09-30, 2024/9/30 or
+    the same digits with Chinese year/month/day marks.  None when it is not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        m = _DATE_RE.match(value)
+        if m:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+    return None
 
 
 def _coerce(value, typ, src: Source, key: str, problems: Problems):
@@ -85,8 +132,14 @@ def _section(cls, data, name: str, display: str, problems: Problems):
         if key not in known:
             problems.add(warning(src, f"未知的设置项“{name}.{key}”，已忽略"))
             continue
-        typ = known[key].type
-        base = {"float": float, "int": int, "int | None": int}.get(str(typ), float)
+        typ = str(known[key].type)
+        if typ == "dt.date | str":
+            if isinstance(val, (dt.date, str)) and not isinstance(val, dt.time):
+                values[key] = val.date() if isinstance(val, dt.datetime) else val
+            else:
+                problems.add(error(src, msg("check.date_or_text", key=f"{name}.{key}"), val))
+            continue
+        base = {"float": float, "int": int, "int | None": int, "str": str}.get(typ, float)
         got = _coerce(val, base, src, f"{name}.{key}", problems)
         if got is not None:
             values[key] = got
@@ -105,6 +158,10 @@ def _section(cls, data, name: str, display: str, problems: Problems):
             problems.add(error(Source(display, column="survey.min_duration_s"), "不能为负数", out.min_duration_s))
         if out.straight_min < 2:
             problems.add(error(Source(display, column="survey.straight_min"), "应至少为 2", out.straight_min))
+    if isinstance(out, Terms) and not _TERM_RE.match(out.town):
+        problems.add(error(Source(display, column="terms.town"), msg("check.bad_term"), out.town,
+                           hint=msg("check.bad_term_hint")))
+        out = Terms()
     if isinstance(out, ScoringSettings) and out.target_year is not None and not 1900 <= out.target_year <= 2100:
         problems.add(error(Source(display, column="scoring.target_year"), "应为四位年份", out.target_year))
     return out
@@ -169,6 +226,8 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
         ok = False
     scoring = _section(ScoringSettings, data.get("scoring"), "scoring", display, problems)
     survey = _section(SurveySettings, data.get("survey"), "survey", display, problems)
+    terms = _section(Terms, data.get("terms"), "terms", display, problems)
+    feedback = _section(FeedbackSettings, data.get("feedback"), "feedback", display, problems)
     campaign = data.get("campaign") or {}
     if not isinstance(campaign, dict):
         problems.add(error(Source(display, column="campaign"), "[campaign] 应为一个表"))
@@ -186,4 +245,5 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
                     organisation=data["organisation"], survey_url=data["survey_url"],
                     subtitle=data.get("subtitle", ""), date=data.get("date", ""),
                     demo=data.get("demo", False), scoring=scoring, survey=survey,
-                    campaign=campaign, extra=extra, previous=data.get("previous", "").strip())
+                    campaign=campaign, extra=extra, previous=data.get("previous", "").strip(), terms=terms,
+                    feedback=feedback if feedback.issuer else replace(feedback, issuer=data["organisation"]))

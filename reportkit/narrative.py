@@ -195,6 +195,20 @@ class SurveyView(View):
         return self._fmt.score(s["questions"][qid])
 
 
+class TermsView(View):
+    """The project's words for its levels (project.toml [terms]): {{ terms.town }}."""
+    _allowed = frozenset({"town"})
+
+    def __init__(self, terms: dict):
+        self._t = terms
+
+    @property
+    def town(self):
+        from .terms import default_terms
+
+        return self._t.get("town") or default_terms()["town"]
+
+
 class CountsView(View):
     _allowed = frozenset({"total", "category", "dimensions", "key"})
 
@@ -247,6 +261,7 @@ class NarrativeContext:
     refs: list = field(default_factory=list)   # (kind, key, Source) of every figure()/table() cited
     previous: object = None     # reportkit.previous.PreviousCheckup when `previous` is set
     comparison: object = None   # reportkit.analyse.years.YearComparison against it
+    terms: dict = field(default_factory=dict)  # project.toml [terms]
 
     @property
     def dimensions(self) -> list[str]:
@@ -311,7 +326,7 @@ class NarrativeContext:
         return {"indicator": self.indicator, "dimension": self.dimension, "figure": self.figure,
                 "table": self.table, "city": self.city, "year": self.year,
                 "survey": SurveyView(self.survey_summary, self.fmt, self),
-                "counts": CountsView(self.scores.table, self)}
+                "counts": CountsView(self.scores.table, self), "terms": TermsView(self.terms)}
 
 
 def make_env(fmt: Formatter) -> Sandbox:

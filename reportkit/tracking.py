@@ -31,6 +31,7 @@ import pandas as pd
 
 from .errors import Problems, Source, error, warning
 from .safety.cells import append_row, clean_text, set_text
+from .terms import project_terms
 from .vocab import TRACKING_STATUSES
 from .wording import Wording
 
@@ -94,8 +95,8 @@ from .workbook import file_stem  # noqa: E402,F401
 
 
 # --- wording: templates/sheets.toml through the one wording mechanism ---------------
-def sheet_wording(project_root: Path | None = None) -> Wording:
-    return Wording.load("sheets.toml", project_root)
+def sheet_wording(project_root: Path | None = None, terms: dict | None = None) -> Wording:
+    return Wording.load("sheets.toml", project_root, terms=terms)
 
 
 def role_split(items: list[Duty], w: Wording) -> str:
@@ -506,7 +507,7 @@ def collect(project, paths: list[Path], displays: list[str] | None = None) -> Co
     problems = Problems()
     displays = displays or [str(p) for p in paths]
     names = project.department_names
-    sheet = sheet_wording(project.root).get("workbook.sheet")
+    sheet = sheet_wording(project.root, project_terms(project)).get("workbook.sheet")
     by_dept: dict[str, str] = {}
     answers: list[Answer] = []
     for path, display in zip(paths, displays):

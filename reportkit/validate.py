@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problems, Source, error, warning
+from .messages import msg
 from .load.tables import Table, require_columns
 from .model import Project, split_list
 
@@ -68,6 +69,8 @@ HINTS = {
     "status": "只能填 已开展 / 正在研究 / 暂未开展",
     "key": "重点指标填 1，否则留空或填 0",
     "method": "只能填 统计 / 空间 / 大数据 / 调查，或留空",
+    "aggregate": msg("check.hint_aggregate"),
+    "level": msg("check.hint_level"),
 }
 
 
@@ -178,7 +181,8 @@ def validate(project: Project, problems: Problems | None = None,
         if len(cities) != 1:
             problems.add(error(tab.source(None, "kind"),
                                f"kind 为 city 的行应恰好有 1 行，现有 {len(cities)} 行",
-                               hint="用一行 city 表示本市；园镇（街道）填 town，对标城市填 peer"))
+                               hint=msg("check.hint_one_city", town=project.settings.terms.town)))
+        _check_area_columns(project, tab, depts, problems)
     if usable("indicators"):
         tab = t["indicators"]
         _check_refs(problems, tab, "departments", depts, "部门编号", True, "部门编号须在 data/departments 中登记")
@@ -226,6 +230,25 @@ def validate(project: Project, problems: Problems | None = None,
     return problems
 
 
+def _check_area_columns(project: Project, tab: Table, depts: set[str] | None, problems: Problems) -> None:
+    """Contract v2 columns of data/areas beyond validate_parts.check_parts (unknown filers and
+    districts, negative populations): a `district` only on town rows, a `filer` only on
+    town and district rows, a population above 0."""
+    df = tab.df
+    town = df["kind"] == "town"
+    if "district" in df.columns:
+        _report_rows(problems, tab, df.index[(df["district"] != "") & ~town], "district",
+                     msg("check.district_not_town"), msg("check.district_not_town_hint"))
+    if "filer" in df.columns:
+        _report_rows(problems, tab, df.index[(df["filer"] != "") & ~town & (df["kind"] != "district")], "filer",
+                     msg("check.filer_not_town"), level=warning)
+    if "population" in df.columns:
+        s = df["population"]
+        ok = s.str.match(NUMBER_RE)
+        num = pd.to_numeric(s.where(ok, ""), errors="coerce")
+        _report_rows(problems, tab, df.index[ok & (num == 0)], "population", msg("check.population_positive"),
+                     msg("check.population_hint"))
+
 def _warnings(project: Project, problems: Problems, usable) -> None:
     if not (usable("indicators") and usable("areas") and usable("values")):
         return
@@ -254,4 +277,4 @@ def _warnings(project: Project, problems: Problems, usable) -> None:
     atab = t["areas"]
     for idx, row in project.areas.iterrows():
         if row["kind"] == "town" and row["area"] not in towns_with:
-            problems.add(warning(atab.source(idx, "area"), f"园镇（街道）“{row['area']}”没有任何指标数值"))
+            problems.add(warning(atab.source(idx, "area"), msg("check.town_without_values", town=project.settings.terms.town, area=row["area"])))

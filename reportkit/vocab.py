@@ -18,3 +18,5 @@ INTAKE_HEADER = ("编号", "名称", "单位", "地区", "年份", "填报值", 
 NOT_FILED, FILED, RETURNED, PASSED = "未报送", "已报送", "需退回", "已通过"
 INTAKE_STATUSES = (NOT_FILED, FILED, RETURNED, PASSED)
 TO_CONFIRM = "需核实"
+# What the documents call the town level when project.toml [terms] says nothing (contract v2).
+DEFAULT_TOWN_TERM = "街道（镇）"

@@ -98,11 +98,34 @@ def _overlay(name: str, project_file: str, stamp: tuple) -> tuple[dict, tuple]:
     return merged, tuple(problems.items)
 
 
-def load_toml(name: str, project_root: Path | None = None, problems: Problems | None = None) -> dict:
+def load_toml(name: str, project_root: Path | None = None, problems: Problems | None = None,
+              terms: dict | None = None) -> dict:
     """The settings of template file `name` (e.g. "report.toml") for a project.
 
     With `problems`, schema problems are added there (the caller raises once for
-    all); without, an error raises ReportkitError at once."""
+    all); without, an error raises ReportkitError at once.  `terms` (project.toml
+    [terms], reportkit.terms) are spliced into every string: `{{ terms.town }}`
+    becomes the project's word for the town level."""
+    data = _load_toml(name, project_root, problems)
+    return _with_terms(data, terms)
+
+
+_SPLICED: dict[tuple, tuple[dict, dict]] = {}
+
+
+def _with_terms(data: dict, terms: dict | None) -> dict:
+    """The same dict object for the same input and terms, so callers may cache by id()."""
+    from .terms import apply_terms, default_terms
+
+    terms = terms or default_terms()
+    key = (id(data), tuple(sorted(terms.items())))
+    hit = _SPLICED.get(key)
+    if hit is None or hit[0] is not data:
+        hit = _SPLICED[key] = (data, apply_terms(data, terms))
+    return hit[1]
+
+
+def _load_toml(name: str, project_root: Path | None = None, problems: Problems | None = None) -> dict:
     project_file = Path(project_root) / "templates" / name if project_root is not None else None
     if project_file is not None and (project_file.exists() or project_file.is_symlink()):
         from .safety.files import FileRefused, check_file
@@ -152,8 +175,8 @@ class Wording:
 
     @classmethod
     def load(cls, name: str, project_root: Path | None = None, problems: Problems | None = None,
-             fmt=None) -> "Wording":
-        return cls(load_toml(name, project_root, problems), name, fmt)
+             fmt=None, terms: dict | None = None) -> "Wording":
+        return cls(load_toml(name, project_root, problems, terms), name, fmt)
 
     def get(self, path: str):
         node = self.data

@@ -40,7 +40,7 @@ PROGRESS = promo.SurveyProgress(
 def campaign(**over) -> promo.Campaign:
     base = dict(city="东莞市", year=2020, organisation="东莞市住房和城乡建设局", url=URL,
                 title="东莞城市体检 满意度调查", slogan="城市体检，您来打分",
-                why=("您的每一条意见都将写入城市体检报告", "帮助发现身边的城市问题，推动民生改善",
+                why=("您的意见将汇总分析，作为城市体检评价的依据", "帮助发现身边的城市问题，推动民生改善",
                      "匿名填写，个人信息严格保密"),
                 duration="约5分钟", deadline="2020年8月31日", demo=True, questions=28,
                 dimensions=tuple(SUMMARY["dimensions"]), seed="东莞市")
@@ -471,3 +471,41 @@ def test_campaign_start_with_no_answers_still_makes_campaign_images(tmp_path):
     assert r.exit_code == 0, r.output
     names = {p.stem for p in (out / "promo").glob("*.png")}
     assert {"cover", "poster", "progress"} <= names and "results" not in names
+
+
+# -- the progress image stops inviting once collection is over ---------------------------
+def test_progress_stops_inviting_after_the_deadline(design):
+    import zxingcpp
+
+    end = dt.date(2020, 8, 31)
+    open_ = png.render(promo.compose_progress(campaign(end=end), dataclasses.replace(PROGRESS, as_of=dt.date(2020, 8, 20)),
+                                              design, today=dt.date(2020, 8, 21)))
+    assert "还没参与？扫码填写问卷" in open_.strings()
+    assert any(isinstance(e, png.QR) for e in open_.canvas.elements)
+    # the answers reach the last day: the final tally, whatever the build date
+    final = png.render(promo.compose_progress(campaign(end=end), PROGRESS, design, today=dt.date(2020, 1, 1)))
+    # the build date is past the last day, the answers stop earlier
+    late = png.render(promo.compose_progress(campaign(end=end), dataclasses.replace(PROGRESS, as_of=dt.date(2020, 8, 2)),
+                                             design, today=dt.date(2020, 9, 1)))
+    for r in (final, late):
+        strings = r.strings()
+        assert not any(isinstance(e, png.QR) for e in r.canvas.elements) and not zxingcpp.read_barcodes(r.image)
+        assert not any("扫码" in s or "参与？" in s for s in strings)
+        assert r.text("closed").text == "问卷收集已于2020年8月31日结束"
+        assert r.text("title").text == "问卷收集情况" and r.text("collected.label").text == "共收集问卷"
+    # no deadline at all: always the invitation
+    assert "还没参与？扫码填写问卷" in png.render(promo.compose_progress(
+        campaign(deadline=""), PROGRESS, design, today=dt.date(2030, 1, 1))).strings()
+
+
+def test_campaign_end_comes_from_the_deadline(design):
+    from reportkit.config import parse_date
+
+    assert parse_date("2024年7月31日") == parse_date("2024-07-31") == parse_date("2024/7/31") == dt.date(2024, 7, 31)
+    assert parse_date(dt.date(2024, 7, 31)) == dt.date(2024, 7, 31)
+    assert parse_date("七月底") is None and parse_date("2024年2月30日") is None and parse_date(None) is None
+
+
+def test_default_campaign_wording_promises_nothing_the_report_does_not_do(design):
+    why = design.data["campaign_defaults"]["why"]
+    assert why and not any("每一条" in w or "都将写入" in w for w in why)

@@ -55,7 +55,7 @@ def test_each_rule_in_isolation_with_detail(tmp_path):
     assert det["R00004"] == "题目 Q05 的答案“7”不是 0–5 的整数"
     assert "9 题" in det["R00005"] and "10 题" in det["R00005"]
     assert det["R00007"] == "12 道满意度题的答案全部为 3"
-    assert "火星镇" in det["R00008"] and det["R00009"] == "未填写所在园镇（街道）"
+    assert "火星镇" in det["R00008"] and det["R00009"] == "未填写所在街道（镇）"
     s = r.summary
     assert s["collected"] == 40 and s["valid"] == 33
     assert s["rejected"] == {"重复作答": 1, "答题过快": 1, "数值越界": 1, "作答不完整": 1,

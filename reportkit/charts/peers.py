@@ -2,8 +2,8 @@
 
 data = {
     "indicator": "人均公园绿地面积", "unit": "平方米/人", "year": 2020,
-    "areas": ["东莞市", "深圳市", …], "values": [15.2, 14.8, …],   # None = no value
-    "city": "东莞市",                                             # highlighted bar
+    "areas": ["青岚市", "甲市", …], "values": [15.2, 14.8, …],     # None = no value
+    "city": "青岚市",                                             # highlighted bar
     "reference": 14.6, "reference_label": "对标城市中位数",         # optional
     "direction": "+",                                             # sort best → worst
     "decimals": 2,                                                # optional, else automatic

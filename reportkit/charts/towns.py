@@ -1,12 +1,13 @@
-"""towns: one indicator across the towns/districts (园镇/街道), ranked bars or a map.
+"""towns: one indicator across the towns/districts (data/areas kind town), ranked bars or a map.
 
 data = {
     "indicator": "人均公园绿地面积", "unit": "平方米/人", "year": 2020,
-    "areas": ["莞城街道", …], "values": [12.3, None, …],     # None = no value ("towns" also accepted)
+    "areas": ["城关街道", …], "values": [12.3, None, …],     # None = no value ("towns" also accepted)
     "city_value": 15.2, "city_label": "全市",                # optional vertical line
     "reference": 15.0, "reference_label": "规划目标",         # optional: colours shortfalls
     "direction": "+", "warning_band": 0.10, "decimals": 1,   # optional
     "additive": False,        # optional: True when town values add up to the city's (a total)
+    "town_term": "街道（镇）",  # optional: project.toml [terms] town, for the alt text
     "geojson": {"type": "FeatureCollection", …},             # optional: draw a map instead
 }
 Bars: ranked best → worst, the figure grows with the number of towns so 30+
@@ -25,7 +26,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..vocab import GOOD, SHORT, WARN
+from ..vocab import DEFAULT_TOWN_TERM, GOOD, SHORT, WARN
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
 from .peers import ranked
@@ -107,10 +108,12 @@ def towns_alt(spec: ChartSpec) -> str:
     unit, dec = d.get("unit", ""), k["dec"]
     have = [(t, v) for t, v in k["pairs"] if not math.isnan(v)]
     year = f"{d['year']}年" if d.get("year") else ""
-    head = f"{year}各园镇（街道）{d.get('indicator', '')}"
+    term = d.get("town_term") or DEFAULT_TOWN_TERM
+    head = f"{year}各{term}{d.get('indicator', '')}"
     if not have:
         return f"{head}均无数据。"
-    order = "由大到小" if k["additive"] else "由优到劣"
+    # totals are listed in the chart's order: best first, so smallest first when lower is better
+    order = ("由小到大" if d.get("direction") == "-" else "由大到小") if k["additive"] else "由优到劣"
     text = f"{head}{order}依次为：" + "，".join(f"{t}{style.fmt(v, dec)}" for t, v in have)
     text += f"（单位：{unit}）" if unit else ""
     if k["missing"]:
@@ -125,7 +128,7 @@ def towns_alt(spec: ChartSpec) -> str:
     if k["ref"] is not None:
         short = [t for t, v in have if _rating(spec, v) in (WARN, SHORT)]
         text += f"；{k['ref_label']}为{style.fmt(k['ref'], dec)}{unit}，"
-        text += f"{len(short)}个园镇（街道）未达到" if short else "各园镇（街道）均已达到"
+        text += f"{len(short)}个{term}未达到" if short else f"各{term}均已达到"
     if d.get("direction") in style.DIRECTION_NOTE and not k["additive"]:
         text += f"；{style.DIRECTION_NOTE[d['direction']]}"
     return text + "。"

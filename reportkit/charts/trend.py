@@ -1,7 +1,7 @@
 """trend: one indicator of the city over the years, with its reference value.
 
 data = {
-    "indicator": "人均公园绿地面积", "area": "东莞市", "unit": "平方米/人",
+    "indicator": "人均公园绿地面积", "area": "青岚市", "unit": "平方米/人",
     "years": [2017, 2018, 2019, 2020], "values": [14.1, None, 14.6, 15.2],   # None = no value
     "reference": 15.0, "reference_label": "规划目标",                         # optional
     "direction": "+", "decimals": 1,                                          # optional

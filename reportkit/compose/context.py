@@ -56,7 +56,8 @@ class ComposeContext:
             # narratives may cite any key here; check_refs() keeps those the document has
             self.narr = NarrativeContext(self.scores, self.fmt, self.theme.data.get("labels", {}),
                                          s.city, s.year, summary, None, None, self.problems,
-                                         survey_lists=survey_lists(self.scores, self.survey))
+                                         survey_lists=survey_lists(self.scores, self.survey),
+                                         terms=s.terms.as_dict() if hasattr(s, "terms") else {})
             prev = getattr(self.project, "previous", None)
             if prev is not None:
                 self.narr.previous, self.narr.comparison = prev, prev.comparison(self.project, self.scores)

@@ -98,20 +98,22 @@ STYLE_KEYS = {"size", "min_size", "color", "kind", "bold", "spacing", "align", "
               "balance", "words"}
 
 
-def load_design(project_root: Path | None = None, theme: Theme | None = None) -> Design:
-    """promo.toml from the project's templates/ (if it has one), else the built-in one."""
+def load_design(project_root: Path | None = None, theme: Theme | None = None,
+                terms: dict | None = None) -> Design:
+    """promo.toml from the project's templates/ (if it has one), else the built-in one, with
+    the project's terms spliced into its labels."""
     path = find_template(PROMO_TOML, project_root)
     theme = theme or load_theme(project_root)
     from ..wording import load_toml
 
-    data = load_toml(PROMO_TOML, project_root)
+    data = load_toml(PROMO_TOML, project_root, terms=terms)
     key = (str(path), str(theme.path), id(data), id(theme.data))
     if key not in _DESIGNS:
         _DESIGNS[key] = _load_design(Path(path), theme, data)
     return _DESIGNS[key]
 
 
-_DESIGNS: dict[tuple[str, str], Design] = {}
+_DESIGNS: dict[tuple, Design] = {}
 
 
 def _load_design(p: Path, theme: Theme, data: dict) -> Design:
@@ -157,6 +159,7 @@ class Campaign:
     questions: int = 0                   # likert5 questions in the questionnaire
     dimensions: tuple[str, ...] = ()     # what the questionnaire covers
     seed: str = ""
+    end: dt.date | None = None           # the last day of collection ([campaign] deadline as a date)
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,9 @@ def campaign_from_project(project, design: Design) -> Campaign:
     if not isinstance(why, list) or not all(isinstance(x, str) for x in why):
         raise ReportkitError("project.toml [campaign] why 应为文字列表，如 why = [\"……\", \"……\"]")
     deadline = values["deadline"]
+    from ..config import parse_date
+
+    end = parse_date(deadline)
     if isinstance(deadline, (dt.date, dt.datetime)):
         deadline = design.label("date", y=deadline.year, m=deadline.month, d=deadline.day)
     questions, dims = 0, ()
@@ -218,7 +224,7 @@ def campaign_from_project(project, design: Design) -> Campaign:
                     why=tuple(x.strip() for x in why if x.strip()), duration=_as_text(values["duration"], "duration"),
                     deadline=_as_text(deadline, "deadline"), demo=bool(s.demo),
                     privacy=_as_text(values["privacy"], "privacy") if values["privacy"] else "",
-                    questions=questions, dimensions=dims, seed=s.city)
+                    questions=questions, dimensions=dims, seed=s.city, end=end)
 
 
 def survey_progress(project, top: int = 10, channels: tuple[str, ...] = ("线上", "线下")) -> SurveyProgress:
@@ -534,16 +540,28 @@ def _big_number(c: Canvas, d: Design, key: str, number: str, unit: str, box: png
           Text(f"{key}.unit", unit, png.box_for_baseline(small, lay.bbox[2] + 16, baseline, 120), small))
 
 
-def compose_progress(camp: Campaign, prog: SurveyProgress, d: Design) -> Canvas:
-    """Questionnaires collected so far, by channel and by town (top N)."""
+def collection_closed(camp: Campaign, prog: SurveyProgress, today: dt.date | None) -> bool:
+    """Is the survey over?  After the campaign's last day (`today` is the build date,
+    reportkit.write.build_time), or when the answers already reach that day: an image of
+    the whole period is the final tally, not an invitation."""
+    if camp.end is None:
+        return False
+    return (today is not None and today > camp.end) or (prog.as_of is not None and prog.as_of >= camp.end)
+
+
+def compose_progress(camp: Campaign, prog: SurveyProgress, d: Design, today: dt.date | None = None) -> Canvas:
+    """Questionnaires collected so far, by channel and by town (top N).  Once collection is
+    over (collection_closed) the image reports the final count and no longer invites."""
     fmt = d.fmt
     w, h = d.get("progress", "size")
     c = _canvas(d, "progress", w, h, d.color("paper"))
+    closed = collection_closed(camp, prog, today)
     sub = ""
     if prog.as_of is not None:
         sub = d.label("asof", date=d.label("date", y=prog.as_of.year, m=prog.as_of.month, d=prog.as_of.day))
-    _report_header(c, d, camp, "progress", d.label("progress_title"), sub)
-    c.add(Text("collected.label", d.label("collected"), d.box("progress", "collected_label"), d.style("label")))
+    _report_header(c, d, camp, "progress", d.label("progress_title_closed" if closed else "progress_title"), sub)
+    c.add(Text("collected.label", d.label("collected_closed" if closed else "collected"),
+               d.box("progress", "collected_label"), d.style("label")))
     _big_number(c, d, "collected", fmt.int(prog.collected), d.label("copies"), d.box("progress", "big_number"))
     # by channel: one stacked bar and a legend
     _section_heading(c, d, "channel.heading", d.label("by_channel"), d.box("progress", "by_channel"))
@@ -577,8 +595,17 @@ def compose_progress(camp: Campaign, prog: SurveyProgress, d: Design) -> Canvas:
         x, y, bw, bh = d.box("progress", "town_rows")
         rh = bh // top
         _bars(c, d, "progress", "town", rows, (x, y, bw, rh * len(rows)), biggest)
-    # call to action
     fx, fy, fw, fh = d.box("progress", "footer")
+    if closed:
+        end = camp.end
+        c.add(Rect((fx, fy, fw, fh), d.color("brand_tint")),
+              Text("closed", d.label("closed_call", deadline=camp.deadline or d.label(
+                  "date", y=end.year, m=end.month, d=end.day)), d.box("progress", "closed_call"),
+                   d.style("call", size=44, min_size=30, valign="middle", align="center", max_lines=1)),
+              Text("closed.note", d.label("closed_note"), d.box("progress", "closed_note"),
+                   d.style("hint", valign="middle", align="center", color="ink")))
+        return c
+    # call to action
     c.add(Rect((fx, fy, fw, fh), d.color("brand_tint")),
           QR("qr", camp.url, d.box("progress", "qr"), dark=d.color("ink"), light="#FFFFFF",
              min_module=d.get("progress", "qr_min_module")),

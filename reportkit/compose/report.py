@@ -19,10 +19,10 @@ from .context import ComposeContext
 from .keys import safe_name
 
 
-def wording(project_root: Path | None = None) -> dict:
+def wording(project_root: Path | None = None, terms: dict | None = None) -> dict:
     from ..wording import load_toml
 
-    return load_toml("report.toml", project_root)
+    return load_toml("report.toml", project_root, terms=terms)
 
 
 def _nan(x) -> bool:
@@ -58,7 +58,9 @@ def indicator_row_cells(ctx: ComposeContext, r, with_rank: bool = True) -> list:
 class ReportComposer:
     def __init__(self, ctx: ComposeContext):
         self.ctx = ctx
-        self.w = wording(ctx.project.root)
+        from ..terms import project_terms
+
+        self.w = wording(ctx.project.root, project_terms(ctx.project))
         self.p = ctx.project
         self.s = ctx.scores
         self.settings = ctx.project.settings
@@ -126,10 +128,11 @@ class ReportComposer:
         out.append(ctx.heading(2, w["collection_heading"]))
         methods = t["method"].replace("", "未注明").value_counts()
         sub_n = len(p.sub_indicators) if p.sub_indicators is not None else 0
-        filers = set(p.areas["filer"]) if "filer" in p.areas.columns else set()
-        depts = int((~p.departments["id"].isin(filers)).sum())   # town governments are counted as towns
+        from ..filers import filer_kinds
+
+        filers = [self.say(w["filer_item"], n=n, kind=k) for n, k in filer_kinds(p)]
         out.append(ctx.para(self.say(
-            w["collection"], departments=depts, towns=len(p.towns), sub_indicators=sub_n,
+            w["collection"] if filers else w["collection_none"], filers=filers, sub_indicators=sub_n,
             methods="、".join(f"{m} {n} 项" for m, n in methods.items()))))
         out.append(ctx.heading(2, w["survey_heading"]))
         out.append(ctx.para(self.say(w["survey"]) if ctx.survey is not None else w["no_survey"]))
@@ -240,7 +243,8 @@ class ReportComposer:
             data = {"indicator": r.name, "unit": r.unit, "year": st.year, "areas": order,
                     "values": [None if _nan(vals.get(a)) else float(vals[a]) for a in order], "city": self.s.city,
                     "city_value": None if _nan(r.value) else float(r.value), "reference": ref,
-                    "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction}
+                    "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction,
+                    "town_term": st.terms.town}
             if self.p.geojson is not None:
                 data["geojson"] = self.p.geojson
             out.append(ctx.figure(ChartSpec("towns", f"towns-{safe_name(r.code)}", data),

@@ -1,5 +1,5 @@
 """Department recommendation sheets (策略建议落实反馈单) and town sheets
-(园镇（街道）指标情况表) as Documents of kind "sheet".
+(town sheets, 指标情况表) as Documents of kind "sheet".
 
 A department sheet holds exactly the recommendations the department leads or
 assists (lead items first): the problem, the related indicators with value,
@@ -23,6 +23,7 @@ from ..charts import ChartSpec
 from ..document import Block, Box, Cell, Document, Heading, Meta, Paragraph, Span, Table
 from ..errors import Problems, ReportkitError
 from ..score.indicators import rate
+from ..terms import project_terms
 from ..tracking import ASSIST, LEAD, Duty, duties, file_stem, role_split, sheet_wording
 from ..wording import Wording
 from ..vocab import SHORT, WARN
@@ -83,7 +84,7 @@ class SheetComposer:
         self.s = scores
         self.theme = theme
         self.figures_dir = Path(figures_dir)
-        self.w = wording or sheet_wording(project.root)
+        self.w = wording or sheet_wording(project.root, project_terms(project))
         self.st = project.settings
         self.names = project.department_names
         self.recs = project.recommendations.set_index("id", drop=False)
@@ -369,5 +370,5 @@ def compose_sheets(project, scores, theme, figures_dir: Path, kinds=(DEPARTMENT,
     dupes = sorted({s for s in stems if stems.count(s) > 1})
     if dupes:
         raise ReportkitError(f"反馈单文件名重复：{'、'.join(dupes)}.pdf（两个部门编号对应同一文件名，"
-                             "或部门编号与园镇反馈单文件名 town-NN 冲突）；请在 data/departments 中改用其他编号")
+                             f"或部门编号与{project.settings.terms.town}反馈单文件名 town-NN 冲突）；请在 data/departments 中改用其他编号")
     return SheetSet(sheets, comp.specs, comp.problems)

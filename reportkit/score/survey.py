@@ -113,11 +113,13 @@ def _read_config(path: str, data: dict) -> SurveyConfig:
     )
 
 
-def load_config(project_root: Path | None = None) -> SurveyConfig:
-    """templates/survey.toml, with the project's own copy laid over it (reportkit.wording)."""
+def load_config(project_root: Path | None = None, terms: dict | None = None) -> SurveyConfig:
+    """templates/survey.toml, with the project's own copy laid over it (reportkit.wording)
+    and the project's terms ([terms] in project.toml) spliced into its wording."""
     from ..wording import load_toml
 
-    return _read_config(str(find_template("survey.toml", project_root)), load_toml("survey.toml", project_root))
+    return _read_config(str(find_template("survey.toml", project_root)),
+                        load_toml("survey.toml", project_root, terms=terms))
 
 
 # --- small vectorised helpers ---------------------------------------------------
@@ -496,7 +498,9 @@ def _dimension_order(project, qdims: list[str]) -> list[str]:
 def run_survey(project) -> SurveyResult:
     """Screen the responses and compute every satisfaction index (contract rules)."""
     st = project.settings.survey
-    cfg = load_config(project.root)
+    from ..terms import project_terms
+
+    cfg = load_config(project.root, project_terms(project))
     qs = project.survey_questions
     likert = qs.loc[qs["kind"] == "likert5", "qid"].tolist()
     text_qids = qs.loc[qs["kind"] == "text", "qid"].tolist()
@@ -610,7 +614,7 @@ _RULE_HINTS = {
     "作答不完整": "请检查满意度题的列名是否与 data/survey_questions 的 qid 一致，"
                  "或在 project.toml [survey] 中调整 min_answered",
     "连续同一答案": "请检查满意度题是否导出成了同一个值，或在 project.toml [survey] 中调整 straight_min",
-    "地区无效": "所在园镇（街道）应与 data/areas 中 kind 为 town 的名称完全一致",
+    "地区无效": "survey 的 town 列应与 data/areas 中 kind 为 town 的名称完全一致",
 }
 
 

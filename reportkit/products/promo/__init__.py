@@ -33,12 +33,18 @@ def build_promo(project, summary: dict | None, design=None) -> tuple[dict[str, b
     (None: before the first answers, the results image is left out)."""
     from ...compose import promo
 
-    design = design or promo.load_design(project.root)
+    from ...terms import project_terms
+
+    design = design or promo.load_design(project.root, terms=project_terms(project))
     camp = promo.campaign_from_project(project, design)
     art = promo.artwork_path(project.root, design)
     canvases = promo.compose_campaign(camp, design, art)
     top = int(design.image("progress").get("town_top", 10))
-    canvases.append(promo.compose_progress(camp, promo.survey_progress(project, top), design))
+    from ...write import build_time
+
+    # the build date decides whether the campaign is over (SOURCE_DATE_EPOCH honoured)
+    canvases.append(promo.compose_progress(camp, promo.survey_progress(project, top), design,
+                                           today=build_time().date()))
     if summary is not None:
         canvases.append(promo.compose_results(camp, summary, design))
     return render_all(canvases, design)

@@ -21,7 +21,9 @@ class Tracking:
         from ...tracking import build_template, duties, file_stem, sheet_wording
 
         project = ctx.project
-        w = sheet_wording(project.root)
+        from ...terms import project_terms
+
+        w = sheet_wording(project.root, project_terms(project))
         plan = duties(project)
         stems: dict[str, str] = {}
         for dept in plan:
