@@ -14,6 +14,9 @@ HISTORY := content/history/2019/project.toml
 SYS_LIBS := libpango-1.0.so.0:libpango-1.0-0 libpangoft2-1.0.so.0:libpangoft2-1.0-0 \
             libharfbuzz.so.0:libharfbuzz0b libharfbuzz-subset.so.0:libharfbuzz-subset0 \
             libfontconfig.so.1:libfontconfig1
+# Real bold faces for the PDF and charts (the pip font package has Regular weights only):
+# Debian's fonts-noto-cjk (templates/theme.toml [fonts] sans_bold / serif_bold).
+BOLD_FONTS := Noto_Sans_CJK_SC Noto_Serif_CJK_SC
 
 .PHONY: all install sysdeps report build validate score survey sheets promo province assess test bench baselines snapshots demo-data example-data example clean distclean
 
@@ -22,6 +25,9 @@ all: report
 sysdeps:
 	@missing=""; for pair in $(SYS_LIBS); do lib=$${pair%%:*}; pkg=$${pair##*:}; \
 	  ldconfig -p 2>/dev/null | grep -q "$$lib" || missing="$$missing $$pkg"; done; \
+	command -v fc-list >/dev/null 2>&1 || missing="$$missing fontconfig"; \
+	for fam in $(BOLD_FONTS); do \
+	  fc-list ':style=Bold' family 2>/dev/null | grep -q "$$(echo $$fam | tr _ ' ')" || { missing="$$missing fonts-noto-cjk"; break; }; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing system libraries:$$missing"; \

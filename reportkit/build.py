@@ -186,10 +186,12 @@ def prepare(project_dir: Path | str, out_dir: Path | str, products: Sequence[str
 
 def build(project_dir: Path | str, out_dir: Path | str, products: Sequence[str] | None = None, *,
           formats: Sequence[str] = ("pdf", "docx"), options: dict | None = None, quiet: bool = True,
-          workers: int | None = None, progress: Progress | None = None) -> BuildResult:
+          workers: int | None = None, progress: Progress | None = None, strict: bool = False) -> BuildResult:
     """Make `products` (names from reportkit.products.REGISTRY; default: all) of the
     project in `project_dir` under `out_dir`.  Raises ReportkitError (exit 2) on a
-    user error, before anything is written."""
+    user error, before anything is written.  Every document is proofread (reportkit/
+    proof.py) once laid out; the findings are printed, and with `strict` they are
+    errors: nothing is written."""
     from .theme import load_theme
 
     project_dir = Path(project_dir)
@@ -208,7 +210,7 @@ def build(project_dir: Path | str, out_dir: Path | str, products: Sequence[str] 
         pool = Workers(workers, load_theme(root), root, warm="pdf" in formats)
     try:
         ctx, composed = prepare(project_dir, out_dir, names, formats=formats, options=options, progress=progress)
-        result = _draw_render_write(ctx, composed, pool, workers, progress, root)
+        result = _draw_render_write(ctx, composed, pool, workers, progress, root, strict)
     finally:
         if pool is not None:
             pool.close()
@@ -217,8 +219,31 @@ def build(project_dir: Path | str, out_dir: Path | str, products: Sequence[str] 
     return result
 
 
+def _proofread(ctx: BuildContext, composed: dict[str, Composed], rendered: dict, strict: bool) -> None:
+    """The proof (预检) of every rendered document: printed; errors under --strict."""
+    from .proof import ProofReport, echo_proof, project_town_term, proof
+
+    term = project_town_term(ctx.project.settings)
+    directions = (dict(zip(ctx.scores.table["name"], ctx.scores.table["direction"]))
+                  if ctx.scores is not None else {})
+    reports = []
+    for c in composed.values():
+        for dj in c.documents:
+            r = rendered.get(dj.stem)
+            if r is None:
+                continue
+            product = f"{dj.stem}.pdf" if r.pdf is not None else f"{dj.stem}.docx"
+            reports.append(proof(dj.doc, r.facts, product=product, town_term=term, project_root=ctx.project.root,
+                                 directions=directions))
+    if not reports:
+        return
+    echo_proof(*reports)
+    ProofReport(reports[0].product if len(reports) == 1 else "", [f for x in reports for f in x.findings],
+                ctx.project.root).raise_if_strict(strict)
+
+
 def _draw_render_write(ctx: BuildContext, composed: dict[str, Composed], pool, workers: int,
-                       progress: Progress, root: Path | None) -> BuildResult:
+                       progress: Progress, root: Path | None, strict: bool = False) -> BuildResult:
     from .charts.render import CACHE_DIR, check_specs, from_cache
     from .messages import msg
     from .theme import find_template
@@ -265,6 +290,7 @@ def _draw_render_write(ctx: BuildContext, composed: dict[str, Composed], pool, w
         if local:
             pool.close()
     progress.timings["draw_render"] = time.perf_counter() - t0
+    _proofread(ctx, composed, rendered, strict)
 
     # write: everything at once
     with progress.step(msg("progress.write"), "write"):

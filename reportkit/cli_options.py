@@ -17,3 +17,4 @@ workers_option = click.option("--workers", type=click.IntRange(1, 64), default=N
 
 def formats_of(formats: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f for f in ("pdf", "docx") if f in formats) if formats else ("pdf", "docx")
+strict_option = click.option("--strict", is_flag=True, help=msg("help.strict"))

@@ -52,7 +52,17 @@ class LineBreak:
     pass
 
 
-Inline = Union[Span, Link, Footnote, LineBreak]
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a numbered figure or table ("图3-2"): `text` is its label; the Word
+    writer makes it a REF field to the caption's number, so it follows edits."""
+    text: str
+    kind: str          # "fig" | "tab"
+    key: str
+    bold: bool = False
+
+
+Inline = Union[Span, Link, Footnote, LineBreak, Ref]
 
 
 def text(s: str, **kw) -> tuple[Inline, ...]:
@@ -63,7 +73,7 @@ def plain(inlines) -> str:
     """Inline content as plain text (footnotes left out)."""
     out = []
     for i in inlines:
-        if isinstance(i, (Span, Link)):
+        if isinstance(i, (Span, Link, Ref)):
             out.append(i.text)
         elif isinstance(i, LineBreak):
             out.append("\n")
@@ -134,6 +144,13 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class FigureRow:
+    """Figures set side by side, each with its own caption (e.g. a key indicator's trend
+    and benchmark charts two to a row).  Each figure's `width` is its share of the row."""
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
 class PageBreak:
     pass
 
@@ -173,7 +190,7 @@ class Notes:
     items: tuple[tuple[Inline, ...], ...]
 
 
-Block = Union[Heading, Paragraph, ListBlock, Quote, Table, Figure, PageBreak, Section, Box, Toc,
+Block = Union[Heading, Paragraph, ListBlock, Quote, Table, Figure, FigureRow, PageBreak, Section, Box, Toc,
               Cover, Notes]
 
 
@@ -202,6 +219,8 @@ class Document:
                 yield b
                 if isinstance(b, (Section, Box, Quote)):
                     yield from rec(b.blocks)
+                elif isinstance(b, FigureRow):
+                    yield from rec(b.figures)
                 elif isinstance(b, ListBlock):
                     for item in b.items:
                         yield from rec(item)

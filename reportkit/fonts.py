@@ -4,10 +4,19 @@ Candidates come from templates/theme.toml: a pip-installed open-licence font
 package first (the same bytes on every machine, so outputs are reproducible),
 then families known to fontconfig.  `require_coverage` stops the build with a
 clear message when a text has a character no candidate can draw.
+
+Bold faces (`resolve_bold`): the pip package has Regular weights only, so the bold
+of each kind comes from fontconfig (`[fonts] sans_bold` / `serif_bold`, e.g. Debian's
+fonts-noto-cjk, which `make install` installs).  A face inside a collection (.ttc)
+is copied once into a standalone font file in the cache folder (the same bytes for
+the same system font), because an @font-face or matplotlib can only name a file.
+No bold face at all is a clear error: documents are never set in a synthesised bold.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -128,3 +137,70 @@ def require_coverage(text: str, kind: str = "sans", where: str = "", theme=None)
         if where:
             exc.message = f"{where}：{exc.message}"
         raise
+
+
+def _fontconfig_face(pattern: str) -> tuple[Path, int, str, int] | None:
+    """fc-match `pattern` (e.g. "Noto Sans CJK SC:bold") -> (file, index, family, weight)."""
+    if not shutil.which("fc-match"):
+        return None
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}\n%{index}\n%{family}\n%{weight}", pattern],
+                             capture_output=True, text=True, timeout=10).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if len(out) < 4:
+        return None
+    try:
+        return Path(out[0]), int(out[1] or 0), out[2], int(float(out[3].split()[0] or 0))
+    except ValueError:
+        return None
+
+
+def _standalone(path: Path, index: int) -> Path:
+    """The face `index` of a font collection as a font file of its own (cached)."""
+    from .analyse.concerns import cache_dir
+
+    st = path.stat()
+    key = hashlib.sha256(f"{path.resolve()}|{index}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
+    folder = cache_dir() / "fonts"
+    target = folder / f"{path.stem}-{index}-{key}.otf"
+    if target.is_file():
+        return target
+    from fontTools.ttLib import TTFont
+
+    folder.mkdir(parents=True, exist_ok=True)
+    font = TTFont(str(path), fontNumber=index, recalcTimestamp=False, recalcBBoxes=False)
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        font.save(str(tmp), reorderTables=True)
+        os.replace(tmp, target)
+    finally:
+        font.close()
+        if tmp.exists():
+            tmp.unlink()
+    return target
+
+
+def resolve_bold(kind: str = "sans", theme=None) -> Font:
+    """The bold face for `kind` ("sans" or "serif"): the first `[fonts] <kind>_bold`
+    candidate fontconfig has in a bold weight, as a standalone font file."""
+    theme = theme or load_theme()
+    return _resolve_bold(kind, tuple(theme.font_candidates.get(f"{kind}_bold", [])))
+
+
+@lru_cache(maxsize=8)
+def _resolve_bold(kind: str, specs: tuple[str, ...]) -> Font:
+    for spec in specs:
+        family = spec.split(":", 1)[0]
+        hit = _fontconfig_face(spec)
+        if hit is None:
+            continue
+        path, index, found, weight = hit
+        if family.lower() not in found.lower() or weight < 180:   # fontconfig: 200 = bold
+            continue
+        if index or path.suffix.lower() in (".ttc", ".otc"):
+            path = _standalone(path, index)
+        return Font(path, _family(str(path), 0), 0)
+    from .messages import msg
+
+    raise ReportkitError(msg("errors.missing_bold", kind=kind, candidates=" / ".join(specs)))

@@ -45,6 +45,7 @@ class Rendered:
     docx: bytes | None
     pages: int | None                  # from WeasyPrint's laid-out document
     anchors: dict | None = None        # heading anchor -> page
+    facts: object = None               # proof.LayoutFacts of the PDF (reportkit/proof.py)
 
 
 class WorkerDied(Exception):
@@ -101,17 +102,18 @@ def render_job(job: RenderJob, images: dict[str, bytes]) -> Rendered:
     by_path = {}
     if job.figures_dir is not None:
         by_path = {str(Path(job.figures_dir) / f"{name}.png"): png for name, png in images.items()}
-    pdf = docx = pages = anchors = None
+    pdf = docx = pages = anchors = facts = printed = None
     if "pdf" in job.formats:
         from .render.pdf import render_pdf_document
 
         laid = render_pdf_document(job.doc, theme, root, images=by_path)
-        pdf, pages, anchors = laid.data, laid.page_count, laid.anchors
+        pdf, pages, anchors, facts, printed = laid.data, laid.page_count, laid.anchors, laid.facts, laid.printed
     if "docx" in job.formats and job.template is not None:
         from .render.docx import render_docx
 
-        docx = render_docx(job.doc, theme, job.template, images=by_path)
-    return Rendered(job.stem, pdf, docx, pages, anchors)
+        # the Word contents carry the page numbers of the same document as laid out for the PDF
+        docx = render_docx(job.doc, theme, job.template, images=by_path, page_numbers=printed)
+    return Rendered(job.stem, pdf, docx, pages, anchors, facts)
 
 
 class Workers:

@@ -22,7 +22,7 @@ What a template holds
   with a section break.  Everything after it is the body section, which the
   writer fills;
 - headers with {{ header }} and a {%r if demo %} mark; the footer
-  "第 {PAGE} 页 / 共 {NUMPAGES} 页".
+  "— {PAGE} —" (report) or "第 {PAGE} 页 / 共 {NUMPAGES} 页" (sheet).
 
 Fonts and colours come from templates/theme.toml ([word], [colors]).
 """
@@ -473,7 +473,13 @@ def header_blank_xml() -> str:
             '<w:r><w:tab/></w:r>' + DEMO + "</w:p></w:hdr>")
 
 
-def footer_xml() -> str:
+def footer_xml(kind: str) -> str:
+    if kind == "report":
+        # "— 1 —": the contents are numbered I, II … and the body from 1 on its first page
+        # (section page-number restarts written by reportkit/render/docx.py), so a total
+        # of all pages would count the cover and contents
+        return (f'<w:ftr {NSDECL}><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
+                + run("— ") + field("PAGE", "1") + run(" —") + "</w:p></w:ftr>")
     return (f'<w:ftr {NSDECL}><w:p><w:pPr><w:pStyle w:val="Footer"/></w:pPr>'
             + run("第 ") + field("PAGE", "1") + run(" 页 / 共 ") + field("NUMPAGES", "1")
             + run(" 页") + "</w:p></w:ftr>")
@@ -556,7 +562,7 @@ def build(kind: str, theme) -> bytes:
         return doc.part.relate_to(part, rt)
 
     hdr = story(HeaderPart, RT.HEADER, header_xml(True))
-    ftr = story(FooterPart, RT.FOOTER, footer_xml())
+    ftr = story(FooterPart, RT.FOOTER, footer_xml(kind))
     body_refs = (f'<w:headerReference w:type="default" r:id="{hdr}"/>'
                  f'<w:footerReference w:type="default" r:id="{ftr}"/>')
     if prof["cover_page"]:

@@ -195,7 +195,7 @@ def test_toc_field_and_cached_entries(rendered):
     assert tab.get(qn("w:leader")) == "dot" and tab.get(qn("w:val")) == "right"
     # cached page estimates are numbers, in order
     pages = [int(p.text.split("\t")[1]) for p in toc if "\t" in p.text]
-    assert pages == sorted(pages) and pages[0] >= 2
+    assert pages == sorted(pages) and pages[0] == 1   # the body is numbered from its first page
     settings = xml_of(data, "word/settings.xml")
     assert settings.find("w:updateFields", NS).get(qn("w:val")) == "true"
 
@@ -208,13 +208,28 @@ def test_captions_have_seq_fields(rendered):
                                       "表2-1 体检结果与策略建议一览表", "图2-1 满意度"]
     # the landscape table's caption sits in the body too (paragraph list covers all)
     instr = [" ".join(t.text.split()) for p in caps for t in p._p.iterfind(".//w:instrText", NS)]
-    # \r 1 on each chapter's first caption: LibreOffice ignores \s
-    assert instr == ["SEQ 表 \\* ARABIC \\r 1 \\s 1", "SEQ 图 \\* ARABIC \\r 1 \\s 1",
-                     "SEQ 表 \\* ARABIC \\s 1",
-                     "SEQ 表 \\* ARABIC \\r 1 \\s 1", "SEQ 图 \\* ARABIC \\r 1 \\s 1"]
-    cached = [p._p.xpath("string(.//w:r[w:fldChar/@w:fldCharType='separate']"
-                         "/following-sibling::w:r[1]/w:t)") for p in caps]
-    assert cached == ["1", "1", "2", "1", "1"]
+    # the chapter number is a field too (it repeats the hidden chapter counter of the last
+    # Heading 1); \r 1 on each chapter's first caption: LibreOffice ignores \s
+    chapter = "SEQ Chapter \\c"
+    assert instr == [chapter, "SEQ 表 \\* ARABIC \\r 1 \\s 1", chapter, "SEQ 图 \\* ARABIC \\r 1 \\s 1",
+                     chapter, "SEQ 表 \\* ARABIC \\s 1",
+                     chapter, "SEQ 表 \\* ARABIC \\r 1 \\s 1", chapter, "SEQ 图 \\* ARABIC \\r 1 \\s 1"]
+    cached = [[r.xpath("string(following-sibling::w:r[1]/w:t)")
+               for r in p._p.xpath(".//w:r[w:fldChar/@w:fldCharType='separate']")] for p in caps]
+    assert cached == [["1", "1"], ["1", "1"], ["1", "2"], ["2", "1"], ["2", "1"]]
+    # each numbered Heading 1 counts itself, hidden (SEQ Chapter \h)
+    heads = [p for p in word.paragraphs if p.style.name.startswith("Heading 1")]
+    counted = [any("SEQ Chapter \\h" in t.text for t in p._p.iterfind(".//w:instrText", NS)) for p in heads]
+    assert counted == [True, True]
+    # the bookmark a cross-reference points to holds the label only ("表1-1"), not the caption
+    first = caps[0]._p
+    start = first.find(".//w:bookmarkStart", NS)
+    between = []
+    for el in start.itersiblings():
+        if el.tag == f"{{{W}}}bookmarkEnd":
+            break
+        between.append(el)
+    assert "".join(t.text or "" for el in between for t in el.iter(f"{{{W}}}t")) == "表1-1"
     # caption above table, below figure
     body = list(xml_of(data, "word/document.xml").find("w:body", NS))
     i = next(n for n, el in enumerate(body) if "表1-1" in body_text(el))
@@ -265,15 +280,21 @@ def test_landscape_section_and_footer(rendered):
     _, data, _ = rendered
     word = open_docx(io.BytesIO(data))
     orients = [s.orientation for s in word.sections]
-    assert len(word.sections) == 4            # cover, body, landscape list, body again
-    assert str(orients[2]).endswith("LANDSCAPE (1)") and str(orients[3]).endswith("PORTRAIT (0)")
+    assert len(word.sections) == 5            # cover, contents, body, landscape list, body again
+    assert str(orients[3]).endswith("LANDSCAPE (1)") and str(orients[4]).endswith("PORTRAIT (0)")
     root = xml_of(data, "word/document.xml")
-    pg = [s.find("w:pgSz", NS) for s in root.iter(f"{{{W}}}sectPr")]
-    assert [p.get(qn("w:orient")) for p in pg] == [None, None, "landscape", None]
-    footer = word.sections[1].footer
+    sects = list(root.iter(f"{{{W}}}sectPr"))
+    pg = [s.find("w:pgSz", NS) for s in sects]
+    assert [p.get(qn("w:orient")) for p in pg] == [None, None, None, "landscape", None]
+    # the contents are numbered I, II …; the body starts again at 1 and then runs on
+    nums = [s.find("w:pgNumType", NS) for s in sects]
+    assert nums[1].get(qn("w:fmt")) == "upperRoman" and nums[1].get(qn("w:start")) == "1"
+    assert nums[2].get(qn("w:fmt")) == "decimal" and nums[2].get(qn("w:start")) == "1"
+    assert nums[3].get(qn("w:start")) is None and nums[4].get(qn("w:start")) is None
+    footer = word.sections[2].footer
     instr = " ".join(t.text for t in footer._element.iterfind(".//w:instrText", NS))
-    assert "PAGE" in instr and "NUMPAGES" in instr
-    assert footer.paragraphs[0].text.replace("1", "X") == "第 X 页 / 共 X 页"
+    assert "PAGE" in instr and "NUMPAGES" not in instr
+    assert footer.paragraphs[0].text.replace("1", "X") == "— X —"
     # the cover page has no page number
     assert word.sections[0].different_first_page_header_footer
     assert word.sections[0].first_page_footer.paragraphs[0].text == ""
@@ -438,3 +459,33 @@ def test_cover_only_document_has_a_body_paragraph(theme):
     word = open_docx(io.BytesIO(data))
     assert [p.text for p in word.paragraphs][0] == "封面"
     assert len(word.sections) == 2
+
+
+def test_references_are_ref_fields_to_the_caption_number(tmp_path, theme):
+    """见图1-1 in the text is a REF field to the bookmark around the caption's number, so it
+    follows when figures are added or moved; figures side by side keep their fields."""
+    img = png(tmp_path / "a.png")
+    figs = (d.Figure(img, "甲", "图1-1", (1, 1), key="a", width=1.0),
+            d.Figure(png(tmp_path / "b.png"), "乙", "图1-2", (1, 2), key="b", width=1.0))
+    doc = d.Document(d.Meta("t"), (
+        d.Toc("目录", 2),
+        d.Heading(1, "总体", "一、", anchor="h1"),
+        d.Paragraph((d.Span("变化见"), d.Ref("图1-2", "fig", "b"), d.Span("。"))),
+        d.FigureRow(figs)))
+    data = render_docx(doc, theme, default_template("report"), page_numbers={"h1": 7})
+    root = xml_of(data, "word/document.xml")
+    instr = [" ".join(t.text.split()) for t in root.iter(f"{{{W}}}instrText")]
+    refs = [i for i in instr if i.startswith("REF ")]
+    assert len(refs) == 1
+    target = refs[0].split()[1]
+    marks = {b.get(qn("w:name")) for b in root.iter(f"{{{W}}}bookmarkStart")}
+    assert target in marks
+    word = open_docx(io.BytesIO(data))
+    assert "变化见图1-2。" in [p.text for p in word.paragraphs]
+    # the two figures sit in one borderless row, each with its caption and SEQ fields
+    row = [t for t in word.tables if len(t.columns) == 2][0]
+    assert [c.paragraphs[-1].text for c in row.rows[0].cells] == ["图1-1 甲", "图1-2 乙"]
+    assert sum(i.startswith("SEQ 图") for i in instr) == 2
+    # the TOC's cached page number is the one given (the PDF's, as printed)
+    toc = [p.text for p in word.paragraphs if p.style.name.lower().startswith("toc")]
+    assert any(t.endswith("\t7") for t in toc), toc

@@ -174,6 +174,7 @@ def test_fonts_are_embedded_noto_subsets(report):
     names = {f[3] for page in report["pdf"] for f in page.get_fonts()}
     assert any(re.fullmatch(r"[A-Z]{6}\+NotoSerifSC-Regular", n) for n in names), names
     assert any(re.fullmatch(r"[A-Z]{6}\+NotoSansSC-Regular", n) for n in names), names
+    assert any(re.fullmatch(r"[A-Z]{6}\+NotoSansSC-Regular-Bold", n) for n in names), names
     assert all("NotoS" in n for n in names), names  # nothing from system fonts
     page = report["pdf"][page_of(report, "本章概述体检的总体结论") - 1]
     spans = [s for b in page.get_text("dict")["blocks"] for l in b.get("lines", []) for s in l["spans"]]
@@ -184,6 +185,9 @@ def test_fonts_are_embedded_noto_subsets(report):
     assert "NotoSansSC" in font_of("总体情况")        # heading: sans
     assert "NotoSerifSC" in font_of("城市体检工作由")  # body: serif
     assert "NotoSansSC" in font_of("市自然资源局")      # bold span: sans, not synthetic bold
+    # headings and bold spans are set in a real Bold face, embedded beside the Regular ones
+    assert font_of("总体情况").endswith("-Bold") and font_of("市自然资源局").endswith("-Bold")
+    assert not font_of("城市体检工作由").endswith("-Bold")
 
 
 def test_outline_lists_every_heading_with_its_level(report):
@@ -213,7 +217,8 @@ def test_toc_lists_headings_with_page_numbers(report):
         label = squash(heading_label(h))
         listed = [r for r in rows if r.startswith(label + "|")]
         if h.toc and h.level <= 2:
-            assert listed == [f"{label}|{report['pages'][h.anchor]}"], (h, rows)
+            # the printed number: the body is numbered from its own first page (page 3 here)
+            assert listed == [f"{label}|{report['pages'][h.anchor] - 2}"], (h, rows)
         else:
             assert not listed, h   # level 3 and toc=False headings stay out
 
@@ -254,10 +259,13 @@ def test_page_count_and_footers(report):
     assert 7 <= n <= 12
     assert report["pages"]["list"] + 1 < n + 1
     cover = squash(texts[0])
-    assert "页" not in cover and "东莞市城市体检报告（页眉）" not in cover
-    for i in range(2, n + 1):
+    assert "—" not in cover and "东莞市城市体检报告（页眉）" not in cover
+    # the contents page is numbered I; the body from its first page on 1, 2, … (not the cover)
+    assert squash(texts[1]).endswith("—I—")
+    body = report["pages"]["ch1"]
+    for i in range(body, n + 1):
         t = squash(texts[i - 1])
-        assert f"第{i}页/共{n}页" in t, i
+        assert f"—{i - body + 1}—" in t, i
         assert "东莞市城市体检报告（页眉）" in t, i
     for t in texts:
         assert "示例数据" in t  # demo mark on every page, cover included
@@ -271,7 +279,7 @@ def test_landscape_section(report):
     # the long table continues on the next landscape page with its header repeated
     nxt = pdf[start]
     assert nxt.rect.width > nxt.rect.height
-    assert "责任部门" in nxt.get_text() and "第" in nxt.get_text()
+    assert "责任部门" in nxt.get_text() and "—" in nxt.get_text()
 
 
 def test_table_caption_above_and_figure_caption_below(report):

@@ -49,8 +49,8 @@ def docx_text(doc) -> str:
     return re.sub(r"\s+", "", "".join(parts))
 
 
-CHAPTERS = ["总体情况", "总体评价", "生态宜居", "交通便捷", "社会满意度调查", "主要问题与成因",
-            "体检结果与策略建议", "策略建议落实跟踪", "指标一览表", "评分方法", "数据来源与采集方法"]
+CHAPTERS = ["总体情况", "总体评价", "生态宜居", "交通便捷", "满意度调查", "问题与成因", "对策建议",
+            "体检结果与策略建议一览表", "策略建议落实跟踪", "指标一览表", "评价方法", "数据来源与采集方法"]
 
 
 def test_pdf_has_title_chapters_and_every_indicator(built):
@@ -76,9 +76,11 @@ def test_pdf_structure(built):
     assert all("+" in f for f in fonts if "Noto" in f)  # subset, embedded
     assert pdf.metadata["title"] == "甲市2020年城市体检自体检报告"
     assert pdf.metadata["author"] == "甲市住房和城乡建设局"
-    # the cover page has no page number, the body pages do
-    assert "第1页" not in re.sub(r"\s+", "", pdf[0].get_text())
-    assert re.search(r"第\d+页/共\d+页", re.sub(r"\s+", "", pdf[3].get_text()))
+    # the cover page has no page number; the body is numbered from its first page on
+    assert "—" not in re.sub(r"\s+", "", pdf[0].get_text())
+    first = next(i for i, p in enumerate(pdf) if "一、总体情况" in re.sub(r"\s+", "", p.get_text()) and i > 1)
+    assert re.sub(r"\s+", "", pdf[first].get_text()).endswith("—1—")
+    assert re.sub(r"\s+", "", pdf[first + 1].get_text()).endswith("—2—")
     # the wide list is set on landscape pages
     land = [p for p in pdf if p.rect.width > p.rect.height]
     assert land and any("体检结果与策略建议一览表" in p.get_text() for p in land)
@@ -209,3 +211,17 @@ def test_report_refuses_a_narrative_that_cites_unknown_data(mini, tmp_path):
     assert "narratives/20-bad.md" in r.output and "第 6 行" in r.output
     assert "trend/EC-02" in r.output and "NOPE" in r.output
     assert not (tmp_path / "o" / "report.pdf").exists()
+
+
+def test_word_contents_carry_the_page_numbers_of_the_laid_out_pdf(built):
+    """The TOC's cached page numbers are the printed page numbers of the same document
+    laid out as PDF (Word recomputes them when it updates the fields)."""
+    pdf = built["pdf"]
+    texts = [re.sub(r"\s+", "", p.get_text()) for p in pdf]
+    doc = built["docx"]
+    toc = [p.text.split("\t") for p in doc.paragraphs if p.style.name.lower() == "toc 1" and "\t" in p.text]
+    assert len(toc) >= 8
+    for label, page in toc:
+        printed = next(re.search(r"—(\d+)—$", t).group(1) for i, t in enumerate(texts)
+                       if i > 2 and t.startswith(re.sub(r"\s+", "", label)))
+        assert page == printed, (label, page, printed)

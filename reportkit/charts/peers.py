@@ -7,6 +7,7 @@ data = {
     "reference": 14.6, "reference_label": "对标城市中位数",         # optional
     "direction": "+",                                             # sort best → worst
     "decimals": 2,                                                # optional, else automatic
+    "horizontal": True,                                           # optional: bars across (>10 areas: always)
 }
 """
 from __future__ import annotations
@@ -60,7 +61,7 @@ def draw(spec: ChartSpec, theme):
     values = [v for _, v in pairs]
     dec = style.spec_decimals(spec, values + ([ref] if ref is not None else []))
     colors = [c["series"]["city"] if a == city else c["series"]["peer"] for a, _ in pairs]
-    horizontal = len(pairs) > 10
+    horizontal = len(pairs) > 10 or bool(d.get("horizontal"))   # also on request (half-width charts)
 
     n = len(pairs)
     fig = style.figure(spec, theme, height_cm=max(6.0, 1.2 + 0.55 * n) if horizontal else None)

@@ -34,11 +34,29 @@ def register_font(font: fonts.Font) -> str:
         ours = [e for e in fm.ttflist if e.fname == str(font.path)]
         rest = [e for e in fm.ttflist if e.fname != str(font.path)]
         fm.ttflist[:] = ours + rest
+        _register_bold(fm, font)
         cached = getattr(fm, "_findfont_cached", None)  # addfont clears it; so must a reorder
         if cached is not None:
             cached.cache_clear()
         _registered.add(key)
     return font.family
+
+
+def _register_bold(fm, font: fonts.Font) -> None:
+    """Register the real Bold face under the regular face's family name, so that a
+    fontweight="bold" label is drawn in it rather than in the regular face."""
+    import dataclasses
+
+    kind = "serif" if "serif" in font.family.lower() else "sans"
+    try:
+        bold = fonts.resolve_bold(kind)
+    except Exception:   # no bold face installed: charts draw no bold text of their own
+        return
+    if any(e.fname == str(bold.path) for e in fm.ttflist):
+        return
+    fm.addfont(str(bold.path))
+    fm.ttflist[:] = [dataclasses.replace(e, name=font.family, weight=700) if e.fname == str(bold.path) else e
+                     for e in fm.ttflist]
 
 
 def rc_params(theme, font: fonts.Font | None = None) -> dict:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..cli_options import formats_of, formats_option, out_option, project_option, quiet_option, workers_option
+from ..cli_options import (formats_of, formats_option, out_option, project_option, quiet_option, strict_option,
+                           workers_option)
 from ..messages import msg
 
 
@@ -17,15 +18,16 @@ from ..messages import msg
 @formats_option
 @click.option("--only", "only", multiple=True, metavar="ID", help=msg("help.only"))
 @workers_option
+@strict_option
 def command(project_dir: Path, out_dir: Path, quiet: bool, formats: tuple[str, ...], only: tuple[str, ...],
-            workers: int | None) -> None:
+            workers: int | None, strict: bool) -> None:
     """生成各部门策略建议落实反馈单与各地区指标情况表（Word 与 PDF），并写出 sheets/index.csv。"""
     from ..build import build
     from ..products.sheets import INDEX, SHEETS_DIR
 
     formats = formats_of(formats)
     result = build(project_dir, out_dir, ("sheets",), formats=formats, quiet=quiet, workers=workers,
-                   options={"sheets": {"only": only}})
+                   options={"sheets": {"only": only}}, strict=strict)
     sheets = result.composed["sheets"].data.sheets
     depts = sum(1 for s in sheets if s.kind == "department")
     pages = sum(r.pages or 0 for r in result.rendered.values())

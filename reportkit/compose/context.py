@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..charts import ChartSpec, alt_text
-from ..document import Block, Cell, Figure, Heading, Paragraph, Span, Table, plain
+from ..document import Block, Cell, Figure, Heading, Paragraph, Ref, Span, Table, plain
 from ..errors import Problems, Source, error
 from ..fmt import Formatter, chinese_numeral
 from ..narrative import NarrativeContext, render_narrative, resolve_refs
@@ -145,11 +145,34 @@ class ComposeContext:
         return Table(head, body, caption, number, seq, tuple(widths), tuple(align), size, key, note)
 
     # -- narratives --------------------------------------------------------------
+    def chapter_narratives(self, section: str | None = None, dimension: str | None = None) -> list:
+        """The narratives bound to a chapter, in order (cause narratives of main problems,
+        `problem:`, belong to their problem's section, not to the chapter)."""
+        return [n for n in self.project.narratives
+                if ((section is not None and n.section == section and not n.problem)
+                    or (dimension is not None and n.dimension == dimension))]
+
+    def open_chapter(self, default: str, section: str | None = None, dimension: str | None = None,
+                combine=None) -> list[Block]:
+        """A chapter heading and the narratives bound to the chapter.  The analysts' words
+        are kept: the first narrative's title is the heading (through `combine(title)`
+        when given), each further narrative's title heads a section of its own."""
+        ns = self.chapter_narratives(section, dimension)
+        title = ns[0].title if ns else None
+        text = combine(title) if combine else (title or default)
+        out: list[Block] = [self.heading(1, text)]
+        for i, n in enumerate(ns):
+            base = 2
+            if i and n.title and n.title != text:
+                out.append(self.heading(2, n.title))
+                base = 3
+            out += self.number_headings(render_narrative(n, self.narr, base_level=base))
+        return out
+
     def narrative(self, section: str | None = None, dimension: str | None = None) -> list[Block]:
         out: list[Block] = []
-        for n in self.project.narratives:
-            if (section is not None and n.section == section) or (dimension is not None and n.dimension == dimension):
-                out += self.number_headings(render_narrative(n, self.narr, base_level=2))
+        for n in self.chapter_narratives(section, dimension):
+            out += self.number_headings(render_narrative(n, self.narr, base_level=2))
         return out
 
     def free_narratives(self):
@@ -188,14 +211,24 @@ class ComposeContext:
                                              key=key), hint=msg("narrative.no_ref_hint")))
 
     def resolve(self, obj):
-        """Replace every figure/table reference placeholder by its label, and apply the
-        house rule of no space between Chinese and Latin letters or digits."""
+        """Replace every figure/table reference placeholder by its label (a `Ref` inline in
+        running text, the label itself elsewhere), and apply the house rule of no space
+        between Chinese and Latin letters or digits."""
         self.check_refs()
         def fix(s: str) -> str:
             if "\u2063" in s:
                 s = resolve_refs(s, self.labels)
             return tidy_spacing(s) if " " in s else s
-        return _map_text(obj, fix)
+
+        def fix_inlines(items: tuple) -> tuple:
+            out = []
+            for it in items:
+                if isinstance(it, Span) and "\u2063" in it.text:
+                    out += _split_refs(it, self.labels)
+                else:
+                    out.append(it)
+            return tuple(out)
+        return _map_text(obj, fix, fix_inlines)
 
 
 _CAPTION = re.compile(r"^表\s*[:：]\s*(.+)$")
@@ -221,19 +254,50 @@ def survey_lists(scores, survey, n: int = 5) -> dict:
             "top_concerns": list(themes["theme"].head(n))}
 
 
-def _map_text(obj, fn):
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"   # private-use marks around a resolved label
+
+
+def _split_refs(span: Span, labels: dict) -> list:
+    """A span holding reference placeholders -> spans and `Ref` inlines."""
+    from ..narrative import REF_RE
+
+    def mark(m):
+        label = labels.get((m.group(1), m.group(2)), "【?】")
+        return f"{_MARK_OPEN}{m.group(1)}:{m.group(2)}\x00{label}{_MARK_CLOSE}"
+    text = REF_RE.sub(mark, span.text)
+    text = tidy_spacing(text) if " " in text else text
+    out = []
+    for piece in re.split(f"({_MARK_OPEN}[^{_MARK_CLOSE}]*{_MARK_CLOSE})", text):
+        if not piece:
+            continue
+        if piece.startswith(_MARK_OPEN):
+            ref, label = piece[1:-1].split("\x00", 1)
+            kind, key = ref.split(":", 1)
+            out.append(Ref(label, kind, key, span.bold) if label != "【?】" else Span(label, span.bold))
+        else:
+            out.append(dataclasses.replace(span, text=piece))
+    return out
+
+
+def _is_inlines(obj) -> bool:
+    return isinstance(obj, tuple) and any(isinstance(x, Span) for x in obj)
+
+
+def _map_text(obj, fn, inlines_fn=None):
     if isinstance(obj, str):
         return fn(obj)
     if isinstance(obj, tuple):
-        return tuple(_map_text(x, fn) for x in obj)
+        if inlines_fn is not None and _is_inlines(obj):
+            obj = inlines_fn(obj)
+        return tuple(_map_text(x, fn, inlines_fn) for x in obj)
     if isinstance(obj, list):
-        return [_map_text(x, fn) for x in obj]
+        return [_map_text(x, fn, inlines_fn) for x in obj]
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         changes = {}
         for f in dataclasses.fields(obj):
             v = getattr(obj, f.name)
             if isinstance(v, (str, tuple, list)) or dataclasses.is_dataclass(v):
-                nv = _map_text(v, fn)
+                nv = _map_text(v, fn, inlines_fn)
                 if nv is not v:
                     changes[f.name] = nv
         return dataclasses.replace(obj, **changes) if changes else obj

@@ -1,22 +1,37 @@
 """The city self-check report (城市自体检报告) as one Document.
 
-Structure: cover · contents · 总体情况 · 总体评价 · one chapter per dimension ·
-社会满意度调查 · 主要问题 · 体检结果与策略建议一览表 (landscape) · 落实跟踪 ·
-appendices (indicator table, scoring method, data sources).  Wording comes from
-templates/report.toml and templates/report/*.md; numbers from Scores/SurveyResult.
+Outline (after the outline of a 城市体检报告 in the provincial technical guides):
+cover · contents ·
+总体情况 (the analysts' overview; 城市概况 and 工作组织 composed when they wrote none;
+  指标体系, 数据采集, 满意度调查 with its period and channels) ·
+总体评价 (总体结论, 维度得分, 主要成效 and 主要问题 as judgements composed from the scores) ·
+one chapter per dimension · 社会满意度调查 ·
+问题与成因 (one section per main problem: its indicators, survey evidence and the
+  analysts' cause narrative, see reportkit/analyse/problems.py) ·
+the analysts' free chapters ·
+对策建议 (strategies grouped by main problem, then by dimension, with priorities) ·
+体检结果与策略建议一览表 (landscape) · 落实跟踪 ·
+appendices (indicator table, the methods this report used, data sources).
+
+A chapter bound to narratives takes the first narrative's title as its heading
+(ComposeContext.chapter).  Wording comes from templates/report.toml and
+templates/report/*.md; numbers from Scores/SurveyResult.
 """
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 from ..charts import ChartSpec
-from ..document import Block, Box, Cell, Cover, Document, Meta, Section, Span, Toc
+from ..document import Block, Box, Cell, Cover, Document, FigureRow, ListBlock, Meta, Paragraph, Section, Span, Toc
 from ..load.narratives import Narrative
 from ..narrative import markdown_blocks, render_expressions
 from ..theme import find_template
-from ..vocab import GOOD, NODATA, NOREF, SHORT, TRACKING_STATUSES, WARN
+from ..vocab import GOOD, IMPROVED, NODATA, NOREF, SHORT, TRACKING_STATUSES, WARN
 from .context import ComposeContext
-from .keys import safe_name
+from .keys import peers_fit_half_width, safe_name, trend_years
+from .widths import fit
 
 
 def wording(project_root: Path | None = None, terms: dict | None = None) -> dict:
@@ -40,6 +55,15 @@ def trend_cell(trend: str, fmt) -> Cell:
     return Cell((Span(trend or fmt.dash),), align="center", role=f"trend-{trend}" if trend else None)
 
 
+def _texts(header, rows) -> list[list[str]]:
+    from ..document import plain
+
+    out = [[str(h) for h in header]]
+    for r in rows:
+        out.append([plain(c.inlines) if isinstance(c, Cell) else str(c) for c in r])
+    return out
+
+
 def indicator_row_cells(ctx: ComposeContext, r, with_rank: bool = True) -> list:
     fmt = ctx.fmt
     labels = ctx.theme.data["labels"]["reference_kind"]
@@ -50,9 +74,14 @@ def indicator_row_cells(ctx: ComposeContext, r, with_rank: bool = True) -> list:
              Cell((Span(labels.get(r.reference_kind, r.reference_kind)),), align="center"),
              rating_cell(r.rating), trend_cell(r.trend, fmt)]
     if with_rank:
-        rank = fmt.dash if _nan(r.rank) else f"{int(r.rank)}/{int(r.rank_of)}"
+        # a rank among one city alone says nothing
+        rank = fmt.dash if _nan(r.rank) or int(r.rank_of) < 2 else f"{int(r.rank)}/{int(r.rank_of)}"
         cells.append(Cell((Span(rank),), align="center"))
     return cells
+
+
+# Half of the text width (cm) for two charts to a row, and their height.
+HALF_CHART = (7.6, 6.2)
 
 
 class ReportComposer:
@@ -64,6 +93,11 @@ class ReportComposer:
         self.p = ctx.project
         self.s = ctx.scores
         self.settings = ctx.project.settings
+        from ..analyse.problems import check_problems, plan_problems
+
+        # cause narratives naming unknown problems are errors; main problems without one
+        # are warnings (`reportkit validate` composes the report and shows them)
+        self.plan = check_problems(self.p, self.s, ctx.problems) or plan_problems(self.p, self.s)
 
     # -- helpers -------------------------------------------------------------------
     def say(self, template: str, **extra) -> str:
@@ -76,6 +110,20 @@ class ReportComposer:
         path = find_template(f"report/{name}", self.p.root)
         n = Narrative(path, f"templates/report/{name}", name, 0, path.read_text(encoding="utf-8"), 1)
         return self.md(render_expressions(n, self.ctx.narr, extra) or "")
+
+    def labelled(self, label: str, rest) -> Paragraph:
+        """A paragraph opened by a bold run-in label (指标表现。…)."""
+        rest = (Span(rest),) if isinstance(rest, str) else tuple(rest)
+        return self.ctx.para((Span(label, bold=True),) + rest)
+
+    def indicator_phrase(self, code: str) -> str:
+        view = self.ctx.narr.indicator(code)
+        return self.say(self.w["problems"]["indicator"], i=view, rating=view.rating)
+
+    def chapter_name(self, key: str, section: str) -> str:
+        """The heading a chapter will have (its narrative's title, else the default)."""
+        ns = self.ctx.chapter_narratives(section=section)
+        return ns[0].title if ns else self.w["chapters"][key]
 
     # -- document ------------------------------------------------------------------
     def compose(self) -> Document:
@@ -97,6 +145,7 @@ class ReportComposer:
         blocks += self.problems()
         blocks += self.free_chapters()
         blocks += self.recommendations()
+        blocks += self.recommendation_list()
         blocks += self.tracking()
         blocks += self.appendices()
         meta = Meta(title=st.title, author=st.organisation, subject=f"{st.city}{st.year}年城市体检",
@@ -104,16 +153,27 @@ class ReportComposer:
         doc = Document(meta, tuple(blocks), "report")
         return self.ctx.resolve(doc)
 
+    # -- 总体情况 ------------------------------------------------------------------
     def overview(self) -> list[Block]:
         ctx, w, p = self.ctx, self.w["overview"], self.p
-        out: list[Block] = [ctx.heading(1, self.w["chapters"]["overview"])]
-        if self.settings.demo:
-            out.append(Box((ctx.para(self.w["cover"]["demo_notice"], "note"),), "示例数据", "warning"))
-        out += ctx.narrative(section="overview")
+        st = self.settings
+        out: list[Block] = []
+        if st.demo:
+            out.append(Box((ctx.para(self.w["cover"]["demo_notice"], "note"),), self.w["cover"]["badge"], "warning"))
+        chapter = ctx.open_chapter(self.w["chapters"]["overview"], section="overview")
+        out = chapter[:1] + out + chapter[1:]
+        if not ctx.chapter_narratives(section="overview"):
+            # nobody described the city and the work: say what the project's files tell
+            out.append(ctx.heading(2, w["profile_heading"]))
+            out.append(ctx.para(self.say(w["profile"], peers="、".join(p.peers), n_peers=len(p.peers))))
+            out.append(ctx.heading(2, w["organisation_heading"]))
+            leads = len(set(p.recommendations["lead"])) if len(p.recommendations) else 0
+            out.append(ctx.para(self.say(w["organisation"], organisation=st.organisation,
+                                         departments=len(p.departments), leads=leads)))
         t = self.s.table
         cats = p.categories
-        composition = "+".join(str(int((t["category"] == c).sum())) for c in cats)
-        composition = f"“{composition}”：" + "、".join(f"{c} {int((t['category'] == c).sum())} 项" for c in cats)
+        counts = [(c, int((t["category"] == c).sum())) for c in cats]
+        composition = self.say(w["composition"], categories=counts)
         out.append(ctx.heading(2, w["system_heading"]))
         out.append(ctx.para(self.say(w["system"], composition=composition,
                                      dimension_list="、".join(p.dimensions))))
@@ -122,11 +182,15 @@ class ReportComposer:
             sub = t[t["dimension"] == d]
             rows.append([d] + [str(int((sub["category"] == c).sum())) for c in cats] + [str(len(sub)),
                                                                                         str(int(sub["key"].sum()))])
-        rows.append(["合计"] + [str(int((t["category"] == c).sum())) for c in cats] + [str(len(t)), str(int(t["key"].sum()))])
-        out.append(ctx.table(w["system_table"], ["维度", *cats, "合计", "其中重点指标"], rows,
-                             align=("left",) + ("center",) * (len(cats) + 2), key="indicator-system"))
+        rows.append([w["total_row"]] + [str(n) for _, n in counts] + [str(len(t)), str(int(t["key"].sum()))])
+        first, *rest = w["system_columns"]
+        header = [first, *cats, *rest]
+        out.append(ctx.table(w["system_table"], header, rows,
+                             align=("left",) + ("center",) * (len(cats) + 2), key="indicator-system",
+                             widths=fit([("fit", 8)] + [("flex", 1)] * (len(header) - 1), _texts(header, rows),
+                                        size="normal")))
         out.append(ctx.heading(2, w["collection_heading"]))
-        methods = t["method"].replace("", "未注明").value_counts()
+        methods = t["method"].replace("", w["method_unknown"]).value_counts()
         sub_n = len(p.sub_indicators) if p.sub_indicators is not None else 0
         from ..filers import filer_kinds
 
@@ -135,29 +199,64 @@ class ReportComposer:
             w["collection"] if filers else w["collection_none"], filers=filers, sub_indicators=sub_n,
             methods="、".join(f"{m} {n} 项" for m, n in methods.items()))))
         out.append(ctx.heading(2, w["survey_heading"]))
-        out.append(ctx.para(self.say(w["survey"]) if ctx.survey is not None else w["no_survey"]))
+        if ctx.survey is None:
+            out.append(ctx.para(w["no_survey"]))
+        else:
+            start, end, channels = self._survey_period()
+            title = ctx.chapter_narratives(section="survey")
+            chapter_title = title[0].title if title else ctx.survey.config.chapter["title"]
+            out.append(ctx.para(self.say(w["survey"], start=start, end=end, channels=channels,
+                                         chapter=chapter_title)))
         return out
 
+    def _survey_period(self) -> tuple[str, str, list]:
+        """First and last day of the valid questionnaires, and their channels."""
+        import pandas as pd
+
+        r = self.ctx.survey
+        df = r.project.survey
+        mask = getattr(r, "_valid_mask", None)
+        if mask is not None and len(mask) == len(df):
+            df = df[mask]
+        start = end = ""
+        if "submitted_at" in df.columns:
+            t = pd.to_datetime(df["submitted_at"].where(df["submitted_at"] != ""), errors="coerce",
+                               format="mixed")
+            t = t.dropna()
+            if len(t):
+                fmt = self.w["overview"]["date"]
+                lo, hi = t.min(), t.max()
+                start = self.say(fmt, y=lo.year, m=lo.month, d=lo.day)
+                end = self.say(fmt, y=hi.year, m=hi.month, d=hi.day)
+        channels = []
+        if "channel" in df.columns:
+            vc = df["channel"][df["channel"] != ""].value_counts()
+            channels = [(str(c), self.ctx.fmt.int(int(n))) for c, n in vc.items()]
+        return start, end, channels
+
+    # -- 总体评价 ------------------------------------------------------------------
     def evaluation(self) -> list[Block]:
         ctx, w = self.ctx, self.w["evaluation"]
         d = self.s.dimensions
         t = self.s.table
-        out: list[Block] = [ctx.heading(1, self.w["chapters"]["evaluation"])]
-        out += ctx.narrative(section="evaluation")
+        out: list[Block] = ctx.open_chapter(self.w["chapters"]["evaluation"], section="evaluation")
+        counts = t["rating"].value_counts()
+        rated = int(sum(counts.get(k, 0) for k in (GOOD, WARN, SHORT)))
+        short_dims = [(r.dimension, int(getattr(r, SHORT))) for r in
+                      d.sort_values(SHORT, ascending=False, kind="stable").itertuples() if getattr(r, SHORT)]
+        other = [(k, int(counts.get(k, 0))) for k in (NODATA, NOREF) if counts.get(k, 0)]
+        out.append(ctx.heading(2, w["summary_heading"]))
+        out.append(ctx.para(self.say(w["summary"], good=int(counts.get(GOOD, 0)), warn=int(counts.get(WARN, 0)),
+                                     short=int(counts.get(SHORT, 0)),
+                                     good_share=ctx.fmt.pct(counts.get(GOOD, 0) / rated) if rated else ctx.fmt.dash,
+                                     short_dims=short_dims[:3], other=other)))
         out.append(ctx.heading(2, w["scores_heading"]))
         scored = d.dropna(subset=["score"])
-        counts = t["rating"].value_counts()
-        other = ""
-        extra = [(NODATA, int(counts.get(NODATA, 0))), (NOREF, int(counts.get(NOREF, 0)))]
-        if any(n for _, n in extra):
-            other = "，" + "、".join(f"{k} {n} 项" for k, n in extra if n)
         if len(scored):
             best = scored.loc[scored["score"].idxmax()]
             worst = scored.loc[scored["score"].idxmin()]
             out.append(ctx.para(self.say(w["scores"], best=best["dimension"], best_score=ctx.fmt.score(best["score"]),
-                                         worst=worst["dimension"], worst_score=ctx.fmt.score(worst["score"]),
-                                         good=int(counts.get(GOOD, 0)), warn=int(counts.get(WARN, 0)),
-                                         short=int(counts.get(SHORT, 0)), other=other)))
+                                         worst=worst["dimension"], worst_score=ctx.fmt.score(worst["score"]))))
         radar = {"labels": list(d["dimension"]), "values": [None if _nan(v) else float(v) for v in d["score"]],
                  "series_name": w["radar_series"], "max": 100}
         summary = getattr(ctx.survey, "summary", None)
@@ -176,35 +275,104 @@ class ReportComposer:
         rows = [[r.dimension, ctx.fmt.score(r.score), str(r.indicators), str(getattr(r, GOOD)),
                  str(getattr(r, WARN)), str(getattr(r, SHORT)), str(getattr(r, NODATA) + getattr(r, NOREF))]
                 for r in d.itertuples()]
-        out.append(ctx.table(w["table_caption"], ["维度", "得分", "指标数", GOOD, WARN, SHORT, "无数据/无参照"],
-                             rows, align=("left",) + ("center",) * 6, key="dimension-scores"))
-        out.append(ctx.heading(2, w["strengths_heading"]))
-        strong = t[(t["rating"] == GOOD) & (t["trend"] == "改善")]
-        weak = t[t["rating"] == SHORT]
-        out.append(ctx.para((Span(w["strengths"], bold=True),
-                             Span(("、".join(strong["name"]) or w["none"]) + "。"))))
-        out.append(ctx.para((Span(w["shortfalls"], bold=True),
-                             Span(("、".join(weak["name"]) or w["none"]) + "。"))))
+        out.append(ctx.table(w["table_caption"], w["table_columns"],
+                             rows, align=("left",) + ("center",) * 6, key="dimension-scores",
+                             widths=fit([("fit", 8)] + [("flex", 1)] * 5 + [("flex", 1.6)],
+                                        _texts(w["table_columns"], rows), size="normal")))
+        out += self.achievements()
+        out += self.main_problems_summary()
         return out
 
+    def achievements(self) -> list[Block]:
+        """The dimensions that do best, as judgements: score, indicators at their reference,
+        the ones that also improved."""
+        ctx, w = self.ctx, self.w["evaluation"]
+        d = self.s.dimensions.dropna(subset=["score"])
+        t = self.s.table
+        out: list[Block] = [ctx.heading(2, w["achievements_heading"])]
+        if not len(d):
+            return out + [ctx.para(w["achievements_none"])]
+        median = float(d["score"].median())
+        chosen = d[(d["score"] >= median) & (d[GOOD] > 0)].sort_values("score", ascending=False, kind="stable")
+        if chosen.empty:
+            return out + [ctx.para(w["achievements_none"])]
+        items = []
+        for r in chosen.itertuples():
+            sub = t[(t["dimension"] == r.dimension) & (t["rating"] == GOOD) & (t["trend"] == IMPROVED)].copy()
+            sub["gain"] = [abs(v - p) / abs(p) if not _nan(p) and p else 0.0
+                           for v, p in zip(sub["value"], sub["previous_value"])]
+            names = list(sub.sort_values("gain", ascending=False, kind="stable")["name"].head(int(w["improved_names"])))
+            text = self.say(w["achievement"], dimension=r.dimension, score=ctx.fmt.score(r.score),
+                            count=int(r.indicators), good=int(getattr(r, GOOD)), improved="、".join(names))
+            items.append((Paragraph((Span(r.dimension, bold=True), Span(text[len(r.dimension):]))
+                                    if text.startswith(r.dimension) else (Span(text),)),))
+        out.append(ctx.para(w["achievements_intro"]))
+        out.append(ListBlock(tuple(items)))
+        return out
+
+    def main_problems_summary(self) -> list[Block]:
+        ctx, w = self.ctx, self.w["evaluation"]
+        out: list[Block] = [ctx.heading(2, w["problems_heading"])]
+        if not self.plan.main:
+            return out + [ctx.para(w["problems_none"])]
+        out.append(ctx.para(self.say(w["problems_intro"], n=len(self.plan.main),
+                                     chapter=self.chapter_name("problems", "problems"))))
+        items = []
+        limit = int(w["problem_indicators"])
+        for m in self.plan.main:
+            codes = [c for c in self._worst(m.indicators) if self._rated(c)][:limit]
+            phrases = "；".join(self.indicator_phrase(c) for c in codes)
+            inl = (Span(m.title, bold=True),) + ((Span("：" + phrases + "。"),) if phrases else ())
+            items.append((Paragraph(inl),))
+        out.append(ListBlock(tuple(items)))
+        return out
+
+    def _rated(self, code: str) -> bool:
+        t = self.s.table.set_index("code")
+        return code in t.index and t.at[code, "rating"] in (GOOD, WARN, SHORT)
+
+    def _worst(self, codes) -> list[str]:
+        """Codes ordered worst first (短板, 预警, then the rest; lower score first)."""
+        t = self.s.table.set_index("code")
+        order = {SHORT: 0, WARN: 1}
+        have = [c for c in codes if c in t.index]
+        return sorted(have, key=lambda c: (order.get(t.at[c, "rating"], 2),
+                                           t.at[c, "score"] if not _nan(t.at[c, "score"]) else 1e9))
+
+    # -- dimension chapters ----------------------------------------------------------
     def dimension(self, dim: str) -> list[Block]:
         ctx, w = self.ctx, self.w["dimension"]
         t = self.s.table[self.s.table["dimension"] == dim]
-        out: list[Block] = [ctx.heading(1, dim)]
-        out += ctx.narrative(dimension=dim)
+        out: list[Block] = ctx.open_chapter(dim, dimension=dim, combine=lambda title: self.dimension_heading(dim, title))
         out.append(ctx.heading(2, w["table_heading"]))
         rows = [[Cell((Span(r.code),), align="center"), *indicator_row_cells(ctx, r)] for r in t.itertuples()]
-        out.append(ctx.table(self.say(w["table_caption"], name=dim),
-                             ["编号", "指标名称", "单位", "数值", "参照值", "参照类型", "评价", "趋势", "对标排名"],
-                             rows, widths=(1.4, 3.2, 1.3, 1.1, 1.1, 1.5, 0.9, 0.9, 1.0),
-                             size="small", key=f"indicators/{dim}"))
+        widths = fit([("fit", 8), ("flex", 1), ("fit", 7), ("fit", 6), ("fit", 6), ("fit", 4), ("pill",),
+                      ("fit", 2), ("fit", 3)], _texts(w["table_columns"], rows))
+        out.append(ctx.table(self.say(w["table_caption"], name=dim), w["table_columns"],
+                             rows, widths=widths, size="small", key=f"indicators/{dim}"))
         keys = t[t["key"]]
         out.append(ctx.heading(2, w["key_heading"]))
         if keys.empty:
             out.append(ctx.para(w["no_key"]))
         for r in keys.itertuples():
             out += self.key_indicator(r)
+        # The town comparisons follow as a section of their own: a tall town chart after each
+        # key indicator's text and charts would leave half of a page empty before it.
+        towns = [r for r in keys.itertuples() if (self.s.towns["code"] == r.code).any()]
+        if towns:
+            out.append(ctx.heading(2, w["towns_heading"]))
+            for r in towns:
+                out += self.town_comparison(r)
         return out
+
+    def dimension_heading(self, dim: str, title: str | None) -> str:
+        """The analysts' title kept: "住房：从“有房住”走向“住好房”" as written; a title not
+        naming the dimension is joined to it by [chapters] dimension_title."""
+        if not title or title == dim:
+            return dim
+        if title.startswith(dim):
+            return title
+        return self.say(self.w["chapters"]["dimension_title"], dimension=dim, title=title)
 
     def key_indicator(self, r) -> list[Block]:
         ctx, w, st = self.ctx, self.w["dimension"], self.settings
@@ -213,29 +381,66 @@ class ReportComposer:
         text = self.say(w["key_text"], i=view)
         if r.progress:
             text += self.say(w["progress_text"], i=view, target_year=int(r.target_year) if not _nan(r.target_year) else "")
-        out.append(ctx.para(text))
         labels = ctx.theme.data["labels"]["reference_kind"]
-        h = self.s.history[self.s.history["code"] == r.code]
-        years = sorted(set(int(y) for y in self.p.values["year"].dropna().unique()) | {st.year})
-        years = [y for y in years if y <= st.year]
-        by_year = dict(zip(h["year"].astype(int), h["value"]))
+        years, values = trend_years(self.p, self.s, r.code)
+        measured = [y for y, v in zip(years, values) if v is not None]
+        if len(measured) < 2:
+            text += self.say(w["single_year"], years="、".join(str(y) for y in measured) or str(st.year))
+        out.append(ctx.para(text))
         ref = None if _nan(r.reference) else float(r.reference)
-        trend = {"indicator": r.name, "area": self.s.city, "unit": r.unit, "years": years,
-                 "values": [None if _nan(by_year.get(y)) else float(by_year[y]) for y in years],
-                 "reference": ref, "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction}
-        out.append(ctx.figure(ChartSpec("trend", f"trend-{safe_name(r.code)}", trend),
-                              self.say(w["trend_caption"], name=r.name), key=f"trend/{r.code}"))
+        row = []
         peers = self.s.peers[self.s.peers["code"] == r.code]
-        if (peers["area"] != self.s.city).any():
-            order = [self.s.city] + [a for a in self.p.peers]
+        has_peers = (peers["area"] != self.s.city).any()
+        order = [self.s.city] + list(self.p.peers)
+        pair = has_peers and len(measured) >= 2 and peers_fit_half_width(order, ctx.theme, HALF_CHART[0])
+        size = HALF_CHART if pair else None
+        if len(measured) >= 2:
+            trend = {"indicator": r.name, "area": self.s.city, "unit": r.unit, "years": years, "values": values,
+                     "reference": ref, "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction}
+            row.append(ctx.figure(ChartSpec("trend", f"trend-{safe_name(r.code)}", trend, size=size),
+                                  self.say(w["trend_caption"], name=r.name), key=f"trend/{r.code}",
+                                  width=1.0 if pair else 0.9))
+        if has_peers:
             vals = dict(zip(peers["area"], peers["value"]))
             data = {"indicator": r.name, "unit": r.unit, "year": st.year, "areas": order,
                     "values": [None if _nan(vals.get(a)) else float(vals[a]) for a in order],
                     "city": self.s.city, "reference": ref, "reference_label": labels.get(r.reference_kind, ""),
                     "direction": r.direction}
-            out.append(ctx.figure(ChartSpec("peers", f"peers-{safe_name(r.code)}", data),
-                                  self.say(w["peers_caption"], name=r.name), key=f"peers/{r.code}"))
+            if pair:
+                data["horizontal"] = True   # names beside the bars: they fit half the width
+            row.append(ctx.figure(ChartSpec("peers", f"peers-{safe_name(r.code)}", data, size=size),
+                                  self.say(w["peers_caption"], name=r.name), key=f"peers/{r.code}",
+                                  width=1.0 if pair else 0.9))
+        if pair:
+            out.append(FigureRow(tuple(row)))
+        else:
+            out += row
+        return out
+
+    def town_comparison(self, r) -> list[Block]:
+        """One key indicator across the towns: a sentence on the best, the worst and how
+        many fall short of the reference, then the chart (bars, or a map)."""
+        ctx, w, st = self.ctx, self.w["dimension"], self.settings
+        labels = ctx.theme.data["labels"]["reference_kind"]
+        ref = None if _nan(r.reference) else float(r.reference)
+        out: list[Block] = [ctx.heading(3, r.name)]
         towns = self.s.towns[self.s.towns["code"] == r.code]
+        ranked = towns.dropna(subset=["value"]).sort_values("rank", kind="stable")
+        if len(ranked) >= 2:
+            best, worst = ranked.iloc[0], ranked.iloc[-1]
+            inds = self.p.indicators
+            agg = dict(zip(inds["code"], inds["aggregate"])) if "aggregate" in inds.columns else {}
+            additive = str(agg.get(r.code, "") or "").strip() == "sum"   # a total: no town meets a city target
+            short = 0
+            if ref is not None and not additive:
+                v = ranked["value"].astype(float)
+                short = int((v < ref).sum() if r.direction == "+" else (v > ref).sum())
+            out.append(ctx.para(self.say(
+                w["towns_text"], name=r.name, n=len(ranked), best=best["area"],
+                best_value=ctx.fmt.with_unit(best["value"], r.unit), worst=worst["area"],
+                worst_value=ctx.fmt.with_unit(worst["value"], r.unit),
+                compared=ref is not None and not additive, short=short,
+                reference_kind=labels.get(r.reference_kind, ""))))
         if len(towns):
             # every town, those without a value as None: the chart names them under it
             vals = dict(zip(towns["area"], towns["value"]))
@@ -251,20 +456,90 @@ class ReportComposer:
                                   self.say(w["towns_caption"], name=r.name), key=f"towns/{r.code}"))
         return out
 
+    # -- 问题与成因 ------------------------------------------------------------------
     def problems(self) -> list[Block]:
         ctx, w = self.ctx, self.w["problems"]
-        out: list[Block] = [ctx.heading(1, self.w["chapters"]["problems"])]
-        out += ctx.narrative(section="problems")
-        t = self.s.table
-        bad = t[t["rating"].isin([SHORT, WARN])].sort_values(["rating", "score"], key=lambda s: s.map({SHORT: 0, WARN: 1}) if s.name == "rating" else s)
-        out.append(ctx.heading(2, w["heading"]))
-        out.append(ctx.para(w["intro"]))
-        rows = [[r.dimension, *indicator_row_cells(ctx, r, with_rank=False)[:2],
-                 *indicator_row_cells(ctx, r, with_rank=False)[2:4], rating_cell(r.rating),
-                 Cell((Span(ctx.fmt.score(r.score)),), align="center")] for r in bad.itertuples()]
-        out.append(ctx.table(w["table_caption"], ["维度", "指标名称", "单位", "数值", "参照值", "评价", "得分"],
-                             rows, widths=(1.2, 3.6, 1.3, 1.1, 1.1, 0.9, 0.9), size="small", key="shortfalls"))
+        out: list[Block] = ctx.open_chapter(self.w["chapters"]["problems"], section="problems")
+        if not self.plan.main:
+            out.append(ctx.para(w["none"]))
+            return out
+        out.append(ctx.para(self.say(w["intro"], n=len(self.plan.main),
+                                     chapter=self.chapter_name("recommendations", "recommendations"))))
+        for m in self.plan.main:
+            out += self.main_problem(m)
         return out
+
+    def main_problem(self, m) -> list[Block]:
+        ctx, w = self.ctx, self.w["problems"]
+        out: list[Block] = [ctx.heading(2, m.title)]
+        codes = self._worst(m.indicators)
+        if codes:
+            out.append(self.labelled(w["indicators_label"], "；".join(self.indicator_phrase(c) for c in codes) + "。"))
+        if ctx.survey is not None:
+            out.append(self.labelled(w["survey_label"], self.survey_evidence(m)))
+        if m.narrative is not None:
+            from ..narrative import render_narrative
+
+            body = ctx.number_headings(render_narrative(m.narrative, ctx.narr, base_level=3))
+            if body and isinstance(body[0], Paragraph):
+                first = body[0]
+                body[0] = Paragraph((Span(w["cause_label"], bold=True),) + tuple(first.inlines), first.style)
+            else:
+                body.insert(0, ctx.para((Span(w["cause_label"], bold=True),)))
+            out += body
+        ids = "、".join(m.recommendations)
+        out.append(self.labelled(w["recommendations_label"], self.say(
+            w["recommendations"], n=len(m.recommendations), ids=ids, table=ctx.narr.table("recommendations"))))
+        return out
+
+    def survey_evidence(self, m) -> str:
+        """The satisfaction of the problem's dimensions, the related question that scores
+        lowest, and the hot issue the problem's indicators feed."""
+        ctx, w = self.ctx, self.w["problems"]
+        r = ctx.survey
+        summary = r.summary
+        t = self.s.table.set_index("code")
+        dims = list(dict.fromkeys(t.at[c, "dimension"] for c in m.indicators if c in t.index))
+        parts = []
+        for dim in dims:
+            v = summary["dimensions"].get(dim)
+            if v is None:
+                continue
+            parts.append(self.say(w["survey_dimension"], dimension=dim, score=ctx.fmt.score(v),
+                                  overall=ctx.fmt.score(summary["overall"]) if not parts else ""))
+        q = related_question(r.question_table, dims, [m.title] + [t.at[c, "name"] for c in m.indicators
+                                                                   if c in t.index])
+        if q is not None and parts:
+            parts[-1] += "，" + self.say(w["survey_question"], text=q[0], score=ctx.fmt.score(q[1]))
+        hot = self._hot_issue(m)
+        if hot is not None:
+            parts.append(self.say(w["survey_hot"], name=hot[0], rank=hot[1]))
+        return "；".join(parts) + "。" if parts else w["survey_none"]
+
+    def _hot_issue(self, m):
+        """The hot issue (热点问题) this problem's indicators feed: the only one citing one of
+        them, or among several the one whose name shares a word with the problem."""
+        if not hasattr(self, "_hot"):
+            self._hot = None
+            try:
+                from ..analyse.hot_issues import hot_issues
+
+                self._hot = hot_issues(self.s, self.ctx.survey).top
+            except Exception:   # no questionnaire text, no themes: no hot issues to cite
+                self._hot = None
+        if self._hot is None or "weak_indicators" not in self._hot.columns:
+            return None
+        linked = []
+        for h in self._hot.itertuples():
+            cited = set(re.findall(r"[^;；\s（(]+", str(h.weak_indicators or "")))
+            if cited & set(m.indicators):
+                linked.append((str(h.problem), int(h.rank)))
+        if len(linked) == 1:
+            return linked[0]
+        t = self.s.table.set_index("code")
+        words = set().union(_bigrams(m.title), *(_bigrams(t.at[c, "name"]) for c in m.indicators if c in t.index))
+        near = [x for x in linked if _bigrams(x[0]) & words]
+        return near[0] if near else None
 
     def free_chapters(self) -> list[Block]:
         out: list[Block] = []
@@ -274,15 +549,59 @@ class ReportComposer:
             out += self.ctx.number_headings(render_narrative(n, self.ctx.narr))
         return out
 
+    # -- 对策建议 ------------------------------------------------------------------
     def recommendations(self) -> list[Block]:
+        ctx, w = self.ctx, self.w["recommendations"]
+        recs = self.p.recommendations
+        out: list[Block] = ctx.open_chapter(self.w["chapters"]["recommendations"], section="recommendations")
+        if not len(recs):
+            return out
+        labels = w["priority_labels"]
+        counts = [(labels[str(k)], sum(1 for v in self.plan.priority.values() if v == k)) for k in (1, 2, 3)]
+        out.append(ctx.para(self.say(w["intro"], total=len(recs), counts=[c for c in counts if c[1]],
+                                     table=ctx.narr.table("recommendations"))))
+        by_id = {r.id: r for r in recs.itertuples()}
+        for m in self.plan.main:
+            out.append(ctx.heading(2, m.title))
+            out.append(self.strategies([by_id[i] for i in m.recommendations]))
+        if self.plan.others:
+            t = self.s.table.set_index("code")
+            groups: dict[str, list] = {}
+            for rid in self.plan.others:
+                r = by_id[rid]
+                dim = next((t.at[c, "dimension"] for c in r.indicator_list if c in t.index), "")
+                groups.setdefault(dim, []).append(r)
+            order = {d: i for i, d in enumerate(self.p.dimensions)}
+            for dim in sorted(groups, key=lambda d: order.get(d, len(order))):
+                head = self.say(w["other_heading"], dimension=dim) if dim else w["others_heading"]
+                out.append(ctx.heading(2, head))
+                out.append(self.strategies(groups[dim]))
+        return out
+
+    def strategies(self, recs) -> ListBlock:
+        """One numbered item per recommendation: countermeasure (priority): action, departments."""
+        w = self.w["recommendations"]
+        names = self.p.department_names
+        labels = w["priority_labels"]
+        items = []
+        for r in sorted(recs, key=lambda r: self.plan.priority[r.id]):
+            head = self.say(w["strategy"], countermeasure=r.countermeasure,
+                            priority=labels[str(self.plan.priority[r.id])])
+            action = self.say(w["strategy_action"], action=r.action)
+            depts = self.say(w["strategy_departments"], lead=names.get(r.lead, r.lead),
+                             assist="、".join(names.get(a, a) for a in r.assist_list))
+            end = "" if action.endswith(("。", "；", "！")) else "。"
+            items.append((Paragraph((Span(head, bold=True), Span(action + end + depts))),))
+        return ListBlock(tuple(items), ordered=True)
+
+    def recommendation_list(self) -> list[Block]:
         ctx, w = self.ctx, self.w["recommendations"]
         names = self.p.department_names
         ind_names = dict(zip(self.s.table["code"], self.s.table["name"]))
-        out: list[Block] = [ctx.heading(1, self.w["chapters"]["recommendations"])]
-        out += ctx.narrative(section="recommendations")
-        out.append(ctx.para(w["intro"]))
+        out: list[Block] = [ctx.heading(1, self.w["chapters"]["list"])]
+        out.append(ctx.para(w["list_intro"]))
         rows = []
-        for i, r in enumerate(self.p.recommendations.itertuples(), 1):
+        for r in self.p.recommendations.itertuples():
             rows.append([Cell((Span(r.id),), align="center"), r.problem,
                          "；".join(ind_names.get(c, c) for c in r.indicator_list), r.result, r.countermeasure,
                          r.action, names.get(r.lead, r.lead), "、".join(names.get(a, a) for a in r.assist_list)])
@@ -291,25 +610,24 @@ class ReportComposer:
         out.append(table)
         return [Section(tuple(out), "landscape")]
 
+    # -- 落实跟踪 ------------------------------------------------------------------
     def tracking(self) -> list[Block]:
         tr = self.p.tracking
         if tr is None or tr.empty:
             return []
         ctx, w = self.ctx, self.w["tracking"]
-        out: list[Block] = [ctx.heading(1, self.w["chapters"]["tracking"])]
-        out += ctx.narrative(section="tracking")
+        out: list[Block] = ctx.open_chapter(self.w["chapters"]["tracking"], section="tracking")
         counts = tr["status"].value_counts()
         total = len(self.p.recommendations)
-        status_text = "、".join(f"{int(counts.get(s, 0))} 项{s}" for s in TRACKING_STATUSES)
         missing = total - len(tr)
-        if missing > 0:
-            status_text += f"、{missing} 项尚未反馈"
-        out.append(ctx.para(self.say(w["intro"], total=total, status_text=status_text)))
+        out.append(ctx.para(self.say(w["intro"], total=total,
+                                     statuses=[(s, int(counts.get(s, 0))) for s in TRACKING_STATUSES],
+                                     missing=max(0, missing))))
         recs = self.p.recommendations.merge(tr[["id", "status"]], on="id", how="left")
-        recs["status"] = recs["status"].fillna("未反馈")
+        recs["status"] = recs["status"].fillna(w["no_feedback"])
         names = self.p.department_names
         leads = list(dict.fromkeys(recs["lead"]))
-        statuses = list(TRACKING_STATUSES) + (["未反馈"] if missing > 0 else [])
+        statuses = list(TRACKING_STATUSES) + ([w["no_feedback"]] if missing > 0 else [])
         data = {"statuses": statuses, "counts": [int((recs["status"] == s).sum()) for s in statuses],
                 "departments": [names.get(d, d) for d in leads],
                 "by_department": {s: [int(((recs["lead"] == d) & (recs["status"] == s)).sum()) for d in leads]
@@ -317,10 +635,13 @@ class ReportComposer:
         out.append(ctx.figure(ChartSpec("tracking", "tracking-status", data), w["caption"], key="tracking-status"))
         rows = [[names.get(d, d)] + [str(int(((recs["lead"] == d) & (recs["status"] == s)).sum())) for s in statuses]
                 + [str(int((recs["lead"] == d).sum()))] for d in leads]
-        out.append(ctx.table(w["dept_caption"], ["牵头部门", *statuses, "合计"], rows,
-                             align=("left",) + ("center",) * (len(statuses) + 1), size="small", key="tracking"))
+        out.append(ctx.table(w["dept_caption"], [w["dept_columns_first"], *statuses, w["dept_columns_last"]], rows,
+                             align=("left",) + ("center",) * (len(statuses) + 1), size="small", key="tracking",
+                             widths=fit([("flex", 1)] + [("fit", 5)] * (len(statuses) + 1),
+                                        _texts([w["dept_columns_first"], *statuses, w["dept_columns_last"]], rows))))
         return out
 
+    # -- appendices ------------------------------------------------------------------
     def appendices(self) -> list[Block]:
         ctx, w, fmt = self.ctx, self.w["appendix"], self.ctx.fmt
         ch = self.w["chapters"]
@@ -332,19 +653,30 @@ class ReportComposer:
                  fmt.value(r.value, r.unit) + (mark if getattr(r, "computed", False) else ""),
                  fmt.like(r.reference, r.value, r.unit), labels["reference_kind"].get(r.reference_kind, ""),
                  rating_cell(r.rating), trend_cell(r.trend, fmt), fmt.score(r.score)] for r in t.itertuples()]
+        widths = fit([("fit", 8), ("flex", 1), ("fit", 7), ("fit", 5), ("fit", 7), ("fit", 2), ("fit", 6),
+                      ("fit", 6), ("fit", 7), ("pill",), ("fit", 2), ("fit", 5)],
+                     _texts(w["indicators_columns"], rows), orientation="landscape")
         table = ctx.table(w["indicators_caption"], w["indicators_columns"], rows,
-                          widths=(1.4, 3.4, 1.1, 1.1, 1.3, 0.7, 1.0, 1.0, 1.4, 0.8, 0.8, 0.8), size="small",
-                          key="appendix-indicators",
+                          widths=widths, size="small", key="appendix-indicators",
                           note=self.say(w["computed_note"], mark=mark) if t["computed"].any() and "computed_note" in w
                           else "")
         out: list[Block] = [Section((head, table), "landscape")]
         out.append(ctx.appendix(ch["appendix_method"]))
         sc = self.settings.scoring
-        out += self.template_md("method.md", band=f"{sc.warning_band:g}", flat=fmt.pct(sc.flat_band, 0),
-                                peers="、".join(self.p.peers) or "无", target_year=sc.target_year or "",
-                                **self.computed_vars())
+        kinds = set(t["reference_kind"])
+        out += self.template_md(
+            "method.md", band=f"{sc.warning_band:g}", flat=fmt.pct(sc.flat_band, 0),
+            peers="、".join(self.p.peers) or "", target_year=sc.target_year or "",
+            uses_target="target" in kinds, uses_standard="standard" in kinds, uses_peers="peer_median" in kinds,
+            uses_trend=bool((t["trend"] != "").any()), uses_progress=bool((t["progress"] != "").any()),
+            uses_problems=bool(self.plan.main), uses_priority=bool(len(self.p.recommendations)),
+            main_ratings=list(self.w["problems"]["main_ratings"]),
+            priority_1=list(self.w["recommendations"]["priority_1"]),
+            priority_2=list(self.w["recommendations"]["priority_2"]),
+            priority_labels=[self.w["recommendations"]["priority_labels"][k] for k in ("1", "2", "3")],
+            **self.computed_vars())
         out.append(ctx.appendix(ch["appendix_sources"]))
-        methods = t["method"].replace("", "未注明").value_counts()
+        methods = t["method"].replace("", self.w["overview"]["method_unknown"]).value_counts()
         rows = [[m, str(int(n)), fmt.pct(n / len(t))] for m, n in methods.items()]
         out.append(ctx.table(w["sources_caption"], w["sources_columns"], rows, align=("left", "center", "center"),
                              key="appendix-methods"))
@@ -352,7 +684,9 @@ class ReportComposer:
         if len(src):
             rows = [[r.code, r.name, r.method or fmt.dash, r.source] for r in src.itertuples()]
             out.append(ctx.table(w["sources_list_caption"], w["sources_list_columns"], rows,
-                                 widths=(1.1, 4.0, 1.0, 3.0), size="small", key="appendix-sources"))
+                                 widths=fit([("fit", 8), ("flex", 2), ("fit", 5), ("flex", 1.5)],
+                                            _texts(w["sources_list_columns"], rows)),
+                                 size="small", key="appendix-sources"))
         return out
 
 
@@ -375,6 +709,40 @@ def _computed_vars(self) -> dict:
 
 
 ReportComposer.computed_vars = _computed_vars
+
+
+def _bigrams(text: str) -> set[str]:
+    """Two-character pieces of the CJK runs of `text`."""
+    out = set()
+    for run in re.findall(r"[\u4e00-\u9fff]+", text or ""):
+        out |= {run[i:i + 2] for i in range(len(run) - 1)}
+    return out
+
+
+def related_question(questions, dimensions, texts) -> tuple[str, float] | None:
+    """The lowest-scoring likert question of `dimensions` that shares a distinctive
+    two-character word with `texts` (a problem and its indicators).  Words found in a
+    third or more of all the questions (您对, 满意, 程度 …) say nothing and are ignored."""
+    if questions is None or not len(questions):
+        return None
+    qs = questions[questions["score"].notna()]
+    if not len(qs):
+        return None
+    grams = [_bigrams(str(x)) for x in qs["text"]]
+    df: dict[str, int] = {}
+    for g in grams:
+        for b in g:
+            df[b] = df.get(b, 0) + 1
+    limit = max(2, math.ceil(len(qs) / 3))
+    wanted = set().union(*(_bigrams(x) for x in texts)) if texts else set()
+    best = None
+    for (text, dim, score), g in zip(zip(qs["text"], qs["dimension"], qs["score"]), grams):
+        if dim not in dimensions:
+            continue
+        if any(b in wanted and df[b] < limit for b in g):
+            if best is None or float(score) < best[1]:
+                best = (str(text), float(score))
+    return best
 
 
 def compose_report(ctx: ComposeContext) -> Document:

@@ -52,8 +52,7 @@ def _n_cell(ctx, n, L) -> Cell:
 def survey_chapter(ctx) -> list[Block]:
     r = ctx.survey
     L = r.config.chapter
-    out: list[Block] = [ctx.heading(1, L["title"])]
-    out += ctx.narrative(section="survey")
+    out: list[Block] = ctx.open_chapter(L["title"], section="survey")   # the analysts' title, if any
     out += _sample(ctx, r, L)
     out += _overall(ctx, r, L)
     out += _groups(ctx, r, L)

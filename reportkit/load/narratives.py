@@ -9,7 +9,7 @@ import yaml
 
 from ..errors import Problems, Source, error, warning
 
-KNOWN_KEYS = {"title", "order", "dimension", "section"}
+KNOWN_KEYS = {"title", "order", "dimension", "section", "problem"}
 SECTIONS = {"overview", "evaluation", "problems", "survey", "recommendations", "tracking",
             "previous",     # the chapter on last year's problems (v2 `previous`)
             "assessment"}   # chapters of the five-year assessment (reportkit assess), not the report
@@ -26,6 +26,9 @@ class Narrative:
     dimension: str | None = None
     section: str | None = None
     meta: dict = field(default_factory=dict)
+    # `problem:` (section problems): the recommendation ids or problem names this
+    # narrative explains; together they are one main problem (主要问题) of the report
+    problem: tuple[str, ...] = ()
 
     def source(self, body_line: int | None = None) -> Source:
         line = None if body_line is None else self.body_line + body_line - 1
@@ -101,8 +104,33 @@ def parse_narrative(path: Path, display: str, problems: Problems, sections=SECTI
     if dimension is not None and not isinstance(dimension, str):
         problems.add(error(Source(display, line=1), "dimension 应为维度名称", dimension))
         dimension = None
+    problem = _problem_list(meta.get("problem"), display, problems)
+    if problem:
+        if section is None and dimension is None:
+            section = "problems"
+        elif section != "problems":
+            from ..messages import msg
+
+            problems.add(error(Source(display, line=1), msg("narrative.problem_section")))
+            problem = ()
     return Narrative(path, display, title.strip(), float(order), body, body_line,
-                     dimension, section, meta)
+                     dimension, section, meta, problem)
+
+
+def _problem_list(value, display: str, problems: Problems) -> tuple[str, ...]:
+    """`problem: R05` or `problem: [R05, R06]` (ids or problem names) as a tuple of strings."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
+            from ..messages import msg
+
+            problems.add(error(Source(display, line=1), msg("narrative.problem_type"), value))
+            return ()
+        out.append(str(item).strip())
+    return tuple(dict.fromkeys(out))
 
 
 def load_narratives(project_dir: Path, problems: Problems, sections=SECTIONS) -> list[Narrative]:

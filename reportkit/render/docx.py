@@ -68,15 +68,19 @@ def default_template(kind: str, project_root: Path | None = None) -> Path:
 
 
 def render_docx(doc: d.Document, theme: Theme, template: Path | None = None, *,
-                images: dict | None = None) -> bytes:
+                images: dict | None = None, page_numbers: dict[str, int] | None = None) -> bytes:
     """Write `doc` as a .docx built on `template`; returns the file's bytes.  `images`
-    maps str(Figure.path) to PNG bytes that are not on disk yet."""
+    maps str(Figure.path) to PNG bytes that are not on disk yet.
+
+    `page_numbers` (heading anchor -> printed page number, e.g. from the PDF layout of the
+    same document, render/pdf.py) are the TOC's cached page numbers; without them the
+    writer estimates its own.  Word recomputes them when it updates the fields."""
     template = Path(template) if template is not None else default_template(doc.kind)
     if not template.is_file():
         raise ReportkitError(f"找不到 Word 模板：{template}")
     cover = next((b for b in doc.blocks if isinstance(b, d.Cover)), None)
     word = _open_rendered_template(template, doc.meta, cover)
-    writer = _Writer(word, theme, doc, template)
+    writer = _Writer(word, theme, doc, template, page_numbers)
     writer.images.update(images or {})
     writer.place_cover(cover)
     writer.write_body()
@@ -372,7 +376,8 @@ class _State:
 
 
 class _Writer:
-    def __init__(self, word, theme: Theme, doc: d.Document, template: Path):
+    def __init__(self, word, theme: Theme, doc: d.Document, template: Path,
+                 page_numbers: dict[str, int] | None = None):
         self.word = word
         self.part = word.part
         self.theme = theme
@@ -396,9 +401,12 @@ class _Writer:
         self.footnotes_part = None
         self.used_bookmarks: set[str] = set()
         self.anchor_bookmarks: dict[str, str] = {}
+        self.page_numbers = dict(page_numbers or {})
+        self.ref_bookmarks: dict[tuple[str, str], str] = {}   # (fig|tab, key) -> caption-number bookmark
         self.pager = _Pager(self.geom.height, self.geom.width)
         self.chapter_new_page = self._heading1_breaks_page()
         self.page_tokens: dict[str, int] = {}
+        self.page_offset = 0                 # pages before the body (cover, contents)
         self.new_nums: list[str] = []
         self._next_num_id = self._max_num_id() + 1
         self._plan_headings()
@@ -583,9 +591,17 @@ class _Writer:
         return None if "?" in label else label
 
     def _plan_captions(self) -> None:
-        """Replay Word's SEQ counters (reset at each Heading 1) to decide which captions get fields."""
+        """Replay Word's SEQ counters (reset at each Heading 1) to decide which captions get
+        fields, and name the bookmark around each caption's number (the target of the REF
+        fields that cite it, which may come before the caption)."""
         self.caption_fields: dict[int, bool] = {}
         counts: dict[str, int] = {}
+        for b in self.doc.walk():
+            if isinstance(b, (d.Table, d.Figure)) and b.key and b.number:
+                kind = "tab" if isinstance(b, d.Table) else "fig"
+                if (kind, b.key) not in self.ref_bookmarks:
+                    self.ref_bookmarks[(kind, b.key)] = _bookmark_name(f"{kind}_{b.key}", self.used_bookmarks,
+                                                                       "_Ref_")
         for b in self.doc.walk():
             if isinstance(b, d.Heading) and b.level <= 1:
                 counts = {}
@@ -669,6 +685,14 @@ class _Writer:
             blocks.append(b)
         for b in blocks:
             self.block(b)
+            if isinstance(b, d.Toc):
+                # the contents end a section of their own: numbered I, II …; the body
+                # restarts at 1 on its first page, as in the PDF
+                self.chunks.append(("break", FRONT))
+                self.state.emitted = False
+                self.state.pending_break = False
+                self.pager.new_page()
+                self.page_offset = self.pager.page - 1
 
     def block(self, b, ctx: str = "flow") -> None:
         """Render one block into the main flow."""
@@ -699,6 +723,8 @@ class _Writer:
             yield from self.table(b, width, top)
         elif isinstance(b, d.Figure):
             yield from self.figure(b, width, top)
+        elif isinstance(b, d.FigureRow):
+            yield from self.figure_row(b, width, top)
         elif isinstance(b, d.PageBreak):
             if top:
                 self.state.pending_break = True
@@ -733,6 +759,8 @@ class _Writer:
                 out.append(self.link(it, sz=sz, in_footnote=in_footnote))
             elif isinstance(it, d.LineBreak):
                 out.append("<w:r><w:br/></w:r>")
+            elif isinstance(it, d.Ref):
+                out.append(self.ref(it, bold=bold or it.bold, sz=sz, color=color))
             elif isinstance(it, d.Footnote):
                 if in_footnote:
                     out.append(self.inlines(it.content, sz=sz, in_footnote=True))
@@ -748,6 +776,15 @@ class _Writer:
                    b=s.bold or bold or role == "strong", i=s.italic, color=color, sz=sz,
                    valign=valign)
         return _t(s.text, rpr)
+
+    def ref(self, r: d.Ref, *, bold=False, sz=None, color=None) -> str:
+        """"图3-2" as a REF field to the bookmark around that caption's number: Word shows
+        the caption's current number after figures are added, moved or deleted."""
+        rpr = _rpr(b=bold, color=color, sz=sz)
+        bm = self.ref_bookmarks.get((r.kind, r.key))
+        if bm is None:
+            return _t(r.text, rpr)
+        return _field(f"REF {bm} \\h", r.text, rpr)
 
     def link(self, ln: d.Link, *, sz=None, in_footnote=False) -> str:
         rpr = _rpr(style=self.sid("Hyperlink", None), sz=sz)
@@ -815,12 +852,16 @@ class _Writer:
             sep = " " if plan.literal[-1:].isascii() else ""
             runs += _t(plan.literal + sep)
         runs += _t(h.text)
+        if h.level == 1 and h.numbered:
+            # counts chapters for the captions' chapter numbers (SEQ Chapter \c), shows nothing
+            # (its runs are hidden text too, for viewers that do not honour \h)
+            runs += _field(f"SEQ {CHAPTER_SEQ} \\h", "", "<w:rPr><w:vanish/></w:rPr>")
         if h.level == 1 and self.chapter_new_page:
             self.pager.new_page()  # the template's Heading 1 starts a page (pageBreakBefore)
         size = {1: 16, 2: 14}.get(h.level, 12)
         self.pager.text(_width_chars(plan.label + h.text), size, 1.5,
                         extra={1: 600, 2: 360}.get(h.level, 180))
-        self.page_tokens[plan.bookmark] = self.pager.page
+        self.page_tokens[plan.bookmark] = self.pager.page - self.page_offset
         return (f'<w:p>{_ppr(plan.style, page_break=pb, num=num, jc=jc, outline=plan.outline)}'
                 f'<w:bookmarkStart w:id="{bid}" w:name="{_a(plan.bookmark)}"/>{runs}'
                 f'<w:bookmarkEnd w:id="{bid}"/></w:p>')
@@ -916,21 +957,23 @@ class _Writer:
         body = ""
         if parts is not None and self.caption_fields.get(id(b)):
             prefix, chapter, index = parts
-            # \s 1 restarts at each Heading 1 in Word; \r 1 on a chapter's first caption
-            # makes viewers that ignore \s (LibreOffice) restart too.
+            # The chapter number is the chapter counter (SEQ Chapter \c repeats the hidden
+            # SEQ Chapter \h of the last numbered Heading 1); \s 1 restarts the figure count
+            # at each Heading 1; \r 1 on a chapter's first caption makes viewers that ignore
+            # \s (LibreOffice) restart too.  All follow edits once Word updates the fields.
             instr = f"SEQ {prefix} " + "\\* ARABIC" + (" \\r 1" if index == 1 else "") + " \\s 1"
-            body = _t(prefix + chapter + "-") + _field(instr, str(index))
+            body = _t(prefix) + _field(f"SEQ {CHAPTER_SEQ} \\c", chapter) + _t("-") + _field(instr, str(index))
         elif b.number:
             body = _t(b.number)
-        if b.caption:
-            body += _t((" " if body else "") + b.caption)
-        bm = ""
-        if b.key:
-            name = _bookmark_name(b.key, self.used_bookmarks, "_Ref_")
+        if b.key and body:
+            # the label ("图3-2") is what REF fields in the text show
+            kind = "tab" if isinstance(b, d.Table) else "fig"
+            name = self.ref_bookmarks.get((kind, b.key)) or _bookmark_name(b.key, self.used_bookmarks, "_Ref_")
             self.anchor_bookmarks.setdefault(b.key, name)
             bid = self._next("bookmark")
-            bm = (f'<w:bookmarkStart w:id="{bid}" w:name="{_a(name)}"/>', f'<w:bookmarkEnd w:id="{bid}"/>')
-            body = bm[0] + body + bm[1]
+            body = f'<w:bookmarkStart w:id="{bid}" w:name="{_a(name)}"/>' + body + f'<w:bookmarkEnd w:id="{bid}"/>'
+        if b.caption:
+            body += _t((" " if body else "") + b.caption)
         pb = self.take_break() if top else False
         return f'<w:p>{_ppr(style, keep_next=keep_next, page_break=pb)}{body}</w:p>'
 
@@ -1070,6 +1113,45 @@ class _Writer:
             if top:
                 self.pager.text(_width_chars(f.note), 9, 1.2, extra=240)
 
+    def figure_row(self, row: d.FigureRow, width: int, top: bool):
+        """Figures side by side: a borderless one-row table, one figure and its caption per
+        cell (captions keep their SEQ fields and bookmarks)."""
+        if not row.figures:
+            return
+        if top:
+            self.flush_break()
+            if self.state.last_table:
+                yield self.spacer(), False
+        n = len(row.figures)
+        cols = [width // n] * n
+        cols[-1] += width - sum(cols)
+        cells, tallest = [], 0
+        for f, w in zip(row.figures, cols):
+            inner = [x for x, _ in self.figure(f, w - 120, False)]
+            path = Path(f.path)
+            data = self.images.get(str(path))
+            try:
+                from PIL import Image
+
+                with Image.open(io.BytesIO(data) if data is not None else path) as im:
+                    tallest = max(tallest, int((w - 120) * (f.width or 1.0) * im.height / max(1, im.width)))
+            except OSError:
+                pass
+            cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:vAlign w:val="top"/></w:tcPr>'
+                         + "".join(inner) + "</w:tc>")
+        none = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        tbl = (f'<w:tbl><w:tblPr><w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/>'
+               f'<w:tblBorders>{none}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+               '<w:tblCellMar><w:left w:w="60" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar>'
+               '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+               'w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+               + "".join(f'<w:gridCol w:w="{c}"/>' for c in cols) + "</w:tblGrid>"
+               + f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr></w:tbl>')
+        yield tbl, True
+        if top:
+            self.pager.add(tallest + 900)
+            yield self.spacer(), False
+
     # -- boxes ----------------------------------------------------------------------------
     def box(self, b: d.Box, width: int, top: bool):
         if top:
@@ -1173,6 +1255,7 @@ class _Writer:
         xml_parts = []
         first_break = True
         tail_orientation = None
+        restart = False       # the next section is the body's first: its pages restart at 1
         for n, c in enumerate(self.chunks):
             if isinstance(c, tuple):
                 rest = self.chunks[n + 1:]
@@ -1181,8 +1264,14 @@ class _Writer:
                     tail_orientation = c[1]
                     break
                 orientation = c[1]
-                sect = self._sect_copy(orientation, first_break)
+                sect = self._sect_copy(None if orientation == FRONT else orientation, first_break)
                 first_break = False
+                if orientation == FRONT:
+                    _page_numbering(sect, "upperRoman", 1)
+                    restart = True
+                elif restart:
+                    _page_numbering(sect, None, 1)
+                    restart = False
                 xml_parts.append(
                     '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
                     '<w:ind w:firstLineChars="0" w:firstLine="0"/><w:rPr><w:sz w:val="2"/></w:rPr>'
@@ -1191,8 +1280,13 @@ class _Writer:
                 xml_parts.append(c)
         if not any(isinstance(c, str) for c in self.chunks):
             xml_parts.append(f'<w:p>{_ppr(self.sid("Normal"))}</w:p>')   # a section needs a paragraph
+        if restart:
+            _page_numbering(self.final_sect, None, 1)
         xml = "".join(xml_parts)
-        pages = self.page_tokens
+        pages = dict(self.page_tokens)
+        for h, plan in zip(self.doc.headings(), self.heading_plans):
+            if h.anchor and h.anchor in self.page_numbers:
+                pages[plan.bookmark] = self.page_numbers[h.anchor]
         xml = re.sub(r"@@P:([^@]+)@@", lambda m: str(pages.get(m.group(1), "")), xml)
         wrapper = parse_xml(f"<w:body {NSDECL}>{xml}</w:body>".encode())
         for child in list(wrapper):
@@ -1262,6 +1356,25 @@ class _Writer:
 
 
 # --- helpers ---------------------------------------------------------------------------
+FRONT = "front"   # the section break that ends the contents
+
+
+def _page_numbering(sect, fmt: str | None, start: int | None) -> None:
+    """Set a section's page-number format and start (w:pgNumType)."""
+    el = sect.find(qn("w:pgNumType"))
+    if el is None:
+        el = etree.SubElement(sect, qn("w:pgNumType"))
+        # schema order: pgNumType comes before cols / vAlign / titlePg / docGrid
+        for tag in ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+                    "w:bidi", "w:rtlGutter", "w:docGrid"):
+            nxt = sect.find(qn(tag))
+            if nxt is not None:
+                nxt.addprevious(el)
+                break
+    if fmt:
+        el.set(qn("w:fmt"), fmt)
+    if start is not None:
+        el.set(qn("w:start"), str(start))
 def _norm(label: str) -> str:
     return re.sub(r"\s+", "", label or "").replace("(", "（").replace(")", "）")
 
@@ -1278,6 +1391,7 @@ def _grid_borders(color: str, size: int = 4) -> str:
 
 
 _CAPTION = re.compile(r"^(\D+?)(\d+)-(\d+)$")
+CHAPTER_SEQ = "Chapter"   # the SEQ identifier counting numbered chapters
 
 
 def _caption_parts(b) -> tuple[str, str, int] | None:

@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from .. import document as d
 from ..errors import ReportkitError
-from ..fonts import Font, resolve
+from ..fonts import Font, resolve, resolve_bold
 from ..theme import Theme, find_template, templates_dir
 from ..write import build_time
 
@@ -137,6 +137,7 @@ def _cells(theme: Theme, t: d.Table, rows) -> list[list[dict]]:
                 color = theme.role_color(c.role)
                 if color and c.role.startswith("rating-"):
                     pill = role_class(c.role, "p")
+                    cls.append("cell-pill")
                 elif color:
                     cls.append(role_class(c.role, "c"))
             cells.append({"cell": c, "colspan": max(1, int(c.colspan)), "cls": " ".join(cls),
@@ -144,6 +145,28 @@ def _cells(theme: Theme, t: d.Table, rows) -> list[list[dict]]:
             col += max(1, int(c.colspan))
         out.append(cells)
     return out
+
+
+# A table of at most KEEP_ROWS_MAX body rows is kept on one page; a longer one may break
+# between pages but keeps its first and its last KEEP_EDGE rows together, so that no page
+# holds a table tail of fewer than KEEP_EDGE rows (nor a header with a row or two under
+# it).  The rows inside those runs carry break-after: avoid: WeasyPrint places a row
+# group that has break-inside: avoid and follows the header partly anyway.
+KEEP_ROWS_MAX = 6
+KEEP_EDGE = 3
+
+
+def table_groups(theme: Theme, t: d.Table) -> list[dict]:
+    """The body rows of `t`: [{"keep": False, "rows": [{"cls", "cells"}]}] (one row group)."""
+    rows = _cells(theme, t, t.rows)
+    n = len(rows)
+    glued = set()
+    if n > KEEP_ROWS_MAX:
+        glued = set(range(KEEP_EDGE - 1)) | set(range(n - KEEP_EDGE, n - 1))
+    out = [{"cls": " ".join(c for c, on in (("even", i % 2 == 1), ("last", i == n - 1), ("keep-next", i in glued))
+                           if on), "cells": r}
+           for i, r in enumerate(rows)]
+    return [{"keep": False, "rows": out}]
 
 
 def _image_path(fig: d.Figure, project_root: Path | None) -> Path:
@@ -181,7 +204,7 @@ def _toc_entries(ctx: _Ctx, toc: d.Toc) -> list[dict]:
 def _inline_text(items) -> list[str]:
     out = []
     for i in items:
-        if isinstance(i, (d.Span, d.Link)):
+        if isinstance(i, (d.Span, d.Link, d.Ref)):
             out.append(i.text)
         elif isinstance(i, d.Footnote):
             out.extend(_inline_text(i.content))
@@ -281,6 +304,7 @@ def _environment(search: tuple[str, ...]):
             "image_width": lambda f: f"{max(5.0, min(100.0, 100 * float(f.width or 0.9))):.1f}",
             "span_attrs": _with_ctx(lambda c, s: _span_attrs(c.theme, s)),
             "cells": _with_ctx(lambda c, t, rows: _cells(c.theme, t, rows)),
+            "table_groups": _with_ctx(lambda c, t: table_groups(c.theme, t)),
             "heading_id": _with_ctx(lambda c, h: c.ids[id(h)]),
             "toc_entries": _with_ctx(_toc_entries),
             "image_src": _with_ctx(_image_src),
@@ -308,6 +332,20 @@ def template_roots(project_root: Path | None) -> dict:
     return roots
 
 
+def _matter(doc: d.Document) -> dict:
+    """The blocks before and after the table of contents: the body (main matter) is
+    numbered from its own first page (report.css, @page :nth(1 of main))."""
+    blocks = list(doc.blocks)
+    at = next((i for i, b in enumerate(blocks) if isinstance(b, d.Toc)), None)
+    if at is None:
+        return {"front": [], "toc_block": None, "main": blocks}
+    return {"front": blocks[:at], "toc_block": blocks[at], "main": blocks[at + 1:]}
+
+
+# the id of the element that opens the main matter (its first page is page 1)
+MAIN_ANCHOR = "main-matter"
+
+
 def stylesheet_paths(doc: d.Document, project_root: Path | None = None) -> list[Path]:
     return [find_template(n, project_root) for n in STYLESHEETS.get(doc.kind, STYLESHEETS["report"])]
 
@@ -333,10 +371,14 @@ def build_html(doc: d.Document, theme: Theme, project_root: Path | None = None, 
         template_src = [env.loader.get_source(env, n)[0] for n in (DOCUMENT_TEMPLATE, BLOCKS_TEMPLATE)]
         fonts = resolve_fonts("\n".join([document_text(doc), *css, *template_src]), theme)
         faces = {kind: _font_face(fonts[kind]) for kind in FONT_KINDS}
+        # each family's real Bold face, under the same family name (font-weight: bold)
+        bold_fonts = [resolve_bold(kind, theme) for kind in FONT_KINDS if faces[kind]["src"]]
+        bold = [{"name": faces[kind]["name"], "src": Markup(f'url("{f.path.resolve().as_uri()}")'), "weight": "bold"}
+                for kind, f in zip([k for k in FONT_KINDS if faces[k]["src"]], bold_fonts)]
 
         ctx = _Ctx(doc, theme, project_root, {id(h): hid for h, hid in heading_ids(doc)},
                    content_urls=content_urls or bool(images), image_data=dict(images or {}))
-        for font in fonts.values():   # the font files are resources of the document, like its images
+        for font in [*fonts.values(), *bold_fonts]:   # the font files are resources of the document
             if font.index == 0:
                 ctx.images[font.path.resolve().as_uri()] = font.path.resolve()
         html = env.get_template(DOCUMENT_TEMPLATE).render(
@@ -344,10 +386,12 @@ def build_html(doc: d.Document, theme: Theme, project_root: Path | None = None, 
             doc=doc,
             meta=doc.meta,
             header=doc.meta.header or doc.meta.title,
-            fonts=[f for f in faces.values() if f["src"]],
+            fonts=[f for f in faces.values() if f["src"]] + bold,
             css_vars=_css_vars(theme, faces),
             stylesheets=[Markup(c) for c in css] + [Markup(role_css(theme))],
             created=build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            keep_rows_max=KEEP_ROWS_MAX,
+            **_matter(doc),
         )
     except (TemplateError, *TEMPLATE_ERRORS) as exc:
         raise template_error(exc, roots=template_roots(project_root)) from None

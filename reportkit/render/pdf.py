@@ -13,13 +13,13 @@ import hashlib
 import io
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import document as d
 from ..errors import ReportkitError
 from ..theme import Theme, load_theme
-from .html import IMAGE_SCHEME, build_html, heading_ids
+from .html import IMAGE_SCHEME, MAIN_ANCHOR, build_html, heading_ids
 
 TAGGED_VARIANT = "pdf/ua-1"
 
@@ -217,31 +217,50 @@ def _anchor_pages(doc: d.Document, document) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class LaidOut:
-    """A rendered PDF and what WeasyPrint's own laid-out document says about it."""
+    """A rendered PDF and what WeasyPrint's own laid-out document says about it: the page
+    of every heading as a PDF viewer counts (`anchors`) and as printed on the page
+    (`printed`: the body is numbered from its own first page), and the page facts the
+    proof reads (reportkit/proof.py)."""
 
     data: bytes
     page_count: int
     anchors: dict[str, int]      # heading anchor -> 1-based page
+    printed: dict[str, int] = field(default_factory=dict)   # heading anchor -> printed page number
+    facts: object = None         # proof.LayoutFacts
 
 
 def render_pdf_document(doc: d.Document, theme: Theme, project_root: Path | None = None, *,
                         images: dict | None = None, tagged: bool = True) -> LaidOut:
     """Lay out and write the PDF; `images` maps str(Figure.path) to PNG bytes that are
     not on disk yet (charts drawn in this build)."""
-    data, pages, count = _render(doc, theme, project_root, images, tagged)
-    return LaidOut(data, count, pages)
+    from ..proof import layout_facts
+
+    document = _layout(doc, theme, project_root, images)
+    data, pages = _write(doc, document, tagged)
+    facts = layout_facts(document, MAIN_ANCHOR)
+    start = facts.main_start
+    printed = {k: (v - start + 1 if start else v) for k, v in pages.items() if not start or v >= start}
+    return LaidOut(data, len(document.pages), pages, printed, facts)
+
+
+render_pdf_layout = render_pdf_document
 
 
 def render_pdf_pages(doc: d.Document, theme: Theme, project_root: Path | None = None, *,
                      tagged: bool = True, images: dict | None = None) -> tuple[bytes, dict[str, int]]:
-    """The PDF bytes and the page of every heading (anchor → 1-based page number,
-    which is also the printed page number: numbering runs from the cover on)."""
+    """The PDF bytes and the page of every heading (anchor → 1-based page of the PDF;
+    the printed numbers start again at the body's first page, see render_pdf_document)."""
     data, pages, _ = _render(doc, theme, project_root, images, tagged)
     return data, pages
 
 
 def _render(doc, theme, project_root, images, tagged):
     document = _layout(doc, theme, project_root, images)
+    data, pages = _write(doc, document, tagged)
+    return data, pages, len(document.pages)
+
+
+def _write(doc, document, tagged):
     # True: the file identifier is an MD5 of the PDF objects themselves, so the
     # same document gives the same bytes wherever the project and fonts live.
     options = {"pdf_identifier": True}
@@ -252,7 +271,7 @@ def _render(doc, theme, project_root, images, tagged):
     _PAGES[hashlib.sha256(data).hexdigest()] = pages
     while len(_PAGES) > _PAGES_MAX:
         _PAGES.popitem(last=False)
-    return data, pages, len(document.pages)
+    return data, pages
 
 
 def render_pdf(doc: d.Document, theme: Theme, project_root: Path | None = None, *,

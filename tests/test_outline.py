@@ -1,0 +1,260 @@
+"""The report's outline on the mini project: composed Documents read back (no PDF), so fast.
+
+Analysts' titles kept as headings; main problems with their indicators, survey evidence
+and cause narratives; strategies grouped by problem with priorities; a trend needs two
+years; the method appendix describes only what the report used."""
+from __future__ import annotations
+
+import pytest
+
+from reportkit import document as d
+from reportkit.compose.context import ComposeContext
+from reportkit.compose.report import compose_report, wording
+from reportkit.errors import Problems
+from reportkit.load.project import open_project
+from reportkit.narrative import check_narratives
+from reportkit.score.indicators import score_project
+from reportkit.score.survey import run_survey
+from reportkit.theme import load_theme
+
+
+def compose(root, survey=True):
+    project, problems = open_project(root)
+    assert not problems.errors, [p.format() for p in problems.errors]
+    scores = score_project(project)
+    ctx = ComposeContext(project, scores, load_theme(root), root / "figures",
+                         run_survey(project) if survey else None)
+    doc = compose_report(ctx)
+    assert not ctx.problems.errors, [p.format() for p in ctx.problems.errors]
+    return doc, ctx
+
+
+def chapters(doc) -> list[str]:
+    return [h.number + h.text for h in doc.headings() if h.level == 1]
+
+
+def sections_of(doc, chapter: str) -> list[str]:
+    out, inside = [], False
+    for h in doc.headings():
+        if h.level == 1:
+            inside = h.text == chapter
+        elif inside and h.level == 2:
+            out.append(h.text)
+    return out
+
+
+def blocks_of(doc, chapter: str, section: str | None = None) -> list:
+    """The blocks (depth first) under a chapter heading, or under one of its sections."""
+    out, inside, in_section = [], False, section is None
+    for b in doc.walk():
+        if isinstance(b, d.Heading) and b.level == 1:
+            inside = b.text == chapter
+            in_section = section is None
+            continue
+        if inside and isinstance(b, d.Heading) and b.level == 2 and section is not None:
+            in_section = b.text == section
+            continue
+        if inside and in_section:
+            out.append(b)
+    return out
+
+
+def text_of(blocks) -> str:
+    out = []
+    for b in blocks:
+        if isinstance(b, d.Paragraph):
+            out.append(d.plain(b.inlines))
+        elif isinstance(b, d.Heading):
+            out.append(b.text)
+    return "\n".join(out)
+
+
+W = wording()
+
+
+def test_default_outline_of_a_self_check_report(mini):
+    doc, _ = compose(mini.root)
+    ch = [c.split("、", 1)[-1] for c in chapters(doc)]
+    expected = [W["chapters"]["overview"], W["chapters"]["evaluation"], "生态宜居", "交通便捷",
+                load_survey_title(), W["chapters"]["problems"], W["chapters"]["recommendations"],
+                W["chapters"]["list"], W["chapters"]["tracking"]]
+    assert ch[:len(expected)] == expected
+    ev = sections_of(doc, W["chapters"]["evaluation"])
+    assert ev == [W["evaluation"][k] for k in ("summary_heading", "scores_heading", "achievements_heading",
+                                                "problems_heading")]
+    # the overview tells who ran the survey, when and how, from the questionnaires themselves
+    ov = text_of(blocks_of(doc, W["chapters"]["overview"]))
+    assert "2020年7月1日至2020年7月28日" in ov and "线上（30 份）" in ov.replace("（30份）", "（30 份）")
+
+
+def load_survey_title():
+    from reportkit.score.survey import load_config
+
+    return load_config(None).chapter["title"]
+
+
+def test_the_analysts_titles_are_the_headings(mini):
+    mini.replace("narratives/10-eco.md", "title: 生态宜居\n", "title: 生态宜居：让公园走进社区\n")
+    mini.write("narratives/20-tr.md", "---\ntitle: 出行更顺畅\ndimension: 交通便捷\norder: 20\n---\n正文。\n")
+    mini.write("narratives/30-problems.md", "---\ntitle: 主要问题与对策建议\nsection: problems\norder: 30\n---\n引言。\n")
+    mini.write("narratives/40-survey.md", "---\ntitle: 居民怎么看\nsection: survey\norder: 40\n---\n调查。\n")
+    mini.write("narratives/41-survey.md", "---\ntitle: 调查方法补充\nsection: survey\norder: 41\n---\n"
+                                          "### 抽样\n\n补充。\n")
+    doc, _ = compose(mini.root)
+    ch = chapters(doc)
+    assert "三、生态宜居：让公园走进社区" in ch            # begins with the dimension: as written
+    assert "四、交通便捷：出行更顺畅" in ch                 # joined by [chapters] dimension_title
+    assert any(c.endswith("、居民怎么看") for c in ch)
+    assert any(c.endswith("、主要问题与对策建议") for c in ch)   # nothing the analysts wrote is replaced
+    # a second narrative of a chapter heads a section of its own; its headings go under it
+    heads = [(h.level, h.text) for h in doc.headings()]
+    i = heads.index((2, "调查方法补充"))
+    assert heads[i + 1] == (3, "抽样")
+
+
+def test_main_problems_with_indicators_survey_and_cause(mini):
+    mini.write("narratives/31-cause.md", "---\ntitle: 通勤时间过长\nsection: problems\nproblem: [R02]\norder: 31\n"
+                                         "---\n职住分离是主要原因。\n\n- 就业岗位集中在中心城区。\n")
+    doc, ctx = compose(mini.root)
+    chapter = W["chapters"]["problems"]
+    assert sections_of(doc, chapter) == ["通勤时间过长"]        # the narrative titles its problem
+    body = blocks_of(doc, chapter, "通勤时间过长")
+    text = text_of(body)
+    scores = ctx.scores.table.set_index("code")
+    assert scores.at["TR-02", "name"] in text and scores.at["TR-02", "rating"] in text   # its indicators
+    assert W["problems"]["survey_label"] in text and "交通便捷维度市民满意度为" in text    # survey evidence
+    assert W["problems"]["cause_label"] + "职住分离是主要原因。" in text                 # the cause narrative
+    assert any(isinstance(b, d.ListBlock) for b in body)
+    assert "R02" in text and "表" in text                                              # its strategies
+    # the evaluation names it as a judgement with its evidence, not a bare list of names
+    summary = text_of(blocks_of(doc, W["chapters"]["evaluation"], W["evaluation"]["problems_heading"]))
+    assert "通勤时间过长：" + scores.at["TR-02", "name"] in summary
+
+
+def test_a_main_problem_without_a_cause_is_a_validate_warning(mini):
+    project, problems = open_project(mini.root)
+    check_narratives(project, problems)
+    warn = [p for p in problems.warnings if "R02" in p.message]
+    assert len(warn) == 1
+    assert warn[0].source.path == "data/recommendations.csv" and warn[0].source.row == 3
+    assert "problem: R02" in warn[0].hint
+    # recommendations with no 短板 indicator are no main problem: no warning for them
+    assert not [p for p in problems.warnings if "R01" in p.message or "R03" in p.message]
+
+
+def test_cause_narrative_naming_unknown_or_claimed_problems_is_an_error(mini):
+    mini.write("narratives/31-a.md", "---\ntitle: 甲\nsection: problems\norder: 31\nproblem: [R02, R99]\n---\n甲。\n")
+    mini.write("narratives/32-b.md", "---\ntitle: 乙\nsection: problems\nproblem: 通勤时间偏长\n---\n乙。\n")
+    project, problems = open_project(mini.root)
+    check_narratives(project, problems)
+    errs = [p for p in problems.errors]
+    unknown = [p for p in errs if p.value == "R99"]
+    assert unknown and unknown[0].source.path == "narratives/31-a.md" and unknown[0].source.line == 5
+    twice = [p for p in errs if p.source.path == "narratives/32-b.md"]
+    assert twice and "31-a.md" in twice[0].message
+
+
+def test_problem_key_only_under_section_problems(mini):
+    mini.write("narratives/31-a.md", "---\ntitle: 甲\nsection: survey\nproblem: R02\n---\n甲。\n")
+    problems = Problems()
+    from reportkit.load.narratives import load_narratives
+
+    load_narratives(mini.root, problems)
+    assert problems.errors and problems.errors[0].source.path == "narratives/31-a.md"
+
+
+def test_strategies_grouped_by_problem_with_priorities(mini):
+    doc, ctx = compose(mini.root)
+    chapter = W["chapters"]["recommendations"]
+    secs = sections_of(doc, chapter)
+    assert secs[0] == "通勤时间偏长"                                  # the main problem first
+    assert W["recommendations"]["other_heading"].replace("{{ dimension }}", "生态宜居") in secs
+    labels = W["recommendations"]["priority_labels"]
+    first = text_of(blocks_of(doc, chapter, "通勤时间偏长"))
+    assert "优化职住平衡（" + labels["1"] + "）：" in first            # 短板 indicator: priority 1
+    eco = text_of(blocks_of(doc, chapter, W["recommendations"]["other_heading"].replace("{{ dimension }}", "生态宜居")))
+    assert "加快社区公园建设（" + labels["2"] + "）" in eco              # 预警
+    assert "完善管网（" + labels["3"] + "）" in eco                      # 良好
+    assert eco.index(labels["2"]) < eco.index(labels["3"])              # higher priority first
+    # the full list is a chapter of its own on landscape pages
+    sections = [b for b in doc.blocks if isinstance(b, d.Section)]
+    assert any(any(isinstance(x, d.Table) and x.key == "recommendations" for x in s.blocks) for s in sections)
+
+
+def test_a_trend_needs_two_years(mini):
+    # TR-01 (key) keeps only its checkup-year value: no trend chart, the text says why
+    text = mini.read("data/values.csv")
+    mini.write("data/values.csv", "\n".join(l for l in text.splitlines() if not l.startswith("TR-01,甲市,2019")) + "\n")
+    doc, ctx = compose(mini.root)
+    keys = [f.key for f in doc.figures()]
+    assert "trend/TR-01" not in keys and "trend/EC-01" in keys
+    assert "trend-TR-01" not in ctx.specs
+    said = W["dimension"]["single_year"].split("{{")[0]
+    assert said in text_of(blocks_of(doc, "交通便捷"))
+    # a narrative citing the missing chart is told so by validate
+    mini.write("narratives/20-tr.md", "---\ntitle: 交通\ndimension: 交通便捷\n---\n见{{ figure('trend/TR-01') }}。\n")
+    project, problems = open_project(mini.root)
+    check_narratives(project, problems)
+    assert any("trend/TR-01" in p.message for p in problems.errors)
+
+
+def test_trend_and_benchmark_charts_two_to_a_row(mini):
+    doc, ctx = compose(mini.root)
+    rows = [b for b in doc.walk() if isinstance(b, d.FigureRow)]
+    assert rows and [f.key for f in rows[0].figures] == ["trend/EC-01", "peers/EC-01"]
+    for f in rows[0].figures:
+        spec = ctx.specs[f.path.stem]
+        assert spec.size is not None and spec.size[0] < load_theme().chart["width_cm"] / 2
+    # the town comparison comes in its own section, after the key indicators' analyses
+    secs = sections_of(doc, "生态宜居")
+    assert secs[-1] == W["dimension"]["towns_heading"]
+
+
+def test_method_appendix_describes_only_the_methods_used(mini):
+    doc, _ = compose(mini.root)
+    heads = [h.text for h in doc.headings() if h.level == 2]
+    assert "规划目标进度" in heads and "主要问题的确定" in heads and "策略建议的优先级" in heads
+    # without targets there is no progress to target, and without 短板 no main problem
+    text = mini.read("data/indicators.csv").splitlines()
+    rows = [text[0]] + [",".join(c if i != 7 else "" for i, c in enumerate(l.split(","))) for l in text[1:]]
+    mini.write("data/indicators.csv", "\n".join(rows) + "\n")
+    doc, _ = compose(mini.root)
+    heads = [h.text for h in doc.headings() if h.level == 2]
+    assert "规划目标进度" not in heads
+
+
+def test_rank_among_one_city_is_not_printed(mini):
+    doc, _ = compose(mini.root)
+    table = next(t for t in doc.tables() if t.key == "indicators/交通便捷")
+    ranks = [d.plain(r[-1].inlines) for r in table.rows]
+    assert "1/1" not in ranks
+
+
+def test_unit_and_dimension_words_are_not_broken(tmp_path):
+    """Units and dimension names of 5–7 characters and the 无参照 / 无数据 pills keep to one
+    line of their column in the PDF."""
+    pymupdf = pytest.importorskip("pymupdf")
+    from reportkit.compose.report import _texts, rating_cell
+    from reportkit.compose.widths import fit
+    from reportkit.render.pdf import render_pdf
+
+    header = W["dimension"]["table_columns"]
+    rows = []
+    for unit, dim in (("千米/平方千米", "小区（社区）"), ("平方米/人", "城区（城市）"), ("个/万人", "住房")):
+        rows.append([d.Cell((d.Span("ZF-01"),)), d.Cell((d.Span("城市建成区道路网密度与" + dim),)),
+                     d.Cell((d.Span(unit),)), d.Cell((d.Span("11,850.5"),)), d.Cell((d.Span("10,000.0"),)),
+                     d.Cell((d.Span("对标城市中位数"),)), rating_cell("无参照"), d.Cell((d.Span("改善"),)),
+                     d.Cell((d.Span("—"),))])
+    widths = fit([("fit", 8), ("flex", 1), ("fit", 7), ("fit", 6), ("fit", 6), ("fit", 4), ("pill",), ("fit", 2),
+                  ("fit", 3)], _texts(header, rows))
+    t = d.Table((tuple(d.Cell((d.Span(h),)) for h in header),), tuple(tuple(r) for r in rows), "表", "表1-1",
+                (1, 1), widths, size="small")
+    pdf = pymupdf.open(stream=render_pdf(d.Document(d.Meta("t"), (t,)), load_theme()), filetype="pdf")
+    words = pdf[0].get_text("words")
+    lines = {w[4] for w in words}
+    for whole in ("千米/平方千米", "平方米/人", "个/万人", "无参照"):
+        assert whole in lines, (whole, sorted(lines))
+    # the pill stays inside its column: right of the reference type, left of the trend
+    pill = next(w for w in words if w[4] == "无参照")
+    trend = next(w for w in words if w[4] == "改善")
+    assert pill[2] < trend[0]
