@@ -128,7 +128,7 @@ class ComposeContext:
         key = key or spec.name
         self.labels[("fig", key)] = number
         self.registered.append(("fig", key))
-        return Figure(self.figures_dir / f"{spec.name}.png", caption, number, seq, alt_text(spec), width,
+        return Figure(self.figures_dir / f"{spec.name}.png", caption, number, seq, alt_text(spec, self.theme), width,
                       key, note)
 
     def table(self, caption: str, header, rows, widths=(), align=(), size: str = "normal", key: str = "",
