@@ -26,3 +26,4 @@ METHODS = ("统计", "空间", "大数据", "调查")   # indicators.method: how
 
 # Id lists in a cell are separated by ";"; these are read as ";" too (data-contract.md).
 LIST_SEPARATORS_TOLERATED = ("；", "、", ",")
+DATE_UNITS = "年月日"   # a date may be written 2021年3月31日 (tracking updated)
