@@ -27,3 +27,5 @@ METHODS = ("统计", "空间", "大数据", "调查")   # indicators.method: how
 # Id lists in a cell are separated by ";"; these are read as ";" too (data-contract.md).
 LIST_SEPARATORS_TOLERATED = ("；", "、", ",")
 DATE_UNITS = "年月日"   # a date may be written 2021年3月31日 (tracking updated)
+EMPTY_AREA = "地区为空"   # the 地区无效 of a questionnaire without an area (survey.toml [details])
+HIDDEN_N = "样本量已隐去"   # survey groups.csv status: n withheld so that 样本不足 cannot be derived
