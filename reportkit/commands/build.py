@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..cli_options import formats_of, formats_option, out_option, project_option, quiet_option, workers_option
-from ..messages import msg
+from ..messages import join, msg
 from ..products import ALL
 
 
@@ -19,7 +19,7 @@ from ..products import ALL
 @formats_option
 @workers_option
 @click.option("--product", "products", type=click.Choice(ALL), multiple=True,
-              help=msg("help.products", names="、".join(ALL)))
+              help=msg("help.products", names=join(ALL)))
 def command(project_dir: Path, out_dir: Path, quiet: bool, formats: tuple[str, ...], workers: int | None,
             products: tuple[str, ...]) -> None:
     """一次生成全部成果：评分与问卷结果表、体检报告、部门反馈单、跟踪反馈表和宣传图。"""
@@ -28,5 +28,5 @@ def command(project_dir: Path, out_dir: Path, quiet: bool, formats: tuple[str, .
     t0 = time.perf_counter()
     names = tuple(p for p in ALL if p in products) if products else ALL
     result = build(project_dir, out_dir, names, formats=formats_of(formats), quiet=quiet, workers=workers)
-    click.echo(msg("done.build", products="、".join(names), files=len(result.files), out=out_dir,
+    click.echo(msg("done.build", products=join(names), files=len(result.files), out=out_dir,
                    seconds=f"{time.perf_counter() - t0:.1f}"))
