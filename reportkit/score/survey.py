@@ -71,6 +71,7 @@ from ..load.tables import write_csv_bytes
 from ..messages import join, msg
 from ..safety.wording import check_format, wrap
 from ..theme import find_template
+from ..wording import Wording
 from ..vocab import EMPTY_AREA, HIDDEN_N, INSUFFICIENT, REJECT_RULES
 
 GROUP_COLUMNS = ("hukou", "occupation", "town", "age_group", "channel")
@@ -96,6 +97,11 @@ class SurveyConfig:
     details: dict
     messages: dict
     chapter: dict
+
+    @property
+    def wording(self) -> Wording:
+        """The [messages] sentences, rendered in the narrative sandbox."""
+        return Wording({"messages": self.messages}, "survey.toml")
 
 
 def _read_config(path: str, data: dict) -> SurveyConfig:
@@ -483,15 +489,15 @@ class SurveyResult:
         """Say that likert answers were given as words and how they were mapped ('' if not)."""
         if not self.label_cells:
             return ""
-        m = self.config.messages
-        counts = m["label_separator"].join(m["label_count"].format(label=k, score=self.config.labels[k], n=v)
-                                           for k, v in self.label_cells.items())
-        return m.get("labels_mapped", "{counts}").format(
-            table=f"templates/{self.config.path.name} [likert_labels]", counts=counts,
-            n=sum(self.label_cells.values()))
+        w = self.config.wording
+        counts = w.get("messages.label_separator").join(
+            w.say("messages.label_count", label=k, score=self.config.labels[k], n=v)
+            for k, v in self.label_cells.items())
+        return w.say("messages.labels_mapped", table=f"templates/{self.config.path.name} [likert_labels]",
+                     counts=counts, n=sum(self.label_cells.values()))
 
     def suppression_rule(self) -> str:
-        return self.config.messages.get("suppression", "").format(min=self.settings.min_group)
+        return self.config.wording.say("messages.suppression", min=self.settings.min_group)
 
 
 def _dimension_order(project, qdims: list[str]) -> list[str]:
