@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .errors import Problems
-from .messages import msg
+from .messages import join, msg
 
 from .cli_options import out_option as OUT_OPT
 from .cli_options import project_option as PROJECT_OPT
@@ -95,7 +95,7 @@ def score(project_dir: Path, out_dir: Path) -> None:
 
     scores = build(project_dir, out_dir, ("results",)).scores
     counts = scores.table["rating"].value_counts()
-    summary = "，".join(f"{k} {int(v)}" for k, v in counts.items())
+    summary = join((f"{k} {int(v)}" for k, v in counts.items()), "comma")
     click.echo(msg("done.score", n=len(scores.table), counts=summary, out=out_dir))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import Problems, Source, error, warning
-from .messages import msg
+from .messages import join, msg
 
 from .vocab import DEFAULT_TOWN_TERM  # noqa: E402  (contract v2 default of [terms] town)
 
@@ -101,7 +101,7 @@ def _coerce(value, typ, src: Source, key: str, problems: Problems):
     if typ in ("float", float) or typ == "float":
         want = float
     if isinstance(value, bool) and want is not bool:
-        problems.add(error(src, f"“{key}”应为数字", value))
+        problems.add(error(src, msg("config.not_number", key=key), value))
         return None
     if want is float:
         if isinstance(value, (int, float)):
@@ -115,7 +115,7 @@ def _coerce(value, typ, src: Source, key: str, problems: Problems):
     elif want is str:
         if isinstance(value, str):
             return value
-    problems.add(error(src, f"“{key}”的类型不对，应为 {getattr(want, '__name__', want)}", value))
+    problems.add(error(src, msg("config.wrong_type", key=key, want=getattr(want, '__name__', want)), value))
     return None
 
 
@@ -123,14 +123,14 @@ def _section(cls, data, name: str, display: str, problems: Problems):
     if data is None:
         return cls()
     if not isinstance(data, dict):
-        problems.add(error(Source(display), f"[{name}] 应为一个表（section）"))
+        problems.add(error(Source(display), msg("config.not_table", name=name)))
         return cls()
     values = {}
     known = {f.name: f for f in fields(cls)}
     for key, val in data.items():
         src = Source(display, column=f"{name}.{key}")
         if key not in known:
-            problems.add(warning(src, f"未知的设置项“{name}.{key}”，已忽略"))
+            problems.add(warning(src, msg("config.unknown_key_ignored", name=name, key=key)))
             continue
         typ = str(known[key].type)
         if typ == "dt.date | str":
@@ -146,24 +146,24 @@ def _section(cls, data, name: str, display: str, problems: Problems):
     out = cls(**values)
     if isinstance(out, ScoringSettings):
         if not 0 <= out.warning_band < 1:
-            problems.add(error(Source(display, column="scoring.warning_band"), "应在 0 与 1 之间", out.warning_band))
+            problems.add(error(Source(display, column="scoring.warning_band"), msg("config.between_0_1"), out.warning_band))
         if not 0 <= out.flat_band < 1:
-            problems.add(error(Source(display, column="scoring.flat_band"), "应在 0 与 1 之间", out.flat_band))
+            problems.add(error(Source(display, column="scoring.flat_band"), msg("config.between_0_1"), out.flat_band))
     if isinstance(out, SurveySettings):
         if not 0 < out.min_answered <= 1:
-            problems.add(error(Source(display, column="survey.min_answered"), "应在 0 与 1 之间", out.min_answered))
+            problems.add(error(Source(display, column="survey.min_answered"), msg("config.between_0_1"), out.min_answered))
         if out.min_group < 1:
-            problems.add(error(Source(display, column="survey.min_group"), "应至少为 1（建议 30）", out.min_group))
+            problems.add(error(Source(display, column="survey.min_group"), msg("config.min_group"), out.min_group))
         if out.min_duration_s < 0:
-            problems.add(error(Source(display, column="survey.min_duration_s"), "不能为负数", out.min_duration_s))
+            problems.add(error(Source(display, column="survey.min_duration_s"), msg("config.not_negative"), out.min_duration_s))
         if out.straight_min < 2:
-            problems.add(error(Source(display, column="survey.straight_min"), "应至少为 2", out.straight_min))
+            problems.add(error(Source(display, column="survey.straight_min"), msg("config.straight_min"), out.straight_min))
     if isinstance(out, Terms) and not _TERM_RE.match(out.town):
         problems.add(error(Source(display, column="terms.town"), msg("check.bad_term"), out.town,
                            hint=msg("check.bad_term_hint")))
         out = Terms()
     if isinstance(out, ScoringSettings) and out.target_year is not None and not 1900 <= out.target_year <= 2100:
-        problems.add(error(Source(display, column="scoring.target_year"), "应为四位年份", out.target_year))
+        problems.add(error(Source(display, column="scoring.target_year"), msg("config.target_year"), out.target_year))
     return out
 
 
@@ -171,8 +171,8 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
     path = project_dir / "project.toml"
     display = "project.toml"
     if not path.exists() and not path.is_symlink():
-        problems.add(error(Source(display), "找不到 project.toml",
-                           hint=f"检查项目目录是否正确：{project_dir}"))
+        problems.add(error(Source(display), msg("config.no_project_toml"),
+                           hint=msg("config.no_project_toml_hint", project_dir=project_dir)))
         return None
     from .safety.files import FileRefused, read_file
 
@@ -183,7 +183,7 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
         problems.add(exc.problem)
         return None
     except UnicodeDecodeError:
-        problems.add(error(Source(display), "project.toml 必须以 UTF-8 编码保存"))
+        problems.add(error(Source(display), msg("config.not_utf8")))
         return None
     except RecursionError:
         from .safety.messages import say
@@ -195,34 +195,34 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
 
         m = re.search(r"at line (\d+)", str(exc))
         line = getattr(exc, "lineno", None) or (int(m.group(1)) if m else None)
-        problems.add(error(Source(display, line=line), f"TOML 语法错误：{getattr(exc, 'msg', exc)}"))
+        problems.add(error(Source(display, line=line), msg("config.toml_syntax", reason=getattr(exc, 'msg', exc))))
         return None
     ok = True
     for key in REQUIRED:
         if key not in data or data[key] in ("", None):
-            problems.add(error(Source(display, column=key), f"缺少必需的设置项“{key}”",
-                               hint=f"在 project.toml 顶部加入 {key} = …"))
+            problems.add(error(Source(display, column=key), msg("config.missing_key", key=key),
+                               hint=msg("config.missing_key_hint", key=key)))
             ok = False
     for key in data:
         if key not in TOP_KNOWN:
-            problems.add(warning(Source(display, column=key), f"未知的设置项“{key}”，已保留但不使用"))
+            problems.add(warning(Source(display, column=key), msg("config.unknown_key_kept", key=key)))
     year = data.get("year")
     if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        problems.add(error(Source(display, column="year"), "year 应为整数年份，如 2020", year))
+        problems.add(error(Source(display, column="year"), msg("config.year_int"), year))
         ok = False
     elif year is not None and not 1900 <= year <= 2100:
-        problems.add(error(Source(display, column="year"), "year 应为四位年份，如 2020", year))
+        problems.add(error(Source(display, column="year"), msg("config.year_digits"), year))
         ok = False
     for key in ("city", "title", "organisation", "survey_url", "subtitle", "date", "previous"):
         if key in data and not isinstance(data[key], str):
-            problems.add(error(Source(display, column=key), f"“{key}”应为文字", data[key]))
+            problems.add(error(Source(display, column=key), msg("config.not_text", key=key), data[key]))
             ok = False
     url = data.get("survey_url")
     if isinstance(url, str) and url and not url.startswith(("https://", "http://")):
-        problems.add(error(Source(display, column="survey_url"), "问卷链接应以 https:// 或 http:// 开头", url))
+        problems.add(error(Source(display, column="survey_url"), msg("config.survey_url"), url))
         ok = False
     if "demo" in data and not isinstance(data["demo"], bool):
-        problems.add(error(Source(display, column="demo"), "demo 应为 true 或 false", data["demo"]))
+        problems.add(error(Source(display, column="demo"), msg("config.demo_bool"), data["demo"]))
         ok = False
     scoring = _section(ScoringSettings, data.get("scoring"), "scoring", display, problems)
     survey = _section(SurveySettings, data.get("survey"), "survey", display, problems)
@@ -230,14 +230,14 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
     feedback = _section(FeedbackSettings, data.get("feedback"), "feedback", display, problems)
     campaign = data.get("campaign") or {}
     if not isinstance(campaign, dict):
-        problems.add(error(Source(display, column="campaign"), "[campaign] 应为一个表"))
+        problems.add(error(Source(display, column="campaign"), msg("config.campaign_table")))
         campaign = {}
     known = set(CAMPAIGN_KEYS) | {a for names in CAMPAIGN_ALIASES.values() for a in names}
     for key in campaign:
         if key not in known:
             problems.add(warning(Source(display, column=f"campaign.{key}"),
-                                 f"未知的设置项“campaign.{key}”，已忽略",
-                                 hint=f"可用：{'、'.join(CAMPAIGN_KEYS)}"))
+                                 msg("config.campaign_unknown", key=key),
+                                 hint=msg("config.available", keys=join(CAMPAIGN_KEYS))))
     if not ok:
         return None
     extra = {k: v for k, v in data.items() if k not in TOP_KNOWN or k == "intake"}  # [intake]: products.intake

@@ -18,7 +18,7 @@ Conventions
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
@@ -172,7 +172,7 @@ class Box:
 
 @dataclass(frozen=True)
 class Toc:
-    title: str = "目录"
+    title: str = field(default_factory=lambda: _toc_title())
     levels: int = 2
 
 
@@ -259,3 +259,10 @@ def dump(doc: Document) -> str:
         elif isinstance(b, Toc):
             lines.append(f"[{b.title}]")
     return "\n".join(lines) + "\n"
+
+
+def _toc_title() -> str:
+    """The built-in table-of-contents title (templates/report.toml [toc] title)."""
+    from .wording import load_toml
+
+    return load_toml("report.toml")["toc"]["title"]

@@ -11,6 +11,8 @@ from typing import Iterable
 
 import click
 
+from .messages import join, msg
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -29,15 +31,16 @@ class Source:
     def __str__(self) -> str:
         parts = [self.path]
         if self.cell:
-            parts.append(f"单元格 {self.cell}")
+            parts.append(msg("source.cell", cell=self.cell))
         if self.row is not None:
-            parts.append(f"第 {self.row} 行")
+            parts.append(msg("source.row", row=self.row))
         if self.line is not None:
-            parts.append(f"第 {self.line} 行")
+            parts.append(msg("source.line", line=self.line))
         if self.column:
             # in project.toml the "column" is a setting's key
-            parts.append(f"设置项 {self.column}" if self.path.endswith(".toml") else f"列 {self.column}")
-        return "，".join(parts)
+            parts.append(msg("source.setting" if self.path.endswith(".toml") else "source.column",
+                             column=self.column))
+        return join(parts, "comma")
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,12 @@ class Problem:
         return self.level == ERROR
 
     def format(self) -> str:
-        tag = "错误" if self.is_error else "警告"
-        text = f"[{tag}] {self.source}：{self.message}"
+        text = msg("problem.error" if self.is_error else "problem.warning", source=self.source,
+                   message=self.message)
         if self.value is not None:
-            text += f"（值：{self.value!r}）" if self.value != "" else "（值为空）"
+            text += msg("problem.value", value=repr(self.value)) if self.value != "" else msg("problem.empty")
         if self.hint:
-            text += f"。{self.hint}"
+            text += msg("problem.hint", hint=self.hint)
         return text
 
 
@@ -111,4 +114,4 @@ class Problems:
     def raise_if_errors(self, what: str) -> None:
         errs = self.errors
         if errs:
-            raise ReportkitError(f"{what}：发现 {len(errs)} 个错误，未生成任何输出。", errs)
+            raise ReportkitError(msg("problem.summary", what=what, n=len(errs)), errs)

@@ -128,6 +128,7 @@ def round_text(x: float, decimals: int, sep: bool = True) -> str:
 
 
 CN_DIGITS = "零一二三四五六七八九"
+IDEOGRAPH_ZERO = "〇"   # the zero of digit-by-digit numbers (二〇二〇)
 
 
 def chinese_numeral(n: int) -> str:
@@ -173,3 +174,13 @@ def _four(g: int) -> str:
         elif out:
             zero = True
     return out
+
+
+def ideograph_digits(n: int) -> str:
+    """Digit by digit, as Word's ideographDigital: 2020 -> 二〇二〇."""
+    return "".join(IDEOGRAPH_ZERO if c == "0" else CN_DIGITS[int(c)] for c in str(n))
+
+
+def chinese_counting(n: int) -> str:
+    """Word's chineseCounting: 0 -> 〇, 12 -> 十二, 21 -> 二十一; from 100 on digit by digit."""
+    return ideograph_digits(n) if n == 0 or n >= 100 else chinese_numeral(n)

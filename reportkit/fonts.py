@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ReportkitError
+from .messages import join, msg
 from .theme import load_theme
 
 IGNORABLE = set("\n\r\t\u200b\ufeff\u00ad")
@@ -112,9 +113,7 @@ def resolve(kind: str = "sans", text: str = "", theme=None) -> Font:
     """The first candidate font of `kind` ("sans" or "serif") that covers `text`."""
     fonts = candidates(kind, theme)
     if not fonts:
-        raise ReportkitError(
-            f"找不到可用的中文字体（{kind}）。请安装字体包：pip install pylopdf-fonts-zh-cn，"
-            "或系统字体：apt-get install fonts-noto-cjk")
+        raise ReportkitError(msg("fonts.none", kind=kind))
     best_missing = None
     for font in fonts:
         missing = font.covers(text) if text else set()
@@ -123,10 +122,8 @@ def resolve(kind: str = "sans", text: str = "", theme=None) -> Font:
         if best_missing is None or len(missing) < len(best_missing):
             best_missing = missing
     # the code point too: a private-use or control character is invisible in a message
-    shown = "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in sorted(best_missing)[:20])
-    raise ReportkitError(
-        f"没有任何中文字体能显示以下字符：{shown}（共 {len(best_missing)} 个）。"
-        "请检查文字中是否有生僻字或异常字符，或在 templates/theme.toml 的 [fonts] 中加入能覆盖它们的字体。")
+    shown = join(msg("fonts.char", char=ch, code=f"U+{ord(ch):04X}") for ch in sorted(best_missing)[:20])
+    raise ReportkitError(msg("fonts.missing", chars=shown, n=len(best_missing)))
 
 
 def require_coverage(text: str, kind: str = "sans", where: str = "", theme=None) -> Font:
@@ -135,7 +132,7 @@ def require_coverage(text: str, kind: str = "sans", where: str = "", theme=None)
         return resolve(kind, text, theme)
     except ReportkitError as exc:
         if where:
-            exc.message = f"{where}：{exc.message}"
+            exc.message = msg("fonts.where", where=where, message=exc.message)
         raise
 
 

@@ -17,8 +17,13 @@ def _catalogue() -> dict:
     return tomllib.loads((TEMPLATES / "messages.toml").read_text(encoding="utf-8"))
 
 
-def msg(_key: str, **values) -> str:
+def msg(_key: str, /, **values) -> str:
     node = _catalogue()
     for part in _key.split("."):
         node = node[part]
     return node.format_map(values) if values else node
+
+
+def join(items, sep: str = "list") -> str:
+    """Names in a list, separated as [common] of the messages file says ("、" or "，")."""
+    return msg(f"common.{sep}").join(str(x) for x in items)

@@ -14,6 +14,7 @@ import pandas as pd
 from .config import Settings
 from .load.narratives import Narrative
 from .load.tables import Table
+from .vocab import LIST_SEPARATORS_TOLERATED
 
 LIST_SEP = ";"
 
@@ -22,7 +23,7 @@ def split_list(text: str) -> list[str]:
     """Split a `;`-separated id list (full-width ； and 、 tolerated)."""
     if not isinstance(text, str):
         return []
-    for sep in ("；", "、", ","):
+    for sep in LIST_SEPARATORS_TOLERATED:
         text = text.replace(sep, LIST_SEP)
     return [t.strip() for t in text.split(LIST_SEP) if t.strip()]
 

@@ -36,8 +36,10 @@ from .document import (Block, Cell, Footnote, Heading, LineBreak, Link, ListBloc
 from .errors import Problems, error, warning
 from .fmt import Formatter
 from .load.narratives import Narrative
+from .messages import msg
 from .safety.messages import say
 from .safety.sandbox import NARRATIVE, Policy, Sandbox
+from .vocab import GOOD, NODATA, NOREF, SHORT, WARN
 
 REF_OPEN, REF_CLOSE = "\u2063[[", "]]\u2063"   # placeholder for figure/table references
 REF_RE = re.compile(re.escape(REF_OPEN) + r"(fig|tab):(.+?)" + re.escape(REF_CLOSE))
@@ -114,11 +116,11 @@ class DimensionView(View):
 
     name = property(lambda s: s._row["dimension"])
     score = property(lambda s: s._fmt.score(s._row["score"]))
-    good = property(lambda s: str(int(s._row["良好"])))
-    warning = property(lambda s: str(int(s._row["预警"])))
-    short = property(lambda s: str(int(s._row["短板"])))
-    nodata = property(lambda s: str(int(s._row["无数据"])))
-    noref = property(lambda s: str(int(s._row["无参照"])))
+    good = property(lambda s: str(int(s._row[GOOD])))
+    warning = property(lambda s: str(int(s._row[WARN])))
+    short = property(lambda s: str(int(s._row[SHORT])))
+    nodata = property(lambda s: str(int(s._row[NODATA])))
+    noref = property(lambda s: str(int(s._row[NOREF])))
     count = property(lambda s: str(int(s._row["indicators"])))
 
 
@@ -133,13 +135,13 @@ class SurveyView(View):
     def hot_issues(self):
         """The ranked 热点问题, e.g. "公共交通不便、入学难、…" (same list as the survey chapter)."""
         names = self._ctx.survey_lists.get("hot_issues")
-        return "、".join(names) if names else "【热点问题】"
+        return self._ctx.words["list_separator"].join(names) if names else self._ctx.placeholder("hot_issues")
 
     @property
     def top_concerns(self):
         """The concern themes citizens mention most, most mentioned first."""
         names = self._ctx.survey_lists.get("top_concerns")
-        return "、".join(names) if names else "【市民关注问题】"
+        return self._ctx.words["list_separator"].join(names) if names else self._ctx.placeholder("top_concerns")
 
     def _need(self):
         if self._s is None:
@@ -149,49 +151,49 @@ class SurveyView(View):
     @property
     def collected(self):
         s = self._need()
-        return self._fmt.int(s["collected"]) if s else "【问卷数】"
+        return self._fmt.int(s["collected"]) if s else self._ctx.placeholder("collected")
 
     @property
     def valid(self):
         s = self._need()
-        return self._fmt.int(s["valid"]) if s else "【有效问卷数】"
+        return self._fmt.int(s["valid"]) if s else self._ctx.placeholder("valid")
 
     @property
     def valid_rate(self):
         s = self._need()
-        return self._fmt.pct(s["valid"] / s["collected"]) if s and s["collected"] else "【有效率】"
+        return self._fmt.pct(s["valid"] / s["collected"]) if s and s["collected"] else self._ctx.placeholder("valid_rate")
 
     @property
     def overall(self):
         s = self._need()
-        return self._fmt.score(s["overall"]) if s else "【总体满意度】"
+        return self._fmt.score(s["overall"]) if s else self._ctx.placeholder("overall")
 
     def rejected(self, rule):
         from .vocab import REJECT_RULES
 
         s = self._need()
         if rule not in REJECT_RULES:
-            self._ctx.problem(f"没有名为“{rule}”的问卷剔除规则")
-            return "【?】"
-        return self._fmt.int(s["rejected"][rule]) if s else "【剔除数】"
+            self._ctx.problem(msg("narrative.no_rule", rule=rule))
+            return self._ctx.placeholder("unknown")
+        return self._fmt.int(s["rejected"][rule]) if s else self._ctx.placeholder("rejected")
 
     def dimension(self, name):
         if name not in self._ctx.dimensions:
-            self._ctx.problem(f"满意度维度“{name}”不存在")
-            return "【?】"
+            self._ctx.problem(msg("narrative.no_survey_dimension", name=name))
+            return self._ctx.placeholder("unknown")
         s = self._need()
         if s is None:
-            return "【满意度】"
+            return self._ctx.placeholder("satisfaction")
         v = s["dimensions"].get(name)
         return self._fmt.score(v) if v is not None else self._fmt.dash
 
     def question(self, qid):
         s = self._need()
         if s is None:
-            return "【题目得分】"
+            return self._ctx.placeholder("question")
         if qid not in s["questions"]:
-            self._ctx.problem(f"问卷题目“{qid}”不存在")
-            return "【?】"
+            self._ctx.problem(msg("narrative.no_question", qid=qid))
+            return self._ctx.placeholder("unknown")
         return self._fmt.score(s["questions"][qid])
 
 
@@ -222,7 +224,7 @@ class CountsView(View):
     def category(self, name):
         n = int((self._t["category"] == name).sum())
         if n == 0:
-            self._ctx.problem(f"指标类别“{name}”不存在")
+            self._ctx.problem(msg("narrative.no_category", name=name))
         return str(n)
 
 
@@ -262,6 +264,17 @@ class NarrativeContext:
     previous: object = None     # reportkit.previous.PreviousCheckup when `previous` is set
     comparison: object = None   # reportkit.analyse.years.YearComparison against it
     terms: dict = field(default_factory=dict)  # project.toml [terms]
+    words: dict = None          # templates/narrative.toml (default: the built-in one)
+
+    def __post_init__(self):
+        if self.words is None:
+            from .wording import load_toml
+
+            self.words = load_toml("narrative.toml")
+
+    def placeholder(self, name: str) -> str:
+        """What is written where a cited value is missing (placeholders.collected: 【问卷数】)."""
+        return self.words["placeholders"][name]
 
     @property
     def dimensions(self) -> list[str]:
@@ -270,7 +283,7 @@ class NarrativeContext:
     def problem(self, message: str, level=error) -> None:
         line = self._template_line()
         src = self.current.source(line) if self.current else None
-        self.problems.add(level(src, message, hint="请检查拼写，或参考 README 中叙述可引用的数据"))
+        self.problems.add(level(src, message, hint=msg("narrative.hint")))
 
     def _template_line(self) -> int | None:
         frame = sys._getframe()
@@ -288,8 +301,8 @@ class NarrativeContext:
         t = self.scores.table
         hit = t[t["code"] == code]
         if hit.empty:
-            self.problem(f"指标编号“{code}”不存在")
-            return "【?】"
+            self.problem(msg("narrative.no_indicator", code=code))
+            return self.placeholder("unknown")
         return IndicatorView(hit.iloc[0], self.fmt, self.labels.get("reference_kind", {}),
                              self.labels.get("change", {}), self)
 
@@ -297,8 +310,8 @@ class NarrativeContext:
         d = self.scores.dimensions
         hit = d[d["dimension"] == name]
         if hit.empty:
-            self.problem(f"维度“{name}”不存在")
-            return "【?】"
+            self.problem(msg("narrative.no_dimension", name=name))
+            return self.placeholder("unknown")
         return DimensionView(hit.iloc[0], self.fmt)
 
     def _cite(self, kind: str, key) -> str:
@@ -312,14 +325,14 @@ class NarrativeContext:
 
     def figure(self, key):
         if self.figure_keys is not None and key not in self.figure_keys:
-            self.problem(f"报告中没有编号为“{key}”的图")
-            return "【图?】"
+            self.problem(msg("narrative.no_figure", key=key))
+            return self.placeholder("figure")
         return self._cite("fig", key)
 
     def table(self, key):
         if self.table_keys is not None and key not in self.table_keys:
-            self.problem(f"报告中没有编号为“{key}”的表")
-            return "【表?】"
+            self.problem(msg("narrative.no_table", key=key))
+            return self.placeholder("table")
         return self._cite("tab", key)
 
     def globals(self) -> dict:
@@ -353,22 +366,22 @@ def render_expressions(n: Narrative, ctx: NarrativeContext, extra: dict | None =
     try:
         template = env.from_string(n.body)
     except TemplateSyntaxError as exc:
-        ctx.problems.add(error(n.source(exc.lineno), f"数据引用语法错误：{exc.message}",
-                               hint="引用写法如 {{ indicator('STYJ-01').value }}"))
+        ctx.problems.add(error(n.source(exc.lineno), msg("narrative.syntax", message=exc.message),
+                               hint=msg("narrative.syntax_hint")))
         return None
     ctx.template = template
     try:
         return template.render({**ctx.globals(), **(extra or {})})
     except (SecurityError, RecursionError) as exc:
         why = say("sandbox.recursion") if isinstance(exc, RecursionError) else exc
-        ctx.problems.add(error(n.source(_tb_line(exc, template)), f"叙述中不允许的操作：{why}",
-                               hint="叙述只能引用指标、维度、问卷、图表等数据"))
+        ctx.problems.add(error(n.source(_tb_line(exc, template)), msg("narrative.not_allowed", exc=why),
+                               hint=msg("narrative.not_allowed_hint")))
     except UndefinedError as exc:
-        ctx.problems.add(error(n.source(_tb_line(exc, template)), f"未知的名称：{exc.message}",
-                               hint="可用：indicator、dimension、survey、counts、figure、table、city、year"))
+        ctx.problems.add(error(n.source(_tb_line(exc, template)), msg("narrative.unknown_name", message=exc.message),
+                               hint=msg("narrative.unknown_name_hint")))
     except Exception as exc:  # any other failure inside the sandbox is the narrative's fault
         ctx.problems.add(error(n.source(_tb_line(exc, template)),
-                               f"数据引用无法计算：{type(exc).__name__}: {exc}"))
+                               msg("narrative.failed", kind=type(exc).__name__, exc=exc)))
     finally:
         ctx.template = None
     return None
@@ -471,8 +484,8 @@ class _Conv:
             elif tag == "img":
                 if self.narrative is not None:
                     self.problems.add(warning(self.narrative.source(None),
-                                              f"叙述中的图片“{child.get('src', '')}”不会被插入",
-                                              hint="图表由数据自动生成；请用 {{ figure('…') }} 引用"))
+                                              msg("narrative.image", src=child.get('src', '')),
+                                              hint=msg("narrative.image_hint")))
             else:
                 out += self.inlines(child, bold, italic, code)
             if child.tail:
@@ -639,10 +652,16 @@ def render_narrative(n: Narrative, ctx: NarrativeContext, base_level: int = 2) -
     return markdown_blocks(text, ctx.problems, n, base_level)
 
 
-def resolve_refs(s: str, labels: dict) -> str:
-    """Replace figure/table placeholders by their final labels ("图3-2")."""
+def resolve_refs(s: str, labels: dict, unknown: str | None = None) -> str:
+    """Replace figure/table placeholders by their final labels ("图3-2"); an unknown one
+    by `unknown` (default: narrative.toml placeholders.unknown)."""
+    if unknown is None:
+        from .wording import load_toml
+
+        unknown = load_toml("narrative.toml")["placeholders"]["unknown"]
+
     def sub(m):
-        return labels.get((m.group(1), m.group(2)), "【?】")
+        return labels.get((m.group(1), m.group(2)), unknown)
     return REF_RE.sub(sub, s)
 
 

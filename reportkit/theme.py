@@ -34,6 +34,7 @@ def find_template(name: str, project_root: Path | None = None) -> Path:
 class Theme:
     data: dict
     path: Path
+    root: Path | None = None   # the project whose templates/ override the built-in wording
 
     @property
     def colors(self) -> dict:
@@ -76,7 +77,8 @@ def load_theme(project_root: Path | None = None) -> Theme:
     it key by key (reportkit.wording); a mistyped key raises ReportkitError."""
     from .wording import load_toml
 
-    return Theme(load_toml("theme.toml", project_root), find_template("theme.toml", project_root))
+    return Theme(load_toml("theme.toml", project_root), find_template("theme.toml", project_root),
+                 _root(project_root))
 
 
 def load_theme_checked(project_root: Path | None, problems) -> Theme:
@@ -85,4 +87,9 @@ def load_theme_checked(project_root: Path | None, problems) -> Theme:
     from .wording import check_project_templates, load_toml
 
     check_project_templates(project_root, problems)
-    return Theme(load_toml("theme.toml", project_root, problems), find_template("theme.toml", project_root))
+    return Theme(load_toml("theme.toml", project_root, problems), find_template("theme.toml", project_root),
+                 _root(project_root))
+
+
+def _root(project_root: Path | None) -> Path | None:
+    return Path(project_root).resolve() if project_root is not None else None

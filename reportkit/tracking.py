@@ -30,9 +30,10 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Problems, Source, error, warning
+from .messages import join, msg
 from .safety.cells import append_row, clean_text, set_text
 from .terms import project_terms
-from .vocab import TRACKING_STATUSES
+from .vocab import DATE_UNITS, TRACKING_STATUSES
 from .wording import Wording
 
 TEMPLATE_VERSION = "1"
@@ -135,15 +136,19 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
     ws.title = w.get("workbook.sheet")
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_font = Font(name="黑体", size=10.5, bold=True)
-    body_font = Font(name="宋体", size=10.5)
+    from .theme import load_theme
+
+    word = load_theme(project.root).word   # the fonts of the Word documents
+    heading, body = word["heading_east_asia"], word["body_east_asia"]
+    head_font = Font(name=heading, size=10.5, bold=True)
+    body_font = Font(name=body, size=10.5)
     locked_fill = PatternFill("solid", fgColor="F2F2F2")
     header_fill = PatternFill("solid", fgColor="DDE6F0")
     wrap_top = Alignment(wrap_text=True, vertical="top")
     last_col = "G"
 
     set_text(ws["A1"], w.say("workbook.title", **values))
-    ws["A1"].font = Font(name="黑体", size=14, bold=True)
+    ws["A1"].font = Font(name=heading, size=14, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 28
     set_text(ws["A2"], w.say("workbook.info", **values))
@@ -151,7 +156,7 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
     ws["A2"].alignment = Alignment(vertical="center")
     ws.row_dimensions[2].height = 20
     set_text(ws["A3"], w.say("workbook.instructions", **values))
-    ws["A3"].font = Font(name="宋体", size=9.5, color="555555")
+    ws["A3"].font = Font(name=body, size=9.5, color="555555")
     ws["A3"].alignment = wrap_top
     total_width = sum(COLUMN_WIDTHS.values())
     ws.row_dimensions[3].height = 14 * _estimate_lines(ws["A3"].value, total_width) + 4
@@ -258,7 +263,8 @@ class Collected:
     missing: list[str] = field(default_factory=list)     # ids with no status at all
 
 
-_DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_Y, _M, _D = DATE_UNITS   # 2021年3月31日 is a date too
+_DATE_TEXT = re.compile(rf"^\s*(\d{{4}})\s*[-/.{_Y}]\s*(\d{{1,2}})\s*[-/.{_M}]\s*(\d{{1,2}})\s*{_D}?\s*$")
 
 
 def _date_text(value) -> str | None:
@@ -359,7 +365,7 @@ def _read_meta(wb, display: str = "", problems: Problems | None = None) -> dict[
 def _sheet_list(wb) -> str:
     """The workbook's own sheets (the hidden marker left out), for messages."""
     names = [n for n in wb.sheetnames if n != META_SHEET]
-    return "、".join(f"“{n}”" for n in names) or "无"
+    return join(msg("tracking.sheet_name", name=n) for n in names) or msg("tracking.no_sheets")
 
 
 def read_workbook(path: Path, display: str, project, problems: Problems,
@@ -380,8 +386,8 @@ def read_workbook(path: Path, display: str, project, problems: Problems,
         problems.add(exc.problem)
         return None, []
     if not zipfile.is_zipfile(path):
-        problems.add(error(Source(display), "不是有效的 .xlsx 文件",
-                           hint="请用 Excel 打开后另存为 .xlsx（Excel 工作簿）再提交"))
+        problems.add(error(Source(display), msg("tracking.not_xlsx"),
+                           hint=msg("tracking.not_xlsx_hint")))
         return None, []
     try:
         check_zip(path, display, "workbook", max_rows=MAX_FORM_ROWS, max_cols=1000)
@@ -391,14 +397,14 @@ def read_workbook(path: Path, display: str, project, problems: Problems,
     try:
         wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # a damaged workbook raises many kinds
-        problems.add(error(Source(display), f"无法读取 Excel 工作簿：{type(exc).__name__}",
-                           hint="文件可能已损坏；请在 Excel 中打开并重新保存"))
+        problems.add(error(Source(display), msg("tables.xlsx_unreadable", kind=type(exc).__name__),
+                           hint=msg("tables.xlsx_unreadable_hint")))
         return None, []
     try:
         return _read_form(wb, display, project, problems, sheet)
     except Exception as exc:  # a damaged sheet met while reading rows
-        problems.add(error(Source(display), f"无法读取 Excel 工作簿：{type(exc).__name__}",
-                           hint="文件可能已损坏；请在 Excel 中打开并重新保存"))
+        problems.add(error(Source(display), msg("tables.xlsx_unreadable", kind=type(exc).__name__),
+                           hint=msg("tables.xlsx_unreadable_hint")))
         return None, []
     finally:
         wb.close()
@@ -408,25 +414,25 @@ def _read_form(wb, display: str, project, problems: Problems, sheet: str | None)
     meta = _read_meta(wb, display, problems)
     version, vcell = meta[NAME_VERSION]
     if version is None:
-        problems.add(error(Source(display), "不是由 reportkit tracking template 生成的反馈表（找不到模板版本标记）",
-                           hint="请使用本年度下发的反馈表填写，不要另建或复制到新工作簿"))
+        problems.add(error(Source(display), msg("tracking.no_marker"),
+                           hint=msg("tracking.no_marker_hint")))
         return None, []
     if version != TEMPLATE_VERSION:
-        problems.add(error(Source(display, cell=vcell), f"反馈表模板版本为 {version}，当前版本为 {TEMPLATE_VERSION}，无法识别",
-                           version, "该文件来自旧版或未知模板；请用 `reportkit tracking template` 重新生成并下发"))
+        problems.add(error(Source(display, cell=vcell), msg("tracking.version", version=version, current=TEMPLATE_VERSION),
+                           version, msg("tracking.version_hint")))
         return None, []
     dept, dcell = meta[NAME_DEPARTMENT]
     year, ycell = meta[NAME_YEAR]
     ok = True
     if str(year) != str(project.settings.year):
         problems.add(error(Source(display, cell=ycell),
-                           f"反馈表属于 {year or '未知'} 年度，而本项目为 {project.settings.year} 年度", year,
-                           "请使用本年度的反馈表"))
+                           msg("tracking.year", form_year=year or msg("tracking.unknown"), year=project.settings.year), year,
+                           msg("tracking.year_hint")))
         ok = False
     names = project.department_names
     if not dept or dept not in names:
-        problems.add(error(Source(display, cell=dcell), "反馈表的填报部门不在 data/departments 中", dept or "",
-                           "请使用本项目生成的反馈表"))
+        problems.add(error(Source(display, cell=dcell), msg("tracking.department"), dept or "",
+                           msg("tracking.department_hint")))
         ok = False
     if not ok:
         return None, []
@@ -435,9 +441,9 @@ def _read_form(wb, display: str, project, problems: Problems, sheet: str | None)
     form = form or sheet
     worksheets = {s.title: s for s in wb.worksheets}
     if not form or form not in worksheets:
-        problems.add(error(Source(display), f"找不到反馈表工作表“{form or '未知'}”（工作簿中的工作表：{_sheet_list(wb)}）",
-                           hint=f"请不要重命名或删除该工作表；如已改名，请改回“{form}”" if form
-                           else "请使用本年度下发的反馈表填写"))
+        problems.add(error(Source(display), msg("tracking.no_form", form=form or msg("tracking.unknown"), sheets=_sheet_list(wb)),
+                           hint=msg("tracking.no_form_renamed", form=form) if form
+                           else msg("tracking.no_form_hint")))
         return None, []
     ws = worksheets[form]
     roles = roles_of(project)
@@ -456,46 +462,45 @@ def _read_form(wb, display: str, project, problems: Problems, sheet: str | None)
         date_raw = values[cols[COL_DATE]]
         if not rid:
             if status or note or (date_raw not in (None, "")):
-                problems.add(error(Source(display, cell=f"{COL_ID}{row}"), "该行填写了落实情况，但缺少建议编号",
-                                   hint="请不要在表格下方新增行；每项建议只在其所在行填写"))
+                problems.add(error(Source(display, cell=f"{COL_ID}{row}"), msg("tracking.no_id"),
+                                   hint=msg("tracking.no_id_hint")))
             continue
         if rid in seen:
             problems.add(error(Source(display, cell=f"{COL_ID}{row}"),
-                               f"建议编号 {rid} 重复出现（与第 {seen[rid]} 行相同）", rid))
+                               msg("tracking.duplicate_id", rid=rid, row=seen[rid]), rid))
             continue
         seen[rid] = row
         if rid not in roles:
-            problems.add(error(Source(display, cell=f"{COL_ID}{row}"), "未知的策略建议编号", rid,
-                               "编号须与 data/recommendations 的 id 一致"))
+            problems.add(error(Source(display, cell=f"{COL_ID}{row}"), msg("tracking.unknown_id"), rid,
+                               msg("tracking.unknown_id_hint")))
             continue
         if dept not in roles[rid]:
             problems.add(error(Source(display, cell=f"{COL_ID}{row}"),
-                               f"{names.get(dept, dept)}既不是建议 {rid} 的牵头部门，也不是配合部门，不能反馈该项", rid,
-                               "请只填报本部门牵头或配合的建议"))
+                               msg("tracking.not_involved", department=names.get(dept, dept), rid=rid), rid,
+                               msg("tracking.not_involved_hint")))
             continue
         bad = False
         if status and status not in TRACKING_STATUSES:
             problems.add(error(Source(display, cell=f"{COL_STATUS}{row}"),
-                               f"落实状态无效，应为 {'、'.join(TRACKING_STATUSES)}", status,
-                               "请从下拉框中选择"))
+                               msg("tracking.bad_status", statuses=join(TRACKING_STATUSES)), status,
+                               msg("tracking.bad_status_hint")))
             bad = True
         updated = _date_text(date_raw)
         if updated is None:
-            problems.add(error(Source(display, cell=f"{COL_DATE}{row}"), "更新日期无效", _text(date_raw),
-                               "请写成 2021-03-31"))
+            problems.add(error(Source(display, cell=f"{COL_DATE}{row}"), msg("tracking.bad_date"), _text(date_raw),
+                               msg("tracking.bad_date_hint")))
             bad = True
         if bad:
             continue
         if not status:
             if note or updated:
                 problems.add(warning(Source(display, cell=f"{COL_STATUS}{row}"),
-                                     f"建议 {rid} 填写了进展说明或日期，但未选择落实状态，本项视为未反馈"))
+                                     msg("tracking.no_status", rid=rid)))
             continue
         answers.append(Answer(rid, dept, status, note, updated, display, row))
     if not seen:
-        problems.add(error(Source(display), f"反馈表工作表“{form}”中没有任何建议行（应从第 {FIRST_ROW} 行起，"
-                                            f"A 列为建议编号；工作簿中的工作表：{_sheet_list(wb)}）",
-                           hint="请使用下发的反馈表原样填写，不要删除、移动建议所在的行"))
+        problems.add(error(Source(display), msg("tracking.no_rows", form=form, first_row=FIRST_ROW, sheets=_sheet_list(wb)),
+                           hint=msg("tracking.no_rows_hint")))
         return None, []
     return dept, answers
 
@@ -507,7 +512,8 @@ def collect(project, paths: list[Path], displays: list[str] | None = None) -> Co
     problems = Problems()
     displays = displays or [str(p) for p in paths]
     names = project.department_names
-    sheet = sheet_wording(project.root, project_terms(project)).get("workbook.sheet")
+    w = sheet_wording(project.root, project_terms(project))
+    sheet = w.get("workbook.sheet")
     by_dept: dict[str, str] = {}
     answers: list[Answer] = []
     for path, display in zip(paths, displays):
@@ -515,8 +521,8 @@ def collect(project, paths: list[Path], displays: list[str] | None = None) -> Co
         if dept is None:
             continue
         if dept in by_dept:
-            problems.add(error(Source(display), f"{names.get(dept, dept)}提交了两份反馈表（另一份为 {by_dept[dept]}）",
-                               hint="请只保留最新的一份"))
+            problems.add(error(Source(display), msg("tracking.two_forms", department=names.get(dept, dept), other=by_dept[dept]),
+                               hint=msg("tracking.two_forms_hint")))
             continue
         by_dept[dept] = display
         answers += got
@@ -534,12 +540,13 @@ def collect(project, paths: list[Path], displays: list[str] | None = None) -> Co
         win_role = roles[rid].get(win.dept)
         for o in others:
             if o.status != win.status:
-                who = "牵头部门" if win_role == LEAD else "配合部门"
-                rule = "以牵头部门为准" if win_role == LEAD else "牵头部门未反馈，暂取排在前面的配合部门"
+                who = msg("tracking.lead" if win_role == LEAD else "tracking.assist")
+                rule = msg("tracking.lead_wins" if win_role == LEAD else "tracking.assist_wins")
                 problems.add(warning(o.cell(COL_STATUS),
-                                     f"建议 {rid}：{names.get(o.dept, o.dept)}填报“{o.status}”，与{who}"
-                                     f"{names.get(win.dept, win.dept)}填报的“{win.status}”（{win.file}，单元格 "
-                                     f"{COL_STATUS}{win.row}）不一致，{rule}"))
+                                     msg("tracking.disagree", rid=rid, department=names.get(o.dept, o.dept),
+                                         status=o.status, who=who, winner=names.get(win.dept, win.dept),
+                                         status2=win.status, file=win.file, cell=f"{COL_STATUS}{win.row}",
+                                         rule=rule)))
 
     existing = project.tracking
     extra_cols: list[str] = []
@@ -552,8 +559,10 @@ def collect(project, paths: list[Path], displays: list[str] | None = None) -> Co
         if rid in chosen:
             win, others = chosen[rid]
             notes = [win.note] if win.note else []
-            notes += [f"{names.get(o.dept, o.dept)}：{o.note}" for o in others if o.note]
-            row = {"id": rid, "status": win.status, "note": "；".join(notes), "updated": win.updated}
+            notes += [w.say("collect.note_from", department=names.get(o.dept, o.dept), note=o.note)
+                      for o in others if o.note]
+            row = {"id": rid, "status": win.status, "note": w.get("collect.note_separator").join(notes),
+                   "updated": win.updated}
             for c in extra_cols:
                 row[c] = old.get(rid, {}).get(c, "")
             rows.append(row)

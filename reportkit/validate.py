@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problems, Source, error, warning
-from .messages import msg
 from .load.tables import Table, require_columns
+from .messages import join, msg
 from .model import Project, split_list
+from .vocab import METHODS, TRACKING_STATUSES
 
 NUMBER_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$|^\d{4}/\d{1,2}/\d{1,2}$")
@@ -37,7 +38,7 @@ SCHEMAS: dict[str, Schema] = {
     "indicators": Schema(
         ["code", "name", "dimension", "category", "unit", "direction", "departments"],
         key=["code"],
-        enums={"direction": {"+", "-"}, "key": {"", "0", "1"}, "method": {"", "统计", "空间", "大数据", "调查"},
+        enums={"direction": {"+", "-"}, "key": {"", "0", "1"}, "method": {"", *METHODS},
                "aggregate": {"", "sum", "mean", "none"}},
         numbers=["standard", "target"],
         nonempty=["code", "name", "dimension", "category", "unit", "direction", "departments"]),
@@ -50,7 +51,7 @@ SCHEMAS: dict[str, Schema] = {
         ["id", "problem", "indicators", "result", "countermeasure", "action", "lead", "assist"],
         key=["id"], nonempty=["id", "problem", "result", "countermeasure", "action", "lead"]),
     "tracking": Schema(["id", "status", "note", "updated"], key=["id"],
-                       enums={"status": {"已开展", "正在研究", "暂未开展"}}, nonempty=["id", "status"]),
+                       enums={"status": set(TRACKING_STATUSES)}, nonempty=["id", "status"]),
     "sub_indicators": Schema(["code", "indicator", "name", "unit", "department"], key=["code"],
                              enums={"level": {"", "city", "town"}}, numbers=["min", "max"],
                              nonempty=["code", "indicator", "name", "department"]),
@@ -63,15 +64,18 @@ SCHEMAS: dict[str, Schema] = {
 
 MAX_MAGNITUDE = 1e15   # no indicator value, standard or target is anywhere near this
 
-HINTS = {
-    "direction": "填 + 表示越高越好，- 表示越低越好",
-    "kind": "填写允许的取值之一",
-    "status": "只能填 已开展 / 正在研究 / 暂未开展",
-    "key": "重点指标填 1，否则留空或填 0",
-    "method": "只能填 统计 / 空间 / 大数据 / 调查，或留空",
-    "aggregate": msg("check.hint_aggregate"),
-    "level": msg("check.hint_level"),
-}
+
+def _hint(col: str) -> str | None:
+    """What to write in an enumerated column (messages [validate.hints], [check])."""
+    if col == "status":
+        return msg("validate.hints.status", values=" / ".join(TRACKING_STATUSES))
+    if col == "method":
+        return msg("validate.hints.method", values=" / ".join(METHODS))
+    if col in ("direction", "kind", "key"):
+        return msg(f"validate.hints.{col}")
+    if col in ("aggregate", "level"):
+        return msg(f"check.hint_{col}")
+    return None
 
 
 def _report_rows(problems: Problems, table: Table, rows, column: str, message: str, hint=None,
@@ -82,7 +86,7 @@ def _report_rows(problems: Problems, table: Table, rows, column: str, message: s
         problems.add(level(table.source(idx, column), message, df.at[idx, column] if column in df.columns else None, hint))
     if len(rows) > MAX_PER_CHECK:
         problems.add(level(table.source(None, column),
-                           f"{message}：另有 {len(rows) - MAX_PER_CHECK} 行同类问题未逐一列出"))
+                           msg("validate.more_rows", message=message, n=len(rows) - MAX_PER_CHECK)))
 
 
 def check_table(table: Table, schema: Schema, problems: Problems) -> bool:
@@ -91,7 +95,7 @@ def check_table(table: Table, schema: Schema, problems: Problems) -> bool:
         return False
     for col in schema.nonempty:
         bad = df.index[df[col] == ""]
-        _report_rows(problems, table, bad, col, f"“{col}”不能为空")
+        _report_rows(problems, table, bad, col, msg("validate.empty", col=col))
     for col, allowed in schema.enums.items():
         if col not in df.columns:
             continue
@@ -99,27 +103,27 @@ def check_table(table: Table, schema: Schema, problems: Problems) -> bool:
         if col in schema.nonempty:  # empty cells were reported above already
             invalid &= df[col] != ""
         bad = df.index[invalid]
-        shown = "、".join(sorted(a for a in allowed if a)) + ("（或留空）" if "" in allowed else "")
-        _report_rows(problems, table, bad, col, f"“{col}”的取值无效，应为 {shown}", HINTS.get(col))
+        shown = join(sorted(a for a in allowed if a)) + (msg("validate.or_empty") if "" in allowed else "")
+        _report_rows(problems, table, bad, col, msg("validate.enum", col=col, shown=shown), _hint(col))
     for col in schema.numbers:
         if col not in df.columns:
             continue
         s = df[col]
         ok = s.str.match(NUMBER_RE)
         bad = df.index[(s != "") & ~ok]
-        hint = "只填数字：不要带单位、百分号、千分位逗号或文字" if col != "duration_s" else "答题时长应为秒数"
-        if len(bad) and s[bad].str.contains(r"[０-９]").any():
-            hint += "；请使用半角数字（0-9），不要使用全角数字"
-        _report_rows(problems, table, bad, col, f"“{col}”不是数字", hint)
+        hint = msg("validate.number_hint") if col != "duration_s" else msg("validate.duration_hint")
+        if len(bad) and s[bad].str.contains(r"[\uff10-\uff19]").any():  # full-width digits
+            hint += msg("validate.full_width_digits")
+        _report_rows(problems, table, bad, col, msg("validate.not_number", col=col), hint)
         num = pd.to_numeric(s.where(ok, "0"), errors="coerce")
         huge = df.index[(s != "") & ok & ~(np.isfinite(num) & (num.abs() <= MAX_MAGNITUDE))]
-        _report_rows(problems, table, huge, col, f"“{col}”的数值超出范围", "请检查是否误输入了过大的指数")
+        _report_rows(problems, table, huge, col, msg("validate.huge", col=col), msg("validate.huge_hint"))
     for col in schema.integers:
         if col not in df.columns:
             continue
         s = df[col]
         bad = df.index[(s != "") & ~s.str.fullmatch(r"(19|20|21)[0-9]{2}")]
-        _report_rows(problems, table, bad, col, f"“{col}”应为四位年份", "如 2020")
+        _report_rows(problems, table, bad, col, msg("validate.year", col=col), msg("validate.year_hint"))
     if schema.key and all(k in df.columns for k in schema.key):
         keyed = df[schema.key]
         nonempty = (keyed != "").all(axis=1)
@@ -131,8 +135,8 @@ def check_table(table: Table, schema: Schema, problems: Problems) -> bool:
         for idx in list(df.index[dup])[:MAX_PER_CHECK]:
             k = tuple(keyed.loc[idx])
             problems.add(error(table.source(idx, schema.key[0]),
-                               f"重复的{'+'.join(schema.key)}：与第 {table.excel_row(first[k])} 行相同",
-                               " / ".join(k), "每个键只能出现一次；请删除或合并重复行"))
+                               msg("validate.duplicate", key='+'.join(schema.key), row=table.excel_row(first[k])),
+                               " / ".join(k), msg("validate.duplicate_hint")))
     return True
 
 
@@ -150,10 +154,10 @@ def _check_refs(problems: Problems, table: Table, column: str, known: set[str], 
         if unknown:
             bad.append((idx, unknown))
     for idx, unknown in bad[:MAX_PER_CHECK]:
-        problems.add(error(table.source(idx, column), f"引用了不存在的{what}：{'、'.join(unknown)}",
+        problems.add(error(table.source(idx, column), msg("validate.unknown_ref", what=what, items=join(unknown)),
                            df.at[idx, column], hint))
     if len(bad) > MAX_PER_CHECK:
-        problems.add(error(table.source(None, column), f"另有 {len(bad) - MAX_PER_CHECK} 行引用了不存在的{what}"))
+        problems.add(error(table.source(None, column), msg("validate.more_unknown_refs", n=len(bad) - MAX_PER_CHECK, what=what)))
 
 
 def validate(project: Project, problems: Problems | None = None,
@@ -180,45 +184,45 @@ def validate(project: Project, problems: Problems | None = None,
         cities = tab.df.index[tab.df["kind"] == "city"]
         if len(cities) != 1:
             problems.add(error(tab.source(None, "kind"),
-                               f"kind 为 city 的行应恰好有 1 行，现有 {len(cities)} 行",
+                               msg("validate.one_city", n=len(cities)),
                                hint=msg("check.hint_one_city", town=project.settings.terms.town)))
         _check_area_columns(project, tab, depts, problems)
     if usable("indicators"):
         tab = t["indicators"]
-        _check_refs(problems, tab, "departments", depts, "部门编号", True, "部门编号须在 data/departments 中登记")
+        _check_refs(problems, tab, "departments", depts, msg("validate.what_department"), True, msg("validate.department_hint"))
     if usable("values"):
         tab = t["values"]
         value_codes = codes
         if codes is not None and usable("sub_indicators"):
             value_codes = codes | set(t["sub_indicators"].df["code"])   # sub-indicators' values live here too
-        _check_refs(problems, tab, "code", value_codes, "指标编号", hint="指标编号须在 data/indicators 中登记")
-        _check_refs(problems, tab, "area", areas, "地区", hint="地区须在 data/areas 中登记")
+        _check_refs(problems, tab, "code", value_codes, msg("validate.what_indicator"), hint=msg("validate.indicator_hint"))
+        _check_refs(problems, tab, "area", areas, msg("validate.what_area"), hint=msg("validate.area_hint"))
     if usable("recommendations"):
         tab = t["recommendations"]
-        _check_refs(problems, tab, "indicators", codes, "指标编号", True)
-        _check_refs(problems, tab, "lead", depts, "部门编号")
-        _check_refs(problems, tab, "assist", depts, "部门编号", True)
+        _check_refs(problems, tab, "indicators", codes, msg("validate.what_indicator"), True)
+        _check_refs(problems, tab, "lead", depts, msg("validate.what_department"))
+        _check_refs(problems, tab, "assist", depts, msg("validate.what_department"), True)
     if usable("tracking"):
         tab = t["tracking"]
-        _check_refs(problems, tab, "id", recs, "策略建议编号", hint="编号须与 data/recommendations 的 id 一致")
+        _check_refs(problems, tab, "id", recs, msg("validate.what_recommendation"), hint=msg("validate.recommendation_hint"))
         bad = tab.df.index[(tab.df["updated"] != "") & ~tab.df["updated"].str.match(DATE_RE)]
-        _report_rows(problems, tab, bad, "updated", "日期格式无效", "请写成 2021-03-31")
+        _report_rows(problems, tab, bad, "updated", msg("validate.bad_date"), msg("validate.bad_date_hint"))
     if usable("sub_indicators"):
         tab = t["sub_indicators"]
-        _check_refs(problems, tab, "indicator", codes, "指标编号")
-        _check_refs(problems, tab, "department", depts, "部门编号")
+        _check_refs(problems, tab, "indicator", codes, msg("validate.what_indicator"))
+        _check_refs(problems, tab, "department", depts, msg("validate.what_department"))
     if usable("survey_questions") and "survey" in t:
         qtab, stab = t["survey_questions"], t["survey"]
         for qid in qtab.df["qid"]:
             if qid and qid not in stab.df.columns:
-                problems.add(error(Source(stab.display, 1, qid), f"问卷数据缺少题目“{qid}”对应的列",
-                                   hint="每道题（data/survey_questions 的 qid）在问卷数据中都应有一列"))
+                problems.add(error(Source(stab.display, 1, qid), msg("validate.no_question_column", qid=qid),
+                                   hint=msg("validate.no_question_column_hint")))
         if usable("indicators"):
             dims = set(t["indicators"].df["dimension"])
             qd = qtab.df
             bad = qd.index[(qd["kind"] == "likert5") & ~qd["dimension"].isin(dims)]
-            _report_rows(problems, qtab, bad, "dimension", "满意度题目的维度不在指标体系的维度中",
-                         "likert5 题目的 dimension 须与 data/indicators 的 dimension 一致")
+            _report_rows(problems, qtab, bad, "dimension", msg("validate.question_dimension"),
+                         msg("validate.question_dimension_hint"))
     from .validate_parts import check_parts
 
     check_parts(project, problems, usable)
@@ -268,11 +272,11 @@ def _warnings(project: Project, problems: Problems, usable) -> None:
     for idx, row in inds.iterrows():
         if pd.isna(row["target"]) and pd.isna(row["standard"]) and row["code"] not in peer_has:
             problems.add(warning(tab.source(idx, "target"),
-                                 f"指标 {row['code']} 没有规划目标、标准值，也没有对标城市 {year} 年的数据，将评为“无参照”",
-                                 hint="补充 target 或 standard 列，或对标城市数据"))
+                                 msg("validate.no_reference", code=row['code'], year=year),
+                                 hint=msg("validate.no_reference_hint")))
         if row["code"] not in city_has:
             problems.add(warning(tab.source(idx, "code"),
-                                 f"指标 {row['code']} 没有 {project.city_area} {year} 年的数值，将评为“无数据”"))
+                                 msg("validate.no_city_value", code=row['code'], city_area=project.city_area, year=year)))
     towns_with = set(vals.loc[vals["value"].notna(), "area"])
     atab = t["areas"]
     for idx, row in project.areas.iterrows():

@@ -20,3 +20,12 @@ INTAKE_STATUSES = (NOT_FILED, FILED, RETURNED, PASSED)
 TO_CONFIRM = "需核实"
 # What the documents call the town level when project.toml [terms] says nothing (contract v2).
 DEFAULT_TOWN_TERM = "街道（镇）"
+
+
+METHODS = ("统计", "空间", "大数据", "调查")   # indicators.method: how a value is collected
+
+# Id lists in a cell are separated by ";"; these are read as ";" too (data-contract.md).
+LIST_SEPARATORS_TOLERATED = ("；", "、", ",")
+DATE_UNITS = "年月日"   # a date may be written 2021年3月31日 (tracking updated)
+EMPTY_AREA = "地区为空"   # the 地区无效 of a questionnaire without an area (survey.toml [details])
+HIDDEN_N = "样本量已隐去"   # survey groups.csv status: n withheld so that 样本不足 cannot be derived

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import Problems, ReportkitError, Source, error, warning
+from .messages import msg
 from .theme import TEMPLATES
 
 #: tables whose keys a project may choose freely (file -> dotted table names)
@@ -27,7 +28,7 @@ OPEN_TABLES = {
     "promo.toml": ("images",),
 }
 
-_TYPES = {bool: "布尔值", int: "整数", float: "数值", str: "文字", list: "列表", dict: "表"}
+_TYPES = {bool: "bool", int: "int", float: "float", str: "str", list: "list", dict: "dict"}   # messages [wording.types]
 
 
 def _type_ok(default, value) -> bool:
@@ -45,15 +46,16 @@ def _merge(base: dict, over: dict, path: str, rel: str, name: str, problems: Pro
         dotted = f"{path}.{key}" if path else key
         if key not in base:
             if not any(path == t or path.startswith(t + ".") for t in open_tables):
-                problems.add(warning(Source(rel, column=dotted), "内置模板中没有这一设置项，将被忽略",
-                                     hint="请检查拼写；可对照 reportkit 内置的同名模板文件"))
+                problems.add(warning(Source(rel, column=dotted), msg("wording.unknown_key"),
+                                     hint=msg("wording.unknown_key_hint")))
                 continue
             out[key] = value
             continue
         default = base[key]
         if not _type_ok(default, value):
-            want = _TYPES.get(type(default), type(default).__name__)
-            problems.add(error(Source(rel, column=dotted), f"设置项应为{want}", value=_short(value)))
+            kind = _TYPES.get(type(default))
+            want = msg(f"wording.types.{kind}") if kind else type(default).__name__
+            problems.add(error(Source(rel, column=dotted), msg("wording.wrong_type", want=want), value=_short(value)))
             continue
         if isinstance(default, dict):
             out[key] = _merge(default, value, dotted, rel, name, problems)
@@ -80,7 +82,7 @@ def _overlay(name: str, project_file: str, stamp: tuple) -> tuple[dict, tuple]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        problems.add(error(Source(rel), "文件不是 UTF-8 编码", hint="请用 UTF-8 编码保存"))
+        problems.add(error(Source(rel), msg("wording.not_utf8"), hint=msg("wording.not_utf8_hint")))
         return _builtin(name), tuple(problems.items)
     except RecursionError:
         from .safety.messages import say
@@ -92,7 +94,7 @@ def _overlay(name: str, project_file: str, stamp: tuple) -> tuple[dict, tuple]:
 
         found = re.search(r"at line (\d+)", str(exc))   # Python 3.11 has no exc.lineno
         line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
-        problems.add(error(Source(rel, line=line), f"TOML 格式错误：{exc}"))
+        problems.add(error(Source(rel, line=line), msg("wording.toml_syntax", reason=exc)))
         return _builtin(name), tuple(problems.items)
     merged = _merge(_builtin(name), data, "", rel, name, problems)
     return merged, tuple(problems.items)
@@ -146,7 +148,7 @@ def _load_toml(name: str, project_root: Path | None = None, problems: Problems |
     else:
         errs = [p for p in found if p.is_error]
         if errs:
-            raise ReportkitError(f"模板文件 templates/{name} 有误：发现 {len(errs)} 个错误，未生成任何输出。", errs)
+            raise ReportkitError(msg("wording.template_invalid", name=name, n=len(errs)), errs)
     return data
 
 

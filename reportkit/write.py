@@ -16,6 +16,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from .messages import msg
+
 FIXED_EPOCH = 1577836800  # 2020-01-01T00:00:00Z, used when SOURCE_DATE_EPOCH is unset
 
 
@@ -163,8 +165,7 @@ class Writer:
             except OSError:
                 pass
             where = exc.filename or self.out
-            raise ReportkitError(f"无法写入输出目录 {where}：{_os_reason(exc)}。已有的输出文件未被改动。"
-                                 "请检查 --out 是否为可写的文件夹、磁盘空间是否充足。") from None
+            raise ReportkitError(msg("write.failed", where=where, reason=_os_reason(exc))) from None
         return self._written()
 
     def _written(self) -> list[Path]:
@@ -305,9 +306,9 @@ def _recover(out: Path) -> None:
 def _os_reason(exc: OSError) -> str:
     import errno
 
-    return {errno.ENOSPC: "磁盘空间不足", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-            errno.EROFS: "文件系统为只读", errno.ENOTDIR: "路径中有一部分是文件而不是文件夹",
-            errno.EEXIST: "同名文件已存在", errno.EISDIR: "目标是一个文件夹"}.get(exc.errno, exc.strerror or str(exc))
+    known = ("ENOSPC", "EACCES", "EPERM", "EROFS", "ENOTDIR", "EEXIST", "EISDIR")
+    name = {getattr(errno, n): n for n in known}.get(exc.errno)
+    return msg(f"os.{name}") if name else exc.strerror or str(exc)
 
 
 def xlsx_bytes(wb) -> bytes:

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import math
 
+from ..messages import msg
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
+from .words import words
 
 
 def _data(spec: ChartSpec) -> tuple[list[str], list[float], int]:
@@ -30,29 +32,30 @@ def _data(spec: ChartSpec) -> tuple[list[str], list[float], int]:
     return [str(x) for x in spec.data["labels"]], values, dec
 
 
-def bars_alt(spec: ChartSpec) -> str:
+def bars_alt(spec: ChartSpec, w) -> str:
     d = spec.data
     labels, values, dec = _data(spec)
     unit = d.get("unit", "")
-    missing = d.get("missing_label") or "无数据"
-    shown = "，".join(f"{a}{style.fmt(v, dec, missing=missing)}{'' if math.isnan(v) else unit}"
-                     for a, v in zip(labels, values))
-    what = d.get("axis_label") or spec.title
-    text = f"{what}：{shown}" if what else shown
+    missing = d.get("missing_label") or w.get("common.missing")
+    items = [w.say("bars.item", label=a, value=style.fmt(v, dec, missing=missing),
+                   unit="" if math.isnan(v) else unit) for a, v in zip(labels, values)]
+    reference = None
     if not style.is_missing(d.get("reference")):
-        text += f"；{d.get('reference_label') or '参考值'}为{style.fmt(d['reference'], dec)}{unit}"
-    return text + "。"
+        reference = w.say("common.reference_is", label=d.get("reference_label") or w.get("common.reference"),
+                          value=style.fmt(d["reference"], dec), unit=unit)
+    return w.say("bars.alt", what=d.get("axis_label") or spec.title, items=items, reference=reference)
 
 
 @register("bars", alt=bars_alt)
 def draw(spec: ChartSpec, theme):
     d = spec.data
+    w = words(theme)
     labels, values, dec = _data(spec)
     c = theme.colors
     n = len(labels)
     orient = d.get("orientation")
     if orient not in ("h", "v", None):
-        raise data_error(spec, f"orientation 应为 h 或 v，而不是 {orient!r}")
+        raise data_error(spec, msg("charts.orientation", value=repr(orient)))
     if orient is None:
         orient = "h" if n > 8 or max((len(s) for s in labels), default=0) > 6 else "v"
     horizontal = orient == "h"
@@ -62,12 +65,12 @@ def draw(spec: ChartSpec, theme):
     hl = d.get("highlight")
     if hl is not None:
         if not 0 <= int(hl) < n:
-            raise data_error(spec, f"highlight={hl} 超出范围（共 {n} 项）")
+            raise data_error(spec, msg("charts.highlight", value=hl, n=n))
         colors[int(hl)] = c["series"]["city"]
-    missing = d.get("missing_label") or "无数据"
+    missing = d.get("missing_label") or w.get("common.missing")
     texts = [style.fmt(v, dec, missing=missing) for v in values]
     bar_values = [0.0 if math.isnan(v) else v for v in values]
-    axis_label = style.with_unit(d.get("axis_label", ""), d.get("unit", ""))
+    axis_label = style.with_unit(d.get("axis_label", ""), d.get("unit", ""), theme)
 
     height = max(4.5, 1.6 + 0.5 * n) if horizontal else None
     fig = style.figure(spec, theme, height_cm=height)
@@ -94,7 +97,7 @@ def draw(spec: ChartSpec, theme):
 
     ref = None if style.is_missing(d.get("reference")) else float(d["reference"])
     if ref is not None:
-        style.reference_line(ax, ref, d.get("reference_label") or "参考值", style.fmt(ref, dec),
+        style.reference_line(ax, ref, d.get("reference_label") or w.get("common.reference"), style.fmt(ref, dec),
                              c["muted"], theme, horizontal_bars=horizontal)
 
     shown = [v for v in values if not math.isnan(v)] + ([ref] if ref is not None else [])

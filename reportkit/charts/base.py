@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from ..errors import ReportkitError  # noqa: E402
+from ..messages import join, msg  # noqa: E402
 
 DRAWERS: dict[str, Callable] = {}
 ALTS: dict[str, Callable] = {}
@@ -53,6 +54,10 @@ def _environment() -> dict:
     code = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         code.update(path.name.encode() + b"\0" + path.read_bytes())
+    from ..theme import TEMPLATES
+    from .words import NAME
+
+    code.update(NAME.encode() + b"\0" + (TEMPLATES / NAME).read_bytes())   # the built-in wording
     try:
         font = fonts.resolve("sans")
         font_id = [font.path.name, font.index, font.path.stat().st_size]
@@ -61,23 +66,29 @@ def _environment() -> dict:
     return {"code": code.hexdigest()[:16], "matplotlib": matplotlib.__version__, "font": font_id}
 
 
-def spec_hash(spec: ChartSpec, theme_data: dict) -> str:
-    payload = json.dumps({"v": CHART_VERSION, "env": _environment(), "spec": spec.key(),
-                          "theme": theme_data},
+def spec_hash(spec: ChartSpec, theme_data: dict, wording: dict | None = None) -> str:
+    """The cache key of a chart; `wording` is a project's own chart wording (charts.words)."""
+    key = {"v": CHART_VERSION, "env": _environment(), "spec": spec.key(), "theme": theme_data}
+    if wording is not None:
+        key["wording"] = wording
+    payload = json.dumps(key,
                          ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:20]
 
 
-def alt_text(spec: ChartSpec) -> str:
-    """Alternative text for a chart, written from the chart's own data."""
+def alt_text(spec: ChartSpec, theme=None) -> str:
+    """Alternative text for a chart, written from the chart's own data in the wording of
+    templates/charts.toml (the project's, when `theme` comes from a project)."""
+    from .words import words
+
     fn = ALTS.get(spec.kind)
-    return fn(spec) if fn else spec.title
+    return fn(spec, words(theme)) if fn else spec.title
 
 
 def check_kind(spec: ChartSpec) -> None:
     if spec.kind not in DRAWERS:
-        known = "、".join(sorted(DRAWERS))
-        raise ReportkitError(f"图表 {spec.name}：未知的图表类型 {spec.kind!r}（可用：{known}）")
+        raise ReportkitError(msg("charts.unknown_kind", name=spec.name, kind=repr(spec.kind),
+                                 known=join(sorted(DRAWERS))))
 
 
 def spec_text(spec: ChartSpec) -> str:
@@ -106,21 +117,21 @@ def spec_text(spec: ChartSpec) -> str:
 
 
 def data_error(spec: ChartSpec, message: str) -> ReportkitError:
-    return ReportkitError(f"图表 {spec.name}（{spec.kind}）的数据有误：{message}")
+    return ReportkitError(msg("charts.data_error", name=spec.name, kind=spec.kind, message=message))
 
 
 def need(spec: ChartSpec, *keys: str) -> None:
     """Raise a clear error when the spec's data lacks one of `keys`."""
     missing = [k for k in keys if k not in spec.data]
     if missing:
-        raise data_error(spec, f"缺少字段 {'、'.join(missing)}")
+        raise data_error(spec, msg("charts.missing_fields", fields=join(missing)))
 
 
 def same_length(spec: ChartSpec, *keys: str) -> int:
     lengths = {k: len(spec.data.get(k) or []) for k in keys}
     if len(set(lengths.values())) > 1:
-        shown = "，".join(f"{k} 有 {n} 项" for k, n in lengths.items())
-        raise data_error(spec, f"各列表长度不一致：{shown}")
+        shown = join((msg("charts.length", key=k, n=n) for k, n in lengths.items()), "comma")
+        raise data_error(spec, msg("charts.lengths_differ", lengths=shown))
     return next(iter(lengths.values()), 0)
 
 
@@ -140,7 +151,7 @@ def draw_png(spec: ChartSpec, theme) -> bytes:
     from .style import rc_params
 
     check_kind(spec)
-    where = f"图表 {spec.name}"
+    where = msg("charts.where", name=spec.name)
     font = fonts.require_coverage(spec_text(spec), "sans", where=where, theme=theme)
     with matplotlib.rc_context():
         matplotlib.rcdefaults()
@@ -150,7 +161,8 @@ def draw_png(spec: ChartSpec, theme) -> bytes:
             fig.suptitle(spec.title, x=0.01, ha="left", fontsize=theme.chart["title_size"])
         missing = font.covers(_figure_text(fig))
         if missing:  # a label the drawer added itself (never from the data)
-            raise ReportkitError(f"{where}：字体 {font.family} 不能显示字符 {''.join(sorted(missing))}")
+            raise ReportkitError(msg("charts.drawn_glyphs", where=where, family=font.family,
+                                     chars="".join(sorted(missing))))
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=theme.chart["dpi"], metadata={"Software": None},
                     facecolor=theme.colors["background"])

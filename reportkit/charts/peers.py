@@ -16,6 +16,7 @@ import math
 
 from . import style
 from .base import ChartSpec, need, register, same_length
+from .words import words
 
 
 def ranked(areas: list[str], values: list[float], direction: str) -> list[tuple[str, float]]:
@@ -33,27 +34,29 @@ def _ranked(spec: ChartSpec) -> list[tuple[str, float]]:
                   spec.data.get("direction", "+"))
 
 
-def peers_alt(spec: ChartSpec) -> str:
+def peers_alt(spec: ChartSpec, w) -> str:
     d = spec.data
     pairs = _ranked(spec)
     unit = d.get("unit", "")
     dec = style.spec_decimals(spec, [v for _, v in pairs] + [d.get("reference")])
-    year = f"{d['year']}年" if d.get("year") else ""
-    shown = "，".join(f"{a}{style.fmt(v, dec, missing='无数据')}" for a, v in pairs)
-    text = f"{year}{d.get('indicator', '')}" + (f"（单位：{unit}）" if unit else "")
-    text += f"由优到劣依次为：{shown}"
+    missing = w.get("common.missing")
+    items = [w.say("peers.item", area=a, value=style.fmt(v, dec, missing=missing)) for a, v in pairs]
     city = d.get("city")
     have = [a for a, v in pairs if not math.isnan(v)]
-    if city in have:
-        text += f"；{city}居第{have.index(city) + 1}位（共{len(have)}个城市有数据）"
+    reference = None
     if not style.is_missing(d.get("reference")):
-        text += f"；{d.get('reference_label') or '参考值'}为{style.fmt(d['reference'], dec)}{unit}"
-    return text + "。"
+        reference = w.say("common.reference_is", label=d.get("reference_label") or w.get("common.reference"),
+                          value=style.fmt(d["reference"], dec), unit=unit)
+    return w.say("peers.alt", year=w.say("common.year", year=d["year"]) if d.get("year") else "",
+                 indicator=d.get("indicator", ""), unit_note=w.say("common.unit_note", unit=unit) if unit else "",
+                 items=items, city=city, rank=have.index(city) + 1 if city in have else None, of=len(have),
+                 reference=reference)
 
 
 @register("peers", alt=peers_alt)
 def draw(spec: ChartSpec, theme):
     d = spec.data
+    w = words(theme)
     pairs = _ranked(spec)
     c = theme.colors
     city = d.get("city")
@@ -68,13 +71,13 @@ def draw(spec: ChartSpec, theme):
     ax = fig.add_subplot()
     pos = list(range(n))
     bar_values = [0.0 if math.isnan(v) else v for v in values]
-    label_text = [style.fmt(v, dec, missing="无数据") for v in values]
+    label_text = [style.fmt(v, dec, missing=w.get("common.missing")) for v in values]
     if horizontal:
         bars = ax.barh(pos, bar_values, color=colors, height=0.62, zorder=2)
         ax.set_yticks(pos, [a for a, _ in pairs])
         ax.invert_yaxis()
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", "")))
+        ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", ""), theme))
         style.value_labels(ax, bars, values, label_text, theme)
         ax.margins(x=0.12)
         axis = ax.xaxis
@@ -82,7 +85,7 @@ def draw(spec: ChartSpec, theme):
         bars = ax.bar(pos, bar_values, color=colors, width=0.6, zorder=2)
         ax.set_xticks(pos, [a for a, _ in pairs])
         ax.grid(axis="x", visible=False)
-        ax.set_ylabel(style.with_unit(d.get("axis_label", ""), d.get("unit", "")))
+        ax.set_ylabel(style.with_unit(d.get("axis_label", ""), d.get("unit", ""), theme))
         style.value_labels(ax, bars, values, label_text, theme)
         ax.margins(y=0.15)
         axis = ax.yaxis
@@ -96,7 +99,7 @@ def draw(spec: ChartSpec, theme):
             tick.set_color(c["series"]["city"])
 
     if ref is not None:
-        style.reference_line(ax, ref, d.get("reference_label") or "参考值", style.fmt(ref, dec),
+        style.reference_line(ax, ref, d.get("reference_label") or w.get("common.reference"), style.fmt(ref, dec),
                              c["primary"], theme, horizontal_bars=horizontal)
     lo, hi = (ax.get_xlim() if horizontal else ax.get_ylim())
     if ref is not None and ref > hi:

@@ -10,40 +10,44 @@ from __future__ import annotations
 
 import math
 
+from ..messages import msg
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
+from .words import words
 
 
-def _series(spec: ChartSpec) -> list[tuple[str, list[float]]]:
+def _series(spec: ChartSpec, w) -> list[tuple[str, list[float]]]:
     need(spec, "labels", "values")
     same_length(spec, "labels", "values")
     if len(spec.data["labels"]) < 3:
-        raise data_error(spec, "雷达图至少需要 3 个维度")
-    out = [(spec.data.get("series_name") or "评分", style.numbers(spec.data["values"]))]
+        raise data_error(spec, msg("charts.radar_dimensions"))
+    out = [(spec.data.get("series_name") or w.get("radar.series"), style.numbers(spec.data["values"]))]
     comp = spec.data.get("compare")
     if comp:
         vals = style.numbers(comp.get("values") or [])
         if len(vals) != len(spec.data["labels"]):
-            raise data_error(spec, f"对比序列有 {len(vals)} 个数，维度有 {len(spec.data['labels'])} 个")
-        out.append((comp.get("name") or "对比", vals))
+            raise data_error(spec, msg("charts.radar_compare", n=len(vals), dimensions=len(spec.data["labels"])))
+        out.append((comp.get("name") or w.get("radar.compare"), vals))
     return out
 
 
-def radar_alt(spec: ChartSpec) -> str:
+def radar_alt(spec: ChartSpec, w) -> str:
     labels = [str(x) for x in spec.data["labels"]]
+    missing = w.get("common.missing")
     parts = []
-    for name, vals in _series(spec):
+    for name, vals in _series(spec, w):
         dec = int(spec.data.get("decimals", 1))
-        shown = "、".join(f"{a}{style.fmt(v, dec, missing='无数据')}" for a, v in zip(labels, vals))
-        parts.append(f"{name}：{shown}")
+        items = [w.say("radar.item", label=a, value=style.fmt(v, dec, missing=missing)) for a, v in zip(labels, vals)]
+        parts.append(w.say("radar.part", name=name, items=items))
     top = spec.data.get("max") or 100
-    return f"各维度得分（满分{style.fmt(top, 0)}分），" + "；".join(parts) + "。"
+    return w.say("radar.alt", top=style.fmt(top, 0), parts=parts)
 
 
 @register("radar", alt=radar_alt)
 def draw(spec: ChartSpec, theme):
     labels = [str(x) for x in spec.data["labels"]]
-    series = _series(spec)
+    w = words(theme)
+    series = _series(spec, w)
     c = theme.colors
     top = float(spec.data.get("max") or 100)
     n = len(labels)
@@ -61,7 +65,9 @@ def draw(spec: ChartSpec, theme):
     # Each dimension's label carries the first series' score on a second line.
     first = series[0][1]
     dec = int(spec.data.get("decimals", 1))
-    ax.set_xticks(angles, [f"{a}\n{style.fmt(v, dec, missing='无数据')}" for a, v in zip(labels, first)])
+    missing = w.get("common.missing")
+    ax.set_xticks(angles, [w.say("radar.tick", label=a, value=style.fmt(v, dec, missing=missing))
+                           for a, v in zip(labels, first)])
     ax.tick_params(axis="x", pad=6)
     ax.spines["polar"].set_color(c["grid"])
     ax.grid(color=c["grid"], linewidth=0.6)

@@ -7,11 +7,11 @@ data = {
 """
 from __future__ import annotations
 
+from ..messages import join, msg
 from ..vocab import RATINGS
 from . import style
 from .base import ChartSpec, data_error, need, register
-
-UNIT = "项"
+from .words import words
 
 
 def _counts(spec: ChartSpec) -> tuple[list[str], list[tuple[str, list[int]]]]:
@@ -20,25 +20,26 @@ def _counts(spec: ChartSpec) -> tuple[list[str], list[tuple[str, list[int]]]]:
     counts = spec.data["counts"]
     unknown = [r for r in counts if r not in RATINGS]
     if unknown:
-        raise data_error(spec, f"未知的评级 {'、'.join(unknown)}（应为 {'、'.join(RATINGS)}）")
+        raise data_error(spec, msg("charts.unknown_rating", ratings=join(unknown), known=join(RATINGS)))
     rows = []
     for r in RATINGS:
         if r in counts:
             vals = [int(v or 0) for v in counts[r]]
             if len(vals) != len(labels):
-                raise data_error(spec, f"{r} 有 {len(vals)} 个数，维度有 {len(labels)} 个")
+                raise data_error(spec, msg("charts.rating_counts", rating=r, n=len(vals), dimensions=len(labels)))
             rows.append((r, vals))
     return labels, rows
 
 
-def ratings_alt(spec: ChartSpec) -> str:
+def ratings_alt(spec: ChartSpec, w) -> str:
     labels, rows = _counts(spec)
+    unit, none = w.get("ratings.unit"), w.get("ratings.none")
     parts = []
     for i, label in enumerate(labels):
-        inner = "、".join(f"{r}{vals[i]}{UNIT}" for r, vals in rows if vals[i])
-        parts.append(f"{label}{inner or '无指标'}")
-    totals = "、".join(f"{r}{sum(vals)}{UNIT}" for r, vals in rows)
-    return f"各维度指标评级：{'；'.join(parts)}。合计{totals}。"
+        counts = [w.say("ratings.count", rating=r, n=vals[i], unit=unit) for r, vals in rows if vals[i]]
+        parts.append(w.say("ratings.part", label=label, counts=counts, none=none))
+    totals = [w.say("ratings.count", rating=r, n=sum(vals), unit=unit) for r, vals in rows]
+    return w.say("ratings.alt", parts=parts, totals=totals)
 
 
 @register("ratings", alt=ratings_alt)
@@ -65,7 +66,8 @@ def draw(spec: ChartSpec, theme):
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.set_xlim(0, max(left + [1]) * 1.08)
-    ax.set_xlabel(f"指标数（{UNIT}）")
+    w = words(theme)
+    ax.set_xlabel(w.say("ratings.axis", unit=w.get("ratings.unit")))
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(rows), frameon=False,
               handlelength=1.0, handleheight=1.0, columnspacing=1.2, borderaxespad=0.3)

@@ -15,7 +15,9 @@ from typing import Callable
 
 from .. import fonts
 from ..errors import ReportkitError
+from ..messages import msg
 from .base import ChartSpec, check_kind, draw_png, spec_hash, spec_text
+from .words import wording_key
 
 CACHE_DIR = ".cache/figures"      # under --out
 
@@ -33,15 +35,15 @@ def check_specs(specs: list[ChartSpec], theme=None) -> list[ChartSpec]:
     names: dict[str, ChartSpec] = {}
     for spec in specs:
         check_kind(spec)
-        fonts.require_coverage(spec_text(spec), "sans", where=f"图表 {spec.name}", theme=theme)
+        fonts.require_coverage(spec_text(spec), "sans", where=msg("charts.where", name=spec.name), theme=theme)
         if spec.name in names and names[spec.name] != spec:
-            raise ReportkitError(f"两张不同的图表使用了同一个文件名 {spec.name}.png")
+            raise ReportkitError(msg("charts.same_name", name=spec.name))
         names[spec.name] = spec
     return list(names.values())
 
 
 def cache_name(spec: ChartSpec, theme) -> str:
-    return f"{spec_hash(spec, theme.data)}.png"
+    return f"{spec_hash(spec, theme.data, wording_key(theme))}.png"
 
 
 def from_cache(specs: list[ChartSpec], theme, cache_dir: Path | None) -> tuple[dict[str, bytes], list[ChartSpec]]:

@@ -16,7 +16,6 @@ from matplotlib.ticker import Formatter
 from .. import fonts
 
 CM = 1 / 2.54  # inches per centimetre
-DIRECTION_NOTE = {"+": "数值越高越好", "-": "数值越低越好"}
 
 _registered: set[tuple[str, int]] = set()
 
@@ -187,12 +186,21 @@ def fmt(v, decimals: int = 1, missing: str = "—") -> str:
     return round_text(float(v), decimals)
 
 
-def with_unit(label: str, unit: str) -> str:
-    """An axis label carrying its unit: "人均公园绿地面积（平方米/人）"."""
+def with_unit(label: str, unit: str, theme=None) -> str:
+    """An axis label carrying its unit: "人均公园绿地面积（平方米/人）" (charts.toml common.with_unit)."""
     label, unit = (label or "").strip(), (unit or "").strip()
     if label and unit:
-        return f"{label}（{unit}）"
+        from .words import words
+
+        return words(theme).say("common.with_unit", label=label, unit=unit)
     return label or unit
+
+
+def direction_text(theme, direction: str | None) -> str:
+    """"数值越高越好" / "数值越低越好" for "+" / "-", else "" (charts.toml common.direction)."""
+    from .words import words
+
+    return words(theme).get("common.direction").get(direction or "", "")
 
 
 class NumberFormatter(Formatter):
@@ -345,7 +353,7 @@ def legend_columns(labels: list[str], width_chars: int = 48) -> int:
 
 def direction_note(ax, direction: str, theme) -> None:
     """"数值越高越好" / "数值越低越好" in small muted type above the plot's top-left corner."""
-    note = DIRECTION_NOTE.get(direction or "")
+    note = direction_text(theme, direction)
     if note:
         ax.text(0.0, 1.02, note, transform=ax.transAxes, ha="left", va="bottom",
                 color=theme.colors["muted"], fontsize=theme.chart["font_size"] * 0.9)

@@ -29,8 +29,11 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from ..messages import msg
+from ..vocab import SHORT
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
+from .words import words
 
 
 # --- heatmap ---------------------------------------------------------------------------
@@ -40,34 +43,35 @@ def _heat(spec: ChartSpec):
     rows = [str(r) for r in spec.data["rows"]]
     values = spec.data["values"]
     if len(values) != len(rows):
-        raise data_error(spec, f"values 有 {len(values)} 行，rows 有 {len(rows)} 个")
+        raise data_error(spec, msg("charts.heat_rows", values=len(values), rows=len(rows)))
     grid = []
     for i, r in enumerate(values):
         if len(r) != len(cols):
-            raise data_error(spec, f"第 {i + 1} 行有 {len(r)} 个值，columns 有 {len(cols)} 个")
+            raise data_error(spec, msg("charts.heat_row", row=i + 1, n=len(r), columns=len(cols)))
         grid.append(style.numbers(r))
     sections = [(str(s), int(k)) for s, k in spec.data.get("sections") or []]
     if sections and sum(k for _, k in sections) != len(rows):
-        raise data_error(spec, "sections 的行数之和与 rows 不一致")
+        raise data_error(spec, msg("charts.heat_sections"))
     dec = int(spec.data.get("decimals", 1))
     return cols, rows, grid, sections, dec
 
 
-def heatmap_alt(spec: ChartSpec) -> str:
+def heatmap_alt(spec: ChartSpec, w) -> str:
     cols, rows, grid, sections, dec = _heat(spec)
-    missing = spec.data.get("missing_label") or "样本不足"
+    missing = spec.data.get("missing_label") or w.get("heatmap.missing")
     unit = spec.data.get("unit", "")
     parts = []
     for r, vals in zip(rows, grid):
         if all(math.isnan(v) for v in vals):
-            parts.append(f"{r}{missing}")
+            parts.append(w.say("heatmap.row_missing", row=r, missing=missing))
             continue
         have = [(c, v) for c, v in zip(cols, vals) if not math.isnan(v)]
         lo = min(have, key=lambda x: x[1])
         hi = max(have, key=lambda x: x[1])
-        parts.append(f"{r}最高为{hi[0]}{style.fmt(hi[1], dec)}{unit}、最低为{lo[0]}{style.fmt(lo[1], dec)}{unit}")
-    head = spec.title or "分群体分维度满意度"
-    return f"{head}（{len(rows)}个群体、{len(cols)}个维度）：" + "；".join(parts) + "。"
+        parts.append(w.say("heatmap.row", row=r, hi_column=hi[0], hi=style.fmt(hi[1], dec), unit=unit,
+                           lo_column=lo[0], lo=style.fmt(lo[1], dec)))
+    return w.say("heatmap.alt", head=spec.title or w.get("heatmap.title"), rows=len(rows), columns=len(cols),
+                 parts=parts)
 
 
 def _cmap(theme):
@@ -79,7 +83,7 @@ def _cmap(theme):
 def draw_heatmap(spec: ChartSpec, theme):
     cols, rows, grid, sections, dec = _heat(spec)
     c = theme.colors
-    missing = spec.data.get("missing_label") or "样本不足"
+    missing = spec.data.get("missing_label") or words(theme).get("heatmap.missing")
     nr, nc = len(rows), len(cols)
     fig = style.figure(spec, theme, height_cm=max(5.0, 2.4 + 0.52 * nr))
     ax = fig.add_subplot()
@@ -133,7 +137,7 @@ def _screen(spec: ChartSpec):
     valid = int(spec.data["valid"])
     counts = [int(x) for x in spec.data["counts"]]
     if valid + sum(counts) != collected:
-        raise data_error(spec, f"有效 {valid} 与各规则 {sum(counts)} 之和不等于回收 {collected}")
+        raise data_error(spec, msg("charts.screening_sum", valid=valid, rules=sum(counts), collected=collected))
     return collected, valid, [str(r) for r in spec.data["rules"]], counts
 
 
@@ -141,13 +145,15 @@ def _share(n: int, total: int) -> str:
     return f"{n / total * 100:.1f}%" if total else "—"
 
 
-def screening_alt(spec: ChartSpec) -> str:
+def screening_alt(spec: ChartSpec, w) -> str:
     collected, valid, rules, counts = _screen(spec)
-    unit = spec.data.get("unit", "份")
-    parts = "，".join(f"{r}{style.fmt(n, 0)}{unit}（{_share(n, collected)}）" for r, n in zip(rules, counts))
-    return (f"回收问卷{style.fmt(collected, 0)}{unit}，{spec.data.get('valid_label', '有效问卷')}"
-            f"{style.fmt(valid, 0)}{unit}（{_share(valid, collected)}）；"
-            f"{spec.data.get('rejected_label', '无效问卷')}按首个不符合的规则：{parts}。")
+    unit = spec.data.get("unit", w.get("screening.unit"))
+    parts = [w.say("screening.rule", rule=r, n=style.fmt(n, 0), unit=unit, share=_share(n, collected))
+             for r, n in zip(rules, counts)]
+    return w.say("screening.alt", collected=style.fmt(collected, 0), unit=unit,
+                 valid_label=spec.data.get("valid_label", w.get("screening.valid")), valid=style.fmt(valid, 0),
+                 valid_share=_share(valid, collected),
+                 rejected_label=spec.data.get("rejected_label", w.get("screening.rejected")), rules=parts)
 
 
 @register("screening", alt=screening_alt)
@@ -156,11 +162,12 @@ def draw_screening(spec: ChartSpec, theme):
     (valid vs rejected, no axis: it is not on the scale below), then, after a gap, the
     rejected ones by rule on their own count axis."""
     collected, valid, rules, counts = _screen(spec)
+    w = words(theme)
     c = theme.colors
     n = len(rules)
-    unit = spec.data.get("unit", "份")
-    vl = spec.data.get("valid_label", "有效问卷")
-    rl = spec.data.get("rejected_label", "无效问卷")
+    unit = spec.data.get("unit", w.get("screening.unit"))
+    vl = spec.data.get("valid_label", w.get("screening.valid"))
+    rl = spec.data.get("rejected_label", w.get("screening.rejected"))
     rejected = collected - valid
     heading = dict(loc="left", fontsize=theme.chart["font_size"], color=c["text"], pad=6)
 
@@ -169,30 +176,33 @@ def draw_screening(spec: ChartSpec, theme):
     gap.set_axis_off()  # keeps the two panels clearly apart
 
     # valid vs rejected, one 100 % bar
-    top.set_title(f"回收问卷 {style.fmt(collected, 0)} {unit}", **heading)
+    top.set_title(w.say("screening.collected", n=style.fmt(collected, 0), unit=unit), **heading)
     top.barh([0], [valid], color=c["primary"], height=0.6)
     top.barh([0], [rejected], left=[valid], color=c["accent"], height=0.6)
     top.set_xlim(0, max(collected, 1))
     top.set_ylim(-0.5, 0.5)
     top.set_axis_off()
-    top.text(valid / 2 if collected else 0, 0, f"{vl} {style.fmt(valid, 0)}（{_share(valid, collected)}）",
+    top.text(valid / 2 if collected else 0, 0,
+             w.say("screening.share", label=vl, n=style.fmt(valid, 0), share=_share(valid, collected)),
              ha="center", va="center", color="#FFFFFF")
-    top.annotate(f"{rl} {style.fmt(rejected, 0)}（{_share(rejected, collected)}）", (1.0, 0.8),
+    top.annotate(w.say("screening.share", label=rl, n=style.fmt(rejected, 0), share=_share(rejected, collected)),
+                 (1.0, 0.8),
                  xycoords="axes fraction", xytext=(0, 3), textcoords="offset points", ha="right",
                  va="bottom", color=c["accent"])
 
     # rejected, by the first rule each one failed
-    bottom.set_title(f"{rl} {style.fmt(rejected, 0)} {unit}，按首个不符合的规则", **heading)
+    bottom.set_title(w.say("screening.by_rule", label=rl, n=style.fmt(rejected, 0), unit=unit), **heading)
     pos = list(range(n))
     bars = bottom.barh(pos, counts, color=c["accent"], height=0.6, zorder=2)
-    bottom.bar_label(bars, [f"{style.fmt(v, 0)}（{_share(v, collected)}）" for v in counts], padding=3,
+    bottom.bar_label(bars, [w.say("screening.bar", n=style.fmt(v, 0), share=_share(v, collected)) for v in counts],
+                     padding=3,
                      color=c["text"])
     bottom.set_yticks(pos, rules)
     bottom.invert_yaxis()
     bottom.grid(axis="y", visible=False)
     bottom.set_xlim(0, max(counts + [1]) * 1.35)
     style.number_axis(bottom.xaxis)
-    bottom.set_xlabel(style.with_unit("问卷数", unit))
+    bottom.set_xlabel(style.with_unit(w.get("screening.axis"), unit, theme))
     return fig
 
 
@@ -203,20 +213,21 @@ def _words(spec: ChartSpec):
     return [str(w) for w in spec.data["words"]], [int(x) for x in spec.data["counts"]]
 
 
-def keywords_alt(spec: ChartSpec) -> str:
-    words, counts = _words(spec)
-    unit = spec.data.get("unit", "次")
-    if not words:
-        return "开放题没有可统计的关键词。"
-    shown = "，".join(f"{w}{style.fmt(n, 0)}{unit}" for w, n in zip(words, counts))
-    return f"开放题出现次数最多的{len(words)}个关键词依次为：{shown}。"
+def keywords_alt(spec: ChartSpec, w) -> str:
+    kws, counts = _words(spec)
+    unit = spec.data.get("unit", w.get("keywords.unit"))
+    if not kws:
+        return w.say("keywords.alt_none")
+    shown = [w.say("keywords.word", word=k, n=style.fmt(n, 0), unit=unit) for k, n in zip(kws, counts)]
+    return w.say("keywords.alt", n=len(kws), words=shown)
 
 
 @register("keywords", alt=keywords_alt)
 def draw_keywords(spec: ChartSpec, theme):
-    words, counts = _words(spec)
+    kws, counts = _words(spec)
+    w = words(theme)
     c = theme.colors
-    n = len(words)
+    n = len(kws)
     fig = style.figure(spec, theme, height_cm=max(5.0, 1.8 + 0.42 * n))
     ax = fig.add_subplot()
     pos = list(range(n))
@@ -224,12 +235,13 @@ def draw_keywords(spec: ChartSpec, theme):
     if n:
         bars[0].set_color(c["primary"])
     ax.bar_label(bars, [style.fmt(v, 0) for v in counts], padding=3, color=c["text"])
-    ax.set_yticks(pos, words)
+    ax.set_yticks(pos, kws)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.set_xlim(0, max(counts + [1]) * 1.15)
     style.number_axis(ax.xaxis)
-    ax.set_xlabel(style.with_unit(spec.data.get("axis_label", "出现次数"), spec.data.get("unit", "次")))
+    ax.set_xlabel(style.with_unit(spec.data.get("axis_label", w.get("keywords.axis")),
+                                  spec.data.get("unit", w.get("keywords.unit")), theme))
     return fig
 
 
@@ -239,25 +251,22 @@ def _dumb(spec: ChartSpec):
     same_length(spec, "labels", "a", "b")
     flags = spec.data.get("flags") or [False] * len(spec.data["labels"])
     if len(flags) != len(spec.data["labels"]):
-        raise data_error(spec, "flags 与 labels 的长度不一致")
+        raise data_error(spec, msg("charts.flags_length"))
     dec = int(spec.data.get("decimals", 1))
     return ([str(x) for x in spec.data["labels"]], style.numbers(spec.data["a"]), style.numbers(spec.data["b"]),
             [bool(f) for f in flags], dec)
 
 
-def dumbbell_alt(spec: ChartSpec) -> str:
+def dumbbell_alt(spec: ChartSpec, w) -> str:
     labels, a, b, flags, dec = _dumb(spec)
     d = spec.data
-    an, bn = d.get("a_label", "甲"), d.get("b_label", "乙")
+    an, bn = d.get("a_label", w.get("dumbbell.a")), d.get("b_label", w.get("dumbbell.b"))
     unit = d.get("unit", "")
-    parts = []
-    for lab, x, y, f in zip(labels, a, b, flags):
-        t = f"{lab}{an}{style.fmt(x, dec)}{unit}、{bn}{style.fmt(y, dec)}{unit}"
-        if f:
-            t += f"（{d.get('flag_label', '差异较大')}）"
-        parts.append(t)
-    head = d.get("axis_label") or spec.title
-    return (f"{head}：" if head else "") + "；".join(parts) + "。"
+    flag = d.get("flag_label", w.get("dumbbell.flag"))
+    parts = [w.say("dumbbell.row", label=lab, a_label=an, a=style.fmt(x, dec), b_label=bn, b=style.fmt(y, dec),
+                   unit=unit, flag=flag, flagged=f)
+             for lab, x, y, f in zip(labels, a, b, flags)]
+    return w.say("dumbbell.alt", head=d.get("axis_label") or spec.title, parts=parts)
 
 
 @register("dumbbell", alt=dumbbell_alt)
@@ -271,7 +280,7 @@ def draw_dumbbell(spec: ChartSpec, theme):
     ax = fig.add_subplot()
     for i, (x, y, f) in enumerate(zip(a, b, flags)):
         if not (math.isnan(x) or math.isnan(y)):
-            ax.plot([x, y], [i, i], color=theme.rating_color("短板") if f else c["grid"],
+            ax.plot([x, y], [i, i], color=theme.rating_color(SHORT) if f else c["grid"],
                     linewidth=3.0 if f else 2.0, zorder=1, solid_capstyle="round")
     ax.scatter(a, range(n), color=ca, s=36, zorder=3, label=d.get("a_label", ""))
     ax.scatter(b, range(n), color=cb, s=36, zorder=3, marker="D", label=d.get("b_label", ""))
@@ -286,7 +295,7 @@ def draw_dumbbell(spec: ChartSpec, theme):
     ax.set_yticks(list(range(n)), labels)
     for tick, f in zip(ax.get_yticklabels(), flags):
         if f:
-            tick.set_color(theme.rating_color("短板"))
+            tick.set_color(theme.rating_color(SHORT))
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     shown = [v for v in a + b if not math.isnan(v)]
@@ -295,11 +304,11 @@ def draw_dumbbell(spec: ChartSpec, theme):
         pad = max(3.0, (hi - lo) * 0.18)
         ax.set_xlim(lo - pad, hi + pad)
     style.number_axis(ax.xaxis)
-    ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", "")))
+    ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", ""), theme))
     handles = [Line2D([], [], color=ca, marker="o", linestyle="", label=d.get("a_label", "")),
                Line2D([], [], color=cb, marker="D", linestyle="", label=d.get("b_label", ""))]
     if any(flags):
-        handles.append(Patch(color=theme.rating_color("短板"), label=d.get("flag_label", "差异较大")))
+        handles.append(Patch(color=theme.rating_color(SHORT), label=d.get("flag_label", words(theme).get("dumbbell.flag"))))
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(handles), frameon=False,
               borderaxespad=0.3)
     return fig

@@ -26,12 +26,12 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..messages import msg
 from ..vocab import DEFAULT_TOWN_TERM, GOOD, SHORT, WARN
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
 from .peers import ranked
-
-NODATA = "无数据"
+from .words import words
 
 
 def _pairs(spec: ChartSpec) -> list[tuple[str, float]]:
@@ -70,7 +70,7 @@ def additive(spec: ChartSpec, values: list[float]) -> bool:
     return city > max(have) and abs(total - city) <= 0.25 * abs(city)
 
 
-def _context(spec: ChartSpec) -> dict:
+def _context(spec: ChartSpec, w) -> dict:
     d = spec.data
     pairs = _pairs(spec)
     values = [v for _, v in pairs]
@@ -79,8 +79,8 @@ def _context(spec: ChartSpec) -> dict:
     ref = None if is_total else _ref(spec)
     return {"pairs": pairs, "values": values, "additive": is_total, "city": city, "ref": ref,
             "dec": style.spec_decimals(spec, values + [city, _ref(spec)]),
-            "city_label": d.get("city_label") or "全市",
-            "ref_label": d.get("reference_label") or "参考值",
+            "city_label": d.get("city_label") or w.get("common.city"),
+            "ref_label": d.get("reference_label") or w.get("common.reference"),
             "total": sum(v for v in values if not math.isnan(v)),
             "missing": [t for t, v in pairs if math.isnan(v)]}
 
@@ -90,48 +90,40 @@ def _total_is_city(k: dict) -> bool:
     return k["city"] is not None and style.fmt(k["total"], k["dec"]) == style.fmt(k["city"], k["dec"])
 
 
-def missing_note(towns: list[str], width_chars: int) -> str:
+def missing_note(towns: list[str], width_chars: int, theme=None) -> str:
     """"无数据：甲镇、乙镇", broken between names into lines of about `width_chars`."""
-    lines, line = [], f"{NODATA}："
+    w = words(theme)
+    head = w.say("towns.missing_note", missing=w.get("common.missing"))
+    sep = w.get("towns.note_separator")
+    lines, line = [], head
     for i, t in enumerate(towns):
-        part = t + ("、" if i < len(towns) - 1 else "")
-        if len(line) + len(part) > width_chars and not line.endswith("："):
+        part = t + (sep if i < len(towns) - 1 else "")
+        if len(line) + len(part) > width_chars and line != head:
             lines.append(line)
             line = ""
         line += part
     return "\n".join(lines + [line])
 
 
-def towns_alt(spec: ChartSpec) -> str:
+def towns_alt(spec: ChartSpec, w) -> str:
     d = spec.data
-    k = _context(spec)
+    k = _context(spec, w)
     unit, dec = d.get("unit", ""), k["dec"]
     have = [(t, v) for t, v in k["pairs"] if not math.isnan(v)]
-    year = f"{d['year']}年" if d.get("year") else ""
+    year = w.say("common.year", year=d["year"]) if d.get("year") else ""
     term = d.get("town_term") or DEFAULT_TOWN_TERM
-    head = f"{year}各{term}{d.get('indicator', '')}"
     if not have:
-        return f"{head}均无数据。"
+        return w.say("towns.alt_none", year=year, term=term, indicator=d.get("indicator", ""))
     # totals are listed in the chart's order: best first, so smallest first when lower is better
-    order = ("由小到大" if d.get("direction") == "-" else "由大到小") if k["additive"] else "由优到劣"
-    text = f"{head}{order}依次为：" + "，".join(f"{t}{style.fmt(v, dec)}" for t, v in have)
-    text += f"（单位：{unit}）" if unit else ""
-    if k["missing"]:
-        text += f"；{'、'.join(k['missing'])}无数据"
-    if k["additive"] and _total_is_city(k):
-        text += f"；{k['city_label']}合计{style.fmt(k['total'], dec)}{unit}"
-    else:
-        if k["additive"]:
-            text += f"；合计{style.fmt(k['total'], dec)}{unit}"
-        if k["city"] is not None:
-            text += f"；{k['city_label']}为{style.fmt(k['city'], dec)}{unit}"
-    if k["ref"] is not None:
-        short = [t for t, v in have if _rating(spec, v) in (WARN, SHORT)]
-        text += f"；{k['ref_label']}为{style.fmt(k['ref'], dec)}{unit}，"
-        text += f"{len(short)}个{term}未达到" if short else f"各{term}均已达到"
-    if d.get("direction") in style.DIRECTION_NOTE and not k["additive"]:
-        text += f"；{style.DIRECTION_NOTE[d['direction']]}"
-    return text + "。"
+    order = ("ascending" if d.get("direction") == "-" else "descending") if k["additive"] else "best_first"
+    short = [t for t, v in have if _rating(spec, v) in (WARN, SHORT)] if k["ref"] is not None else []
+    return w.say("towns.alt", year=year, term=term, indicator=d.get("indicator", ""), order=w.get(f"towns.{order}"),
+                 items=[w.say("towns.item", area=t, value=style.fmt(v, dec)) for t, v in have], unit=unit,
+                 missing=k["missing"], additive=k["additive"], city_total=k["additive"] and _total_is_city(k),
+                 city_label=k["city_label"], total=style.fmt(k["total"], dec),
+                 city=style.fmt(k["city"], dec) if k["city"] is not None else None,
+                 reference_label=k["ref_label"], reference=style.fmt(k["ref"], dec) if k["ref"] is not None else None,
+                 short=len(short), direction="" if k["additive"] else w.get("common.direction").get(d.get("direction") or "", ""))
 
 
 @register("towns", alt=towns_alt)
@@ -143,7 +135,8 @@ def draw(spec: ChartSpec, theme):
 
 def _draw_bars(spec: ChartSpec, theme):
     d = spec.data
-    k = _context(spec)
+    w = words(theme)
+    k = _context(spec, w)
     c = theme.colors
     ref, dec = k["ref"], k["dec"]
     # Towns without a value get no bar (an empty row reads as zero): a note names them.
@@ -159,7 +152,7 @@ def _draw_bars(spec: ChartSpec, theme):
     if k["missing"]:
         width_cm = spec.size[0] if spec.size else theme.chart["width_cm"]
         per_line = max(12, int(width_cm / (size * 2.54 / 72)) - 2)  # CJK characters are 1 em wide
-        note = missing_note(k["missing"], per_line)
+        note = missing_note(k["missing"], per_line, theme)
 
     note_cm = (note.count("\n") + 1) * size * 1.3 * 2.54 / 72 + 0.2 if note else 0.0
     fig = style.figure(spec, theme, height_cm=max(5.0, 2.6 + per_bar * n) + note_cm)
@@ -177,7 +170,7 @@ def _draw_bars(spec: ChartSpec, theme):
     ax.set_yticks(pos, [t for t, _ in pairs], fontsize=size)
     ax.set_ylim(n - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", "")))
+    ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", ""), theme))
     ax.tick_params(axis="x", labelsize=size)
 
     handles = []
@@ -192,20 +185,21 @@ def _draw_bars(spec: ChartSpec, theme):
         handles.append(Line2D([], [], color=c["primary"], linestyle=(0, (5, 3)), linewidth=1.0,
                               label=label))
         if GOOD in seen:
-            handles.append(Patch(color=base, label=f"达到{k['ref_label']}"))
+            handles.append(Patch(color=base, label=w.say("towns.reached", reference=k["ref_label"])))
         for r in (WARN, SHORT):
             if r in seen:
                 handles.append(Patch(color=theme.rating_color(r), label=r))
     if k["additive"]:
         if _total_is_city(k):
-            total = f"{k['city_label']}合计 {style.fmt(k['total'], dec)}"
+            total = w.say("towns.city_total", city=k["city_label"], total=style.fmt(k["total"], dec))
+        elif k["city"] is not None:
+            total = w.say("towns.total_and_city", total=style.fmt(k["total"], dec), city=k["city_label"],
+                          value=style.fmt(k["city"], dec))
         else:
-            total = f"合计 {style.fmt(k['total'], dec)}"
-            if k["city"] is not None:
-                total += f"，{k['city_label']} {style.fmt(k['city'], dec)}"
+            total = w.say("towns.total", total=style.fmt(k["total"], dec))
         handles.append(Line2D([], [], linestyle="none", label=total))
-    elif d.get("direction") in style.DIRECTION_NOTE:
-        handles.append(Line2D([], [], linestyle="none", label=style.DIRECTION_NOTE[d["direction"]]))
+    elif style.direction_text(theme, d.get("direction")):
+        handles.append(Line2D([], [], linestyle="none", label=style.direction_text(theme, d.get("direction"))))
     shown = [v for v in values if not math.isnan(v)] + [x for x in (city, ref) if x is not None]
     lo, hi = min(shown + [0.0]), max(shown + [0.0])
     room = (hi - lo) * 0.12 or 1.0
@@ -289,22 +283,23 @@ def _draw_map(spec: ChartSpec, theme):
         props = (feat or {}).get("properties") or {}
         town = str(props.get("area", "")).strip()
         if not town:
-            raise data_error(spec, f"GeoJSON 第 {i + 1} 个要素缺少属性 area")
+            raise data_error(spec, msg("charts.geo_no_area", n=i + 1))
         try:
             rings = _rings((feat or {}).get("geometry") or {})
         except ValueError as exc:
-            raise data_error(spec, f"GeoJSON 要素 {town} 的几何类型 {exc} 不是 Polygon/MultiPolygon")
+            raise data_error(spec, msg("charts.geo_type", town=town, kind=exc))
         if not rings:
             continue
         cents = [_area_centroid(r) for r in rings]
         big = max(cents, key=lambda t: t[2])
         shapes.append((town, rings, (big[0], big[1]), sum(t[2] for t in cents)))
     if not shapes:
-        raise data_error(spec, "GeoJSON 中没有可绘制的多边形")
+        raise data_error(spec, msg("charts.geo_empty"))
     shapes.sort(key=lambda s: -s[3])  # big first, so enclosed towns are drawn on top
 
     vals = [v for v in value_of.values() if not math.isnan(v)]
-    k = _context(spec)
+    w = words(theme)
+    k = _context(spec, w)
     ref, dec = k["ref"], k["dec"]
     city = None if k["additive"] else k["city"]
     vmin, vmax = (min(vals), max(vals)) if vals else (0.0, 1.0)
@@ -346,7 +341,7 @@ def _draw_map(spec: ChartSpec, theme):
     sm = ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(sm, ax=ax, orientation="horizontal", location="bottom", shrink=0.6,
                        aspect=40, pad=0.02)
-    bar.set_label(style.with_unit(d.get("indicator", ""), d.get("unit", "")))
+    bar.set_label(style.with_unit(d.get("indicator", ""), d.get("unit", ""), theme))
     bar.outline.set_visible(False)
     style.number_axis(bar.ax.xaxis)
     handles = []
@@ -358,8 +353,8 @@ def _draw_map(spec: ChartSpec, theme):
             handles.append(Line2D([], [], color=color, linewidth=1.4, linestyle=ls,
                                   label=f"{label} {style.fmt(value, dec)}"))
     if any(math.isnan(value_of.get(t, math.nan)) for t, *_ in shapes):
-        handles.append(Patch(color=nodata, label=NODATA))
-    note = None if k["additive"] else style.DIRECTION_NOTE.get(d.get("direction", ""))
+        handles.append(Patch(color=nodata, label=w.get("common.missing")))
+    note = None if k["additive"] else style.direction_text(theme, d.get("direction"))
     if note:
         handles.append(Line2D([], [], linestyle="none", label=note))
     if handles:

@@ -11,20 +11,21 @@ colour of the same meaning (已开展 良好, 正在研究 预警, 暂未开展 
 """
 from __future__ import annotations
 
+from ..messages import msg
+from ..vocab import GOOD, NODATA, SHORT, TRACKING_STATUSES, WARN
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
+from .words import words
 
-UNIT = "项"
-ALL = "全部建议"
-DONE = "已开展"
-FALLBACK_ROLE = {"已开展": "rating-良好", "正在研究": "rating-预警", "暂未开展": "rating-短板"}
+DONE = TRACKING_STATUSES[0]
+FALLBACK_ROLE = dict(zip(TRACKING_STATUSES, (f"rating-{r}" for r in (GOOD, WARN, SHORT))))
 
 
 def status_color(theme, status: str) -> str:
     own = theme.colors.get("tracking", {})
     if status in own:
         return own[status]
-    return style.color(theme, FALLBACK_ROLE.get(status, "rating-无数据"), theme.colors["muted"])
+    return style.color(theme, FALLBACK_ROLE.get(status, f"rating-{NODATA}"), theme.colors["muted"])
 
 
 def _data(spec: ChartSpec):
@@ -41,7 +42,7 @@ def _data(spec: ChartSpec):
         for s in statuses:
             vals = [int(v or 0) for v in by.get(s, [0] * len(depts))]
             if len(vals) != len(depts):
-                raise data_error(spec, f"{s} 有 {len(vals)} 个数，部门有 {len(depts)} 个")
+                raise data_error(spec, msg("charts.status_counts", status=s, n=len(vals), departments=len(depts)))
             rows.append(vals)
     return statuses, counts, depts, rows
 
@@ -50,18 +51,17 @@ def _pct(part: int, whole: int) -> str:
     return f"{part / whole * 100:.0f}%" if whole else "0%"
 
 
-def tracking_alt(spec: ChartSpec) -> str:
+def tracking_alt(spec: ChartSpec, w) -> str:
     statuses, counts, depts, rows = _data(spec)
     whole = sum(counts)
-    text = f"共{whole}{UNIT}建议，其中" + "、".join(
-        f"{s}{v}{UNIT}（{_pct(v, whole)}）" for s, v in zip(statuses, counts)) + "。"
-    if depts:
-        parts = []
-        for i, dept in enumerate(depts):
-            inner = "、".join(f"{s}{vals[i]}{UNIT}" for s, vals in zip(statuses, rows) if vals[i])
-            parts.append(f"{dept}{inner or '无'}")
-        text += "按牵头部门：" + "；".join(parts) + "。"
-    return text
+    unit, none = w.get("tracking.unit"), w.get("tracking.none")
+    items = [w.say("tracking.item", status=s, n=v, unit=unit, share=_pct(v, whole))
+             for s, v in zip(statuses, counts)]
+    parts = []
+    for i, dept in enumerate(depts):
+        inner = [w.say("tracking.count", status=s, n=vals[i], unit=unit) for s, vals in zip(statuses, rows) if vals[i]]
+        parts.append(w.say("tracking.part", department=dept, counts=inner, none=none))
+    return w.say("tracking.alt", n=whole, unit=unit, items=items, parts=parts)
 
 
 def _stack(ax, theme, labels: list[str], statuses: list[str], columns: list[list[int]]) -> list[int]:
@@ -86,6 +86,8 @@ def _stack(ax, theme, labels: list[str], statuses: list[str], columns: list[list
 @register("tracking", alt=tracking_alt)
 def draw(spec: ChartSpec, theme):
     statuses, counts, depts, rows = _data(spec)
+    w = words(theme)
+    unit = w.get("tracking.unit")
     c = theme.colors
     n = len(depts)
     fig = style.figure(spec, theme, height_cm=max(3.6, 3.0 + 0.6 * n) if n else 3.6)
@@ -93,10 +95,10 @@ def draw(spec: ChartSpec, theme):
         top, bottom = fig.subplots(2, 1, height_ratios=[1.3, n])
     else:
         top, bottom = fig.subplots(1, 1), None
-    whole = _stack(top, theme, [ALL], statuses, [[v] for v in counts])[0]
-    note = f"{whole}{UNIT}"
-    if DONE in statuses:
-        note += f"，{DONE} {_pct(counts[statuses.index(DONE)], whole)}"
+    whole = _stack(top, theme, [w.get("tracking.all")], statuses, [[v] for v in counts])[0]
+    done = DONE in statuses
+    note = w.say("tracking.total", n=whole, unit=unit, done=DONE if done else "",
+                 share=_pct(counts[statuses.index(DONE)], whole) if done else "")
     top.annotate(note, (whole, 0), xytext=(4, 0), textcoords="offset points", va="center",
                  ha="left", color=c["text"])
     top.get_yticklabels()[0].set_color(c["primary"])
@@ -109,6 +111,6 @@ def draw(spec: ChartSpec, theme):
             bottom.annotate(str(total), (total, i), xytext=(4, 0), textcoords="offset points",
                             va="center", ha="left", color=c["muted"])
         last = bottom
-    last.set_xlabel(f"建议数（{UNIT}）")
+    last.set_xlabel(w.say("tracking.axis", unit=unit))
     fig.align_ylabels()
     return fig

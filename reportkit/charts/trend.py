@@ -13,6 +13,7 @@ import math
 
 from . import style
 from .base import ChartSpec, need, register, same_length
+from .words import words
 
 
 def _values(spec: ChartSpec) -> tuple[list[int], list[float]]:
@@ -21,25 +22,28 @@ def _values(spec: ChartSpec) -> tuple[list[int], list[float]]:
     return [int(y) for y in spec.data["years"]], style.numbers(spec.data["values"])
 
 
-def trend_alt(spec: ChartSpec) -> str:
+def trend_alt(spec: ChartSpec, w) -> str:
     d = spec.data
     years, values = _values(spec)
     unit = d.get("unit", "")
     dec = style.spec_decimals(spec, values + [d.get("reference")])
-    span = f"{years[0]}—{years[-1]}年" if len(years) > 1 else f"{years[0]}年" if years else ""
-    shown = "、".join(style.fmt(v, dec, missing="无数据") for v in values)
-    text = f"{d.get('area', '')}{span}{d.get('indicator', '')}分别为{shown}"
-    text += f"（单位：{unit}）" if unit else ""
+    span = (w.say("trend.span", first=years[0], last=years[-1]) if len(years) > 1
+            else w.say("common.year", year=years[0]) if years else "")
+    missing = w.get("common.missing")
+    reference = None
     if not style.is_missing(d.get("reference")):
-        text += f"，{d.get('reference_label') or '参考值'}为{style.fmt(d['reference'], dec)}{unit}"
-    if d.get("direction") in style.DIRECTION_NOTE:
-        text += f"；{style.DIRECTION_NOTE[d['direction']]}"
-    return text + "。"
+        reference = w.say("common.reference_is", label=d.get("reference_label") or w.get("common.reference"),
+                          value=style.fmt(d["reference"], dec), unit=unit)
+    return w.say("trend.alt", area=d.get("area", ""), span=span, indicator=d.get("indicator", ""),
+                 values=[style.fmt(v, dec, missing=missing) for v in values],
+                 unit_note=w.say("common.unit_note", unit=unit) if unit else "", reference=reference,
+                 direction=w.get("common.direction").get(d.get("direction") or "", ""))
 
 
 @register("trend", alt=trend_alt)
 def draw(spec: ChartSpec, theme):
     d = spec.data
+    w = words(theme)
     years, values = _values(spec)
     c = theme.colors
     ref = None if style.is_missing(d.get("reference")) else float(d["reference"])
@@ -65,7 +69,7 @@ def draw(spec: ChartSpec, theme):
     labels = []
     for xi, v in zip(x, values):
         if math.isnan(v):
-            ax.annotate("无数据", (xi, bottom), xytext=(0, 4), textcoords="offset points",
+            ax.annotate(w.get("common.missing"), (xi, bottom), xytext=(0, 4), textcoords="offset points",
                         ha="center", va="bottom", color=c["muted"])
             continue
         labels.append(ax.annotate(style.fmt(v, dec), (xi, v), xytext=(0, 6), textcoords="offset points",
@@ -74,13 +78,13 @@ def draw(spec: ChartSpec, theme):
     style.clear_of_lines(labels)  # a value just under the reference line is labelled above it
 
     if ref is not None:
-        style.reference_line(ax, ref, d.get("reference_label") or "参考值", style.fmt(ref, dec),
+        style.reference_line(ax, ref, d.get("reference_label") or w.get("common.reference"), style.fmt(ref, dec),
                              c["primary"], theme, horizontal_bars=False)
 
     ax.set_xticks(x, [str(y) for y in years])
     ax.set_xlim(-0.5, len(x) - 0.5)
     ax.grid(axis="x", visible=False)
-    ax.set_ylabel(style.with_unit(d.get("axis_label", ""), d.get("unit", "")))
+    ax.set_ylabel(style.with_unit(d.get("axis_label", ""), d.get("unit", ""), theme))
     style.number_axis(ax.yaxis)
     style.direction_note(ax, d.get("direction", ""), theme)
     return fig

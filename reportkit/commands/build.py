@@ -9,7 +9,7 @@ import click
 
 from ..cli_options import (formats_of, formats_option, out_option, project_option, quiet_option, strict_option,
                            workers_option)
-from ..messages import msg
+from ..messages import join, msg
 from ..products import ALL
 
 
@@ -20,7 +20,7 @@ from ..products import ALL
 @formats_option
 @workers_option
 @click.option("--product", "products", type=click.Choice(ALL), multiple=True,
-              help=msg("help.products", names="、".join(ALL)))
+              help=msg("help.products", names=join(ALL)))
 @strict_option
 def command(project_dir: Path, out_dir: Path, quiet: bool, formats: tuple[str, ...], workers: int | None,
             products: tuple[str, ...], strict: bool) -> None:
@@ -31,5 +31,5 @@ def command(project_dir: Path, out_dir: Path, quiet: bool, formats: tuple[str, .
     names = tuple(p for p in ALL if p in products) if products else ALL
     result = build(project_dir, out_dir, names, formats=formats_of(formats), quiet=quiet, workers=workers,
                    strict=strict)
-    click.echo(msg("done.build", products="、".join(names), files=len(result.files), out=out_dir,
+    click.echo(msg("done.build", products=join(names), files=len(result.files), out=out_dir,
                    seconds=f"{time.perf_counter() - t0:.1f}"))

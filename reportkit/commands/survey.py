@@ -16,7 +16,7 @@ from ..cli_options import out_option, project_option, quiet_option
 def command(project_dir: Path, out_dir: Path, quiet: bool) -> None:
     """问卷筛查与满意度分析：写出 survey/summary.json、无效问卷清单、分群体得分和热点问题。"""
     from ..build import build
-    from ..messages import msg
+    from ..messages import join, msg
 
     result = build(project_dir, out_dir, ("survey",), quiet=quiet)
     survey = result.survey
@@ -24,13 +24,13 @@ def command(project_dir: Path, out_dir: Path, quiet: bool) -> None:
     label = survey.label_message()
     if label:
         click.echo(label)
-    rejected = "，".join(f"{k} {v:,}" for k, v in s["rejected"].items() if v) or msg("done.survey_no_rejected")
+    rejected = join((f"{k} {v:,}" for k, v in s["rejected"].items() if v), "comma") or msg("done.survey_no_rejected")
     click.echo(msg("done.survey_collected", collected=f"{s['collected']:,}", valid=f"{s['valid']:,}",
                    rejected=rejected))
     overall = "—" if s["overall"] is None else f"{s['overall']:.1f}"
     click.echo(msg("done.survey_overall", overall=overall))
-    small = [f"{survey.config.group_names.get(g, g)}“{v}”" for g, vals in s["groups"].items()
-             for v, x in vals.items() if x is None]
+    small = [msg("done.survey_group", group=survey.config.group_names.get(g, g), value=v)
+             for g, vals in s["groups"].items() for v, x in vals.items() if x is None]
     if small:
-        click.echo(msg("done.survey_small", min=survey.settings.min_group, groups="、".join(small)))
+        click.echo(msg("done.survey_small", min=survey.settings.min_group, groups=join(small)))
     click.echo(msg("done.survey_written", out=Path(out_dir) / "survey"))

@@ -16,13 +16,7 @@ from ..document import Block, Cell, Figure, Heading, Paragraph, Ref, Span, Table
 from ..errors import Problems, Source, error
 from ..fmt import Formatter, chinese_numeral
 from ..narrative import NarrativeContext, render_narrative, resolve_refs
-
-LEVEL_LABEL = {
-    1: lambda n: f"{chinese_numeral(n)}、",
-    2: lambda n: f"（{chinese_numeral(n)}）",
-    3: lambda n: f"{n}.",
-    4: lambda n: f"（{n}）",
-}
+from ..wording import Wording, load_toml
 
 
 @dataclass
@@ -45,11 +39,15 @@ class ComposeContext:
     tab_n: int = 0
     anchor_n: int = 0
     appendix_n: int = 0
+    in_appendix: bool = False
+    numbering: Wording = None          # templates/numbering.toml
 
     def __post_init__(self):
         self.figures_dir = Path(self.figures_dir).resolve()
         if self.fmt is None:
             self.fmt = Formatter.from_theme(self.theme)
+        if self.numbering is None:
+            self.numbering = Wording.load("numbering.toml", getattr(self.project, "root", None), fmt=self.fmt)
         if self.narr is None:
             summary = getattr(self.survey, "summary", None)
             s = self.project.settings
@@ -57,7 +55,8 @@ class ComposeContext:
             self.narr = NarrativeContext(self.scores, self.fmt, self.theme.data.get("labels", {}),
                                          s.city, s.year, summary, None, None, self.problems,
                                          survey_lists=survey_lists(self.scores, self.survey),
-                                         terms=s.terms.as_dict() if hasattr(s, "terms") else {})
+                                         terms=s.terms.as_dict() if hasattr(s, "terms") else {},
+                                         words=load_toml("narrative.toml", getattr(self.project, "root", None)))
             prev = getattr(self.project, "previous", None)
             if prev is not None:
                 self.narr.previous, self.narr.comparison = prev, prev.comparison(self.project, self.scores)
@@ -69,23 +68,26 @@ class ComposeContext:
         if level == 1:
             self.counters[1:] = [0, 0, 0]
             self.fig_n = self.tab_n = 0
+            self.in_appendix = not numbered
             if numbered:
                 self.chapter += 1
                 self.chapter_label = str(self.chapter)
             else:
                 self.appendix_n += 1
-                self.chapter_label = f"附{self.appendix_n}"
+                self.chapter_label = self.numbering.say("objects.appendix_chapter", n=self.appendix_n)
         number = ""
         if numbered:
             self.counters[level - 1] += 1
             for i in range(level, 4):
                 self.counters[i] = 0
-            number = LEVEL_LABEL[level](self.counters[level - 1])
+            n = self.counters[level - 1]
+            number = self.numbering.say(f"headings.level{level}", n=n, cn=chinese_numeral(n))
         return Heading(level, text, number, numbered, anchor, toc)
 
     def appendix(self, text: str) -> Heading:
         """An unnumbered chapter ("附录一 …"); its figures/tables are labelled 附表1 …"""
-        h = self.heading(1, f"附录{chinese_numeral(self.appendix_n + 1)}　{text}", numbered=False)
+        h = self.heading(1, self.numbering.say("objects.appendix_heading", cn=chinese_numeral(self.appendix_n + 1),
+                                               text=text), numbered=False)
         return h
 
     # -- paragraphs --------------------------------------------------------------
@@ -109,17 +111,18 @@ class ComposeContext:
 
     # -- numbered objects --------------------------------------------------------
     def _label(self, kind: str) -> tuple[str, tuple[int, int] | None]:
+        w = self.numbering
         if kind == "fig":
             self.fig_n += 1
             n = self.fig_n
-            word = "图"
+            word = w.get("objects.figure")
         else:
             self.tab_n += 1
             n = self.tab_n
-            word = "表"
-        if self.chapter_label.startswith("附"):
-            return f"附{word}{self.chapter_label[1:]}-{n}", None
-        return f"{word}{self.chapter_label}-{n}", (int(self.chapter_label or 0), n)
+            word = w.get("objects.table")
+        if self.in_appendix:
+            return w.say("objects.appendix_number", word=word, appendix=self.appendix_n, n=n), None
+        return w.say("objects.number", word=word, chapter=self.chapter_label, n=n), (int(self.chapter_label or 0), n)
 
     def figure(self, spec: ChartSpec, caption: str, key: str = "", width: float = 0.9,
                note: str = "") -> Figure:
@@ -128,7 +131,7 @@ class ComposeContext:
         key = key or spec.name
         self.labels[("fig", key)] = number
         self.registered.append(("fig", key))
-        return Figure(self.figures_dir / f"{spec.name}.png", caption, number, seq, alt_text(spec), width,
+        return Figure(self.figures_dir / f"{spec.name}.png", caption, number, seq, alt_text(spec, self.theme), width,
                       key, note)
 
     def table(self, caption: str, header, rows, widths=(), align=(), size: str = "normal", key: str = "",
@@ -187,7 +190,7 @@ class ComposeContext:
             if isinstance(b, Heading):
                 out.append(self.heading(b.level, b.text))
             elif isinstance(b, Table) and out and isinstance(out[-1], Paragraph):
-                m = _CAPTION.match(plain(out[-1].inlines).strip())
+                m = self._caption().match(plain(out[-1].inlines).strip())
                 if m and not b.caption:
                     out.pop()
                     number, seq = self._label("tab")
@@ -196,6 +199,11 @@ class ComposeContext:
             else:
                 out.append(b)
         return out
+
+    def _caption(self) -> re.Pattern:
+        """"表：标题" (templates/numbering.toml [captions])."""
+        c = self.numbering.get("captions")
+        return re.compile(rf"^{re.escape(c['word'])}\s*[{re.escape(c['colons'])}]\s*(.+)$")
 
     # -- finishing ---------------------------------------------------------------
     def check_refs(self) -> None:
@@ -217,7 +225,7 @@ class ComposeContext:
         self.check_refs()
         def fix(s: str) -> str:
             if "\u2063" in s:
-                s = resolve_refs(s, self.labels)
+                s = resolve_refs(s, self.labels, self.narr.placeholder("unknown"))
             return tidy_spacing(s) if " " in s else s
 
         def fix_inlines(items: tuple) -> tuple:
@@ -231,10 +239,10 @@ class ComposeContext:
         return _map_text(obj, fix, fix_inlines)
 
 
-_CAPTION = re.compile(r"^表\s*[:：]\s*(.+)$")
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
-_SPACE_AFTER_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[0-9A-Za-z%(（“])")
-_SPACE_BEFORE_CJK = re.compile(f"(?<=[0-9A-Za-z%)）”]) +(?=[{_CJK}])")
+_SPACING = load_toml("typography.toml")["spacing"]   # brackets and quotes that join too
+_SPACE_AFTER_CJK = re.compile(f"(?<=[{_CJK}]) +(?=[0-9A-Za-z%({re.escape(_SPACING['opening'])}])")
+_SPACE_BEFORE_CJK = re.compile(f"(?<=[0-9A-Za-z%){re.escape(_SPACING['closing'])}]) +(?=[{_CJK}])")
 
 
 def tidy_spacing(s: str) -> str:

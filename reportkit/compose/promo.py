@@ -16,9 +16,9 @@ from pathlib import Path
 
 from ..errors import ReportkitError
 from ..fmt import Formatter
+from ..messages import join, msg
 from ..render import png
 from ..render.png import QR, Canvas, Ellipse, Rect, Skyline, Text, TextStyle
-from ..safety.wording import safe_format
 from ..theme import Theme, find_template, load_theme
 
 PROMO_TOML = "promo.toml"
@@ -35,37 +35,39 @@ class Design:
     colors: dict
     styles: dict
     fmt: Formatter
+    wording: object = None     # reportkit.wording.Wording over `data`
 
     @property
     def labels(self) -> dict:
         return self.data.get("labels", {})
 
     def label(self, key: str, **values) -> str:
-        try:
-            text = self.labels[key]
-        except KeyError:
-            raise ReportkitError(f"{self.path}：[labels] 中缺少“{key}”") from None
-        try:
-            return safe_format(text, where=f"{self.path} [labels] {key}", **values)
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ReportkitError(f"{self.path}：[labels] {key} 中的占位符无效：{exc}（原文：{text}）") from None
+        """A [labels] sentence rendered in the narrative sandbox with `values`."""
+        if key not in self.labels:
+            raise ReportkitError(msg("promo.no_label", path=self.path, key=key))
+        return self.wording.say(f"labels.{key}", **values)
+
+    def fill(self, text: str, **values) -> str:
+        """Any promo.toml sentence ({{ city }}, {{ year }}…) rendered in the narrative sandbox
+        (a sentence the sandbox refuses is a user error naming promo.toml)."""
+        return self.wording.say(text, _literal=True, **values)
 
     def image(self, name: str) -> dict:
         try:
             return self.data["images"][name]
         except KeyError:
-            raise ReportkitError(f"{self.path}：缺少 [images.{name}]") from None
+            raise ReportkitError(msg("promo.no_image", path=self.path, name=name)) from None
 
     def get(self, image: str, key: str):
         spec = self.image(image)
         if key not in spec:
-            raise ReportkitError(f"{self.path}：[images.{image}] 缺少 {key}")
+            raise ReportkitError(msg("promo.no_image_key", path=self.path, image=image, key=key))
         return spec[key]
 
     def box(self, image: str, key: str) -> png.Box:
         b = self.get(image, key)
         if not (isinstance(b, list) and len(b) == 4 and all(isinstance(v, int) for v in b)):
-            raise ReportkitError(f"{self.path}：[images.{image}] {key} 应为 [x, y, 宽, 高] 四个整数", [])
+            raise ReportkitError(msg("promo.bad_box", path=self.path, image=image, key=key), [])
         return tuple(b)
 
     def color(self, name: str) -> str:
@@ -75,7 +77,7 @@ class Design:
         try:
             st = self.styles[name]
         except KeyError:
-            raise ReportkitError(f"{self.path}：缺少文字样式 [styles.{name}]") from None
+            raise ReportkitError(msg("promo.no_style", path=self.path, name=name)) from None
         if "color" in overrides:
             overrides["color"] = self.color(overrides["color"])
         return dataclasses.replace(st, **overrides) if overrides else st
@@ -89,7 +91,7 @@ def _theme_color(theme: Theme, ref: str) -> str:
     node = theme.colors
     for part in ref.split("."):
         if not isinstance(node, dict) or part not in node:
-            raise ReportkitError(f"templates/promo.toml 引用了 theme.toml 中不存在的颜色“{ref}”")
+            raise ReportkitError(msg("promo.no_theme_color", ref=ref))
         node = node[part]
     return png.hex_color(png.rgb(node))
 
@@ -120,15 +122,15 @@ def _load_design(p: Path, theme: Theme, data: dict) -> Design:
     colors = {}
     for name, value in data.get("colors", {}).items():
         if not isinstance(value, str):
-            raise ReportkitError(f"{p}：[colors] {name} 应为颜色文字，如 \"#1F4E79\"")
+            raise ReportkitError(msg("promo.bad_color", path=p, name=name))
         colors[name] = _theme_color(theme, value[6:]) if value.startswith("theme:") else png.hex_color(png.rgb(value))
     styles = {}
     for name, spec in data.get("styles", {}).items():
         unknown = set(spec) - STYLE_KEYS
         if unknown:
-            raise ReportkitError(f"{p}：[styles.{name}] 有未知的设置项：{'、'.join(sorted(unknown))}")
+            raise ReportkitError(msg("promo.unknown_style_keys", path=p, name=name, keys=join(sorted(unknown))))
         if not isinstance(spec.get("size"), int):
-            raise ReportkitError(f"{p}：[styles.{name}] 缺少 size（字号，像素，整数）")
+            raise ReportkitError(msg("promo.no_size", path=p, name=name))
         color = spec.get("color", "ink")
         styles[name] = TextStyle(
             size=int(spec["size"]), min_size=int(spec.get("min_size", spec["size"])),
@@ -137,7 +139,10 @@ def _load_design(p: Path, theme: Theme, data: dict) -> Design:
             line_spacing=float(spec.get("spacing", 1.4)), align=spec.get("align", "left"),
             valign=spec.get("valign", "top"), max_lines=spec.get("max_lines"),
             balance=bool(spec.get("balance", False)), words=bool(spec.get("words", False)))
-    return Design(data, p, colors, styles, Formatter.from_theme(theme))
+    from ..wording import Wording
+
+    fmt = Formatter.from_theme(theme)
+    return Design(data, p, colors, styles, fmt, Wording(data, PROMO_TOML, fmt))
 
 
 # --------------------------------------------------------------------------
@@ -184,7 +189,7 @@ def _as_text(value, key: str) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        raise ReportkitError(f"project.toml [campaign] {key} 应为文字", [])
+        raise ReportkitError(msg("promo.campaign_text", key=key), [])
     return value.strip()
 
 
@@ -199,14 +204,13 @@ def campaign_from_project(project, design: Design) -> Campaign:
         v = _campaign_value(raw, key)
         if v is None:
             v = defaults.get(key, "")
-            v = ([safe_format(str(x), where=PROMO_TOML, **fill) for x in v] if isinstance(v, list)
-                 else safe_format(str(v), where=PROMO_TOML, **fill))
+            v = [design.fill(str(x), **fill) for x in v] if isinstance(v, list) else design.fill(str(v), **fill)
         values[key] = v
     why = values["why"]
     if isinstance(why, str):
         why = [line.strip() for line in why.splitlines() if line.strip()]
     if not isinstance(why, list) or not all(isinstance(x, str) for x in why):
-        raise ReportkitError("project.toml [campaign] why 应为文字列表，如 why = [\"……\", \"……\"]")
+        raise ReportkitError(msg("promo.campaign_why"))
     deadline = values["deadline"]
     from ..config import parse_date
 
@@ -227,9 +231,17 @@ def campaign_from_project(project, design: Design) -> Campaign:
                     questions=questions, dimensions=dims, seed=s.city, end=end)
 
 
-def survey_progress(project, top: int = 10, channels: tuple[str, ...] = ("线上", "线下")) -> SurveyProgress:
-    """Questionnaires collected so far: every row of the survey table, by channel and town."""
+def survey_progress(project, top: int = 10, channels: tuple[str, ...] | None = None) -> SurveyProgress:
+    """Questionnaires collected so far: every row of the survey table, by channel and town
+    (the listed `channels` first: by default survey.toml [groups.value_order] channel)."""
     import pandas as pd
+
+    if channels is None:
+        from ..wording import load_toml
+
+        root = getattr(project, "root", None)
+        channels = tuple(load_toml("survey.toml", root if isinstance(root, Path) else None)
+                         ["groups"]["value_order"].get("channel", ()))
 
     df = project.survey
     collected = len(df)
@@ -279,7 +291,7 @@ def _visual(c: Canvas, d: Design, camp: Campaign, box: png.Box, near: str, groun
     v = d.data.get("visual", {})
     brand = d.color("brand")
     layers = tuple(png.mix(brand, "#FFFFFF", t) for t in v.get("layers_on_brand", [0.14, 0.26])) + (near,)
-    seed = safe_format(str(v.get("seed", "{city}")), where=PROMO_TOML, city=camp.city, year=camp.year)
+    seed = d.fill(str(v.get("seed", "{{ city }}")), city=camp.city, year=camp.year)
     c.add(Skyline(box, layers, sun=d.color(v["sun"]) if v.get("sun") else None,
                   window=d.color(v["window"]) if v.get("window") else None,
                   ground=ground or near, seed=seed or camp.seed or "reportkit", sun_at=sun_at))

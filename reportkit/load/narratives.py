@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problems, Source, error, warning
+from ..messages import join, msg
 
 KNOWN_KEYS = {"title", "order", "dimension", "section", "problem"}
 SECTIONS = {"overview", "evaluation", "problems", "survey", "recommendations", "tracking",
@@ -51,8 +52,8 @@ def parse_narrative(path: Path, display: str, problems: Problems, sections=SECTI
             text = raw.decode("gb18030")
         except UnicodeDecodeError:
             problems.add(error(Source(display, line=raw[:exc.start].count(b"\n") + 1),
-                               f"无法识别文件编码（第 {exc.start + 1} 个字节）",
-                               hint="请用 UTF-8 保存 Markdown 文件"))
+                               msg("narratives.encoding", byte=exc.start + 1),
+                               hint=msg("narratives.encoding_hint")))
             return None
     text = text.replace("\r\n", "\n")
     meta: dict = {}
@@ -61,7 +62,7 @@ def parse_narrative(path: Path, display: str, problems: Problems, sections=SECTI
     if text.startswith("---\n"):
         end = text.find("\n---", 4)
         if end < 0:
-            problems.add(error(Source(display, line=1), "文件头（front matter）以 --- 开始却没有结束的 ---"))
+            problems.add(error(Source(display, line=1), msg("narratives.front_matter_open")))
             return None
         head = text[4:end]
         try:
@@ -74,10 +75,10 @@ def parse_narrative(path: Path, display: str, problems: Problems, sections=SECTI
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
-            problems.add(error(Source(display, line=line), f"文件头 YAML 语法错误：{getattr(exc, 'problem', exc)}"))
+            problems.add(error(Source(display, line=line), msg("narratives.yaml", reason=getattr(exc, 'problem', exc))))
             return None
         if not isinstance(loaded, dict):
-            problems.add(error(Source(display, line=2), "文件头应为“键: 值”形式"))
+            problems.add(error(Source(display, line=2), msg("narratives.front_matter_form")))
             return None
         meta = loaded
         after = text.find("\n", end + 4)
@@ -86,23 +87,23 @@ def parse_narrative(path: Path, display: str, problems: Problems, sections=SECTI
         body = text[after:]
     for key in meta:
         if key not in KNOWN_KEYS:
-            problems.add(warning(Source(display, line=2), f"文件头中有未知的键“{key}”，已忽略"))
+            problems.add(warning(Source(display, line=2), msg("narratives.unknown_key", key=key)))
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        problems.add(error(Source(display, line=1), "文件头缺少 title（章节标题）",
-                           hint="在文件开头写：---\\ntitle: 章节标题\\norder: 10\\n---"))
+        problems.add(error(Source(display, line=1), msg("narratives.no_title"),
+                           hint=msg("narratives.no_title_hint")))
         return None
     order = meta.get("order", 100)
     if isinstance(order, bool) or not isinstance(order, (int, float)) or not math.isfinite(order):
-        problems.add(error(Source(display, line=1), "order 应为数字", order))
+        problems.add(error(Source(display, line=1), msg("narratives.order"), order))
         order = 100
     section = meta.get("section")
     if section is not None and (not isinstance(section, str) or section not in sections):
-        problems.add(error(Source(display, line=1), f"section 只能是 {'、'.join(sorted(sections))} 之一", section))
+        problems.add(error(Source(display, line=1), msg("narratives.section", sections=join(sorted(sections))), section))
         section = None
     dimension = meta.get("dimension")
     if dimension is not None and not isinstance(dimension, str):
-        problems.add(error(Source(display, line=1), "dimension 应为维度名称", dimension))
+        problems.add(error(Source(display, line=1), msg("narratives.dimension"), dimension))
         dimension = None
     problem = _problem_list(meta.get("problem"), display, problems)
     if problem:

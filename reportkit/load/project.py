@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..config import load_settings
 from ..errors import Problems, Source, error
+from ..messages import msg
 from ..model import Project, load_geojson
 from .narratives import load_narratives
 from .tables import read_table
@@ -24,8 +25,8 @@ def load_project(project_dir: Path | str, problems: Problems | None = None,
     problems = problems if problems is not None else Problems()
     root = Path(project_dir)
     if not root.is_dir():
-        problems.add(error(Source(str(project_dir)), "项目目录不存在",
-                           hint="用 --project 指向含有 project.toml 的文件夹"))
+        problems.add(error(Source(str(project_dir)), msg("project.no_dir"),
+                           hint=msg("project.no_dir_hint")))
         return None, problems
     settings = load_settings(root, problems)
     loaded = {}
@@ -49,13 +50,13 @@ def load_project(project_dir: Path | str, problems: Problems | None = None,
 
 
 def open_project(project_dir: Path | str, tables: tuple[str, ...] | None = None,
-                 what: str = "项目校验未通过") -> tuple[Project, Problems]:
+                 what: str | None = None) -> tuple[Project, Problems]:
     """Load and validate; raise ReportkitError (exit 2) listing every error."""
     from ..validate import validate
 
     project, problems = load_project(project_dir, tables=tables)
     if project is not None:
         validate(project, problems, tables=tables)
-    problems.raise_if_errors(what)
+    problems.raise_if_errors(what or msg("errors.project_invalid"))
     assert project is not None
     return project, problems

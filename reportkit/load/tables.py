@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problems, Source, error, warning
+from ..messages import join, msg
 
 ENCODINGS = ("utf-8", "gb18030")
 
@@ -112,8 +113,8 @@ def to_utf8(raw: bytes, display: str, problems: Problems) -> tuple[bytes, str] |
         try:
             return raw.decode("utf-16").encode("utf-8"), "utf-16"
         except UnicodeDecodeError as exc:
-            problems.add(error(Source(display), f"UTF-16 文件在第 {exc.start + 1} 个字节处损坏",
-                               hint="请在 Excel 中“另存为”CSV UTF-8 或 .xlsx 后重新提交"))
+            problems.add(error(Source(display), msg("tables.utf16_broken", byte=exc.start + 1),
+                               hint=msg("tables.save_as_hint")))
             return None
     if raw.startswith(b"\xef\xbb\xbf"):
         candidates = ("utf-8-sig",)
@@ -135,8 +136,8 @@ def to_utf8(raw: bytes, display: str, problems: Problems) -> tuple[bytes, str] |
     pos = first_error.start if first_error else 0
     line = raw[:pos].count(b"\n") + 1
     problems.add(error(Source(display, line=line),
-                       f"无法识别文件编码（第 {pos + 1} 个字节起不是 UTF-8 或 GBK/GB18030 文字）",
-                       hint="请在 Excel 中“另存为”CSV UTF-8 或 .xlsx 后重新提交"))
+                       msg("tables.unknown_encoding", byte=pos + 1),
+                       hint=msg("tables.save_as_hint")))
     return None
 
 
@@ -158,7 +159,7 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
     problems with their row; blank rows are kept (as empty rows) so that positions stay
     Excel's rows until read_table drops them."""
     if not data.strip():
-        problems.add(error(Source(display), "文件为空，没有表头", hint="第 1 行应为列名"))
+        problems.add(error(Source(display), msg("tables.no_header"), hint=msg("tables.no_header_hint")))
         return None
     first = data.split(b"\n", 1)[0]
     sep = "\t" if b"\t" in first and b"," not in first else ","
@@ -182,14 +183,14 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
                              keep_default_na=False, na_filter=True, na_values=[], skip_blank_lines=False,
                              engine="c")
     except pd.errors.ParserError as exc:
-        msg = str(exc)
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+        said = str(exc)
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", said)
         row = int(m.group(2)) if m else None
-        problems.add(error(Source(display, row), f"CSV 结构损坏：{_parser_message(msg)}",
-                           hint="该行可能多了一个逗号，或单元格中的逗号没有加引号；也可能文件被截断或引号不成对"))
+        problems.add(error(Source(display, row), msg("tables.csv_broken", reason=_parser_message(said)),
+                           hint=msg("tables.csv_broken_hint")))
         return None
     except pd.errors.EmptyDataError:
-        problems.add(error(Source(display), "文件为空，没有表头", hint="第 1 行应为列名"))
+        problems.add(error(Source(display), msg("tables.no_header"), hint=msg("tables.no_header_hint")))
         return None
     width = len(df.columns)
     if b'"' not in data:
@@ -207,20 +208,20 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
             continue
         if len(row) < width:
             missing = [str(c) for c in df.columns[len(row):]]
-            msg = (f"该行只有 {len(row)} 个字段，少于表头的 {width} 个（缺少 {'、'.join(missing)}）",
-                   "文件可能被截断；请检查该行或重新导出", missing[0])
+            said = (msg("tables.short_row", n=len(row), width=width, missing=join(missing)),
+                   msg("tables.short_row_hint"), missing[0])
         elif len(row) > width and any(x.strip() for x in row[width:]):
-            msg = (f"该行有 {len(row)} 个字段，多于表头的 {width} 个（多出：{'、'.join(x for x in row[width:] if x.strip())}）",
-                   "该行可能多了一个逗号，或单元格中的逗号没有加引号", None)
+            said = (msg("tables.long_row", n=len(row), width=width, extra=join(x for x in row[width:] if x.strip())),
+                   msg("tables.long_row_hint"), None)
         else:
             continue
         bad += 1
         if bad <= 50:
-            problems.add(error(Source(display, lineno, msg[2]), msg[0], hint=msg[1]))
+            problems.add(error(Source(display, lineno, said[2]), said[0], hint=said[1]))
     return _strip(df, data)
 
 
-_SPACES = (b" ", b"\t", "\u3000".encode("utf-8"))
+_SPACES = (b" ", b"\t", "\N{IDEOGRAPHIC SPACE}".encode("utf-8"))
 _PADS = tuple(p for sp in _SPACES for p in (sp + b",", b"," + sp, sp + b"\n", sp + b"\r\n", b"\n" + sp))
 
 
@@ -239,28 +240,28 @@ def _strip(df: pd.DataFrame, data: bytes) -> pd.DataFrame:
     return df
 
 
-def _parser_message(msg: str) -> str:
-    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", msg)
+def _parser_message(said: str) -> str:
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", said)
     if m:
-        return f"第 {m.group(2)} 行有 {m.group(3)} 个字段，而表头只有 {m.group(1)} 个"
-    m = re.search(r"EOF inside string starting at row (\d+)", msg)
+        return msg("tables.parser_fields", line=m.group(2), n=m.group(3), width=m.group(1))
+    m = re.search(r"EOF inside string starting at row (\d+)", said)
     if m:
-        return f"从第 {int(m.group(1)) + 1} 行开始的引号没有闭合，文件在此被截断"
-    return msg
+        return msg("tables.parser_quote", line=int(m.group(1)) + 1)
+    return said
 
 
 def read_xlsx(path: Path, display: str, problems: Problems) -> pd.DataFrame | None:
     if not zipfile.is_zipfile(path):
-        problems.add(error(Source(display), "不是有效的 .xlsx 文件（文件不是 Excel 工作簿）",
-                           hint="请用 Excel 打开后另存为 .xlsx，或改用 .csv"))
+        problems.add(error(Source(display), msg("tables.not_xlsx"),
+                           hint=msg("tables.not_xlsx_hint")))
         return None
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        problems.add(error(Source(display), f"无法读取 Excel 工作簿：{type(exc).__name__}",
-                           hint="文件可能已损坏；请在 Excel 中打开并重新保存"))
+        problems.add(error(Source(display), msg("tables.xlsx_unreadable", kind=type(exc).__name__),
+                           hint=msg("tables.xlsx_unreadable_hint")))
         return None
     percent = []
     try:
@@ -284,14 +285,15 @@ def read_xlsx(path: Path, display: str, problems: Problems) -> pd.DataFrame | No
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows:
-        others = "、".join(sheet_names[1:])
-        problems.add(error(Source(display), f"工作簿第一个工作表“{sheet_names[0]}”为空，没有表头",
-                           hint=f"数据须放在第一个工作表中{('（其他工作表：' + others + '）') if others else ''}"))
+        others = join(sheet_names[1:])
+        problems.add(error(Source(display), msg("tables.first_sheet_empty", sheet=sheet_names[0]),
+                           hint=msg("tables.first_sheet_hint",
+                                    others=msg("tables.other_sheets", names=others) if others else "")))
         return None
     if percent:
         problems.add(warning(Source(display, cell=percent[0]),
-                             f"{len(percent)} 个单元格设置为百分比格式，已按显示的数值读取（如 0.131 读作 13.1）",
-                             hint="如不是百分数，请把这些单元格改为“常规”或“数值”格式"))
+                             msg("tables.percent_cells", n=len(percent)),
+                             hint=msg("tables.percent_cells_hint")))
     if len(rows) <= 20000 and any("" in r for r in rows):
         _check_formulas(path, display, rows, problems)
     header = rows[0]
@@ -320,8 +322,8 @@ def _check_formulas(path: Path, display: str, rows: list[list[str]], problems: P
         wb.close()
     if bad:
         problems.add(error(Source(display, cell=bad[0]),
-                           f"{len(bad)} 个单元格是没有计算结果的公式（如 {'、'.join(bad[:5])}）",
-                           hint="请在 Excel 中打开并保存一次，或把公式改为数值"))
+                           msg("tables.formulas", n=len(bad), cells=join(bad[:5])),
+                           hint=msg("tables.formulas_hint")))
 
 
 def _cell_text(v) -> str:
@@ -352,16 +354,16 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
         other = unsupported_table(data_dir, base)
         if other is not None:
             problems.add(error(Source(other.relative_to(project_dir).as_posix()),
-                               f"不支持 {other.suffix} 格式",
-                               hint="请在 Excel 中“另存为”Excel 工作簿（.xlsx）或 CSV UTF-8（.csv）"))
+                               msg("tables.unsupported", suffix=other.suffix),
+                               hint=msg("tables.unsupported_hint")))
             return None
         if required:
-            problems.add(error(Source(rel), "缺少必需的数据表",
-                               hint=f"请提供 data/{base}.csv 或 data/{base}.xlsx"))
+            problems.add(error(Source(rel), msg("tables.missing_table"),
+                               hint=msg("tables.missing_table_hint", base=base)))
         return None
     if len(found) > 1:
-        problems.add(error(Source(f"data/{base}.*"), "同一张表同时存在 .csv 和 .xlsx，无法判断以哪个为准",
-                           hint="请删除其中一个"))
+        problems.add(error(Source(f"data/{base}.*"), msg("tables.csv_and_xlsx"),
+                           hint=msg("tables.csv_and_xlsx_hint")))
         return None
     path = found[0]
     display = path.relative_to(project_dir).as_posix()
@@ -396,7 +398,7 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
 
     dupes = sorted(c for c, k in Counter(df.columns).items() if k > 1)   # linear: 100,000 columns stay fast
     for c in dupes:
-        problems.add(error(Source(display, 1, c), "表头中该列名重复出现"))
+        problems.add(error(Source(display, 1, c), msg("tables.duplicate_column")))
     if dupes:
         return None
     if path.suffix.lower() == ".xlsx":
@@ -423,8 +425,8 @@ def _may_restore(data: bytes) -> bool:
 def require_columns(table: Table, columns: list[str], problems: Problems) -> bool:
     missing = [c for c in columns if c not in table.df.columns]
     for c in missing:
-        problems.add(error(Source(table.display, 1, c), f"缺少必需的列“{c}”",
-                           hint=f"表头（第 1 行）应包含：{', '.join(columns)}"))
+        problems.add(error(Source(table.display, 1, c), msg("tables.missing_column", c=c),
+                           hint=msg("tables.missing_column_hint", columns=', '.join(columns))))
     return not missing
 
 

@@ -41,6 +41,8 @@ from lxml import etree
 
 from .. import document as d
 from ..errors import ReportkitError
+from ..fmt import chinese_counting, ideograph_digits
+from ..messages import join, msg
 from ..theme import Theme, find_template
 from ..write import build_time, normalize_zip
 
@@ -77,7 +79,7 @@ def render_docx(doc: d.Document, theme: Theme, template: Path | None = None, *,
     writer estimates its own.  Word recomputes them when it updates the fields."""
     template = Path(template) if template is not None else default_template(doc.kind)
     if not template.is_file():
-        raise ReportkitError(f"找不到 Word 模板：{template}")
+        raise ReportkitError(msg("docx.no_template", template=template))
     cover = next((b for b in doc.blocks if isinstance(b, d.Cover)), None)
     word = _open_rendered_template(template, doc.meta, cover)
     writer = _Writer(word, theme, doc, template, page_numbers)
@@ -108,7 +110,6 @@ def _open_rendered_template(template: Path, meta: d.Meta, cover: d.Cover | None)
                else v for k, v in context.items()}
     from docx.opc.exceptions import PackageNotFoundError
 
-    from ..messages import msg
     from ..safety.files import check_zip
     from ..safety.sandbox import TEMPLATE_ERRORS, WORD_TEMPLATE, Sandbox, template_error
 
@@ -257,16 +258,6 @@ def _bookmark_name(key: str, used: set[str], prefix: str = "_Toc_") -> str:
 
 
 # --- list-number formatting (Word's numFmt values) -------------------------------------
-_CN_DIGITS = "〇一二三四五六七八九"
-
-
-def _chinese_counting(n: int) -> str:
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
-    return "".join(_CN_DIGITS[int(c)] for c in str(n))
 
 
 def _roman(n: int) -> str:
@@ -285,8 +276,7 @@ def _format_number(n: int, fmt: str) -> str | None:
         return str(n)
     if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting",
                "ideographDigital") and n < 100:
-        return _chinese_counting(n) if fmt != "ideographDigital" else "".join(
-            _CN_DIGITS[int(c)] for c in str(n))
+        return chinese_counting(n) if fmt != "ideographDigital" else ideograph_digits(n)
     if fmt == "decimalFullWidth":
         return "".join(chr(ord(c) + 0xFEE0) for c in str(n))
     if fmt == "decimalEnclosedCircleChinese" or fmt == "decimalEnclosedCircle":
@@ -389,8 +379,7 @@ class _Writer:
         self.styles = self._style_map()
         missing = [n for n in REQUIRED_STYLES if n.lower() not in self.styles]
         if missing:
-            raise ReportkitError(f"Word 模板 {template} 缺少样式：{'、'.join(missing)}。"
-                                 "请在模板中恢复这些样式（名称须保持不变）。")
+            raise ReportkitError(msg("docx.missing_styles", template=template, styles=join(missing)))
         self.numbering = self.part.numbering_part.element if self._has_numbering() else None
         self.geom = self._geometry(self.final_sect)
         self.chunks: list = []         # XML strings and section markers, in order
@@ -1070,12 +1059,11 @@ class _Writer:
         path = Path(f.path)
         data = self.images.get(str(f.path))
         if data is None and not path.is_file():
-            raise ReportkitError(f"找不到图片文件：{path}（{f.number} {f.caption}）。"
-                                 "请先生成图表，或检查图片路径。")
+            raise ReportkitError(msg("render.no_image", path=path, number=f.number, caption=f.caption))
         try:
             rid, image = self.part.get_or_add_image(io.BytesIO(data) if data is not None else str(path))
         except Exception as exc:  # python-docx raises its own errors for unknown formats
-            raise ReportkitError(f"无法在 Word 中插入图片 {path}：{exc}（支持 PNG、JPEG、GIF、BMP、TIFF）。") from exc
+            raise ReportkitError(msg("docx.bad_image", path=path, reason=exc)) from exc
         frac = f.width if 0 < f.width <= 1 else 0.9
         cx = int(width * frac) * EMU_PER_TWIP
         px_w, px_h = max(1, image.px_width), max(1, image.px_height)
@@ -1376,7 +1364,10 @@ def _page_numbering(sect, fmt: str | None, start: int | None) -> None:
     if start is not None:
         el.set(qn("w:start"), str(start))
 def _norm(label: str) -> str:
-    return re.sub(r"\s+", "", label or "").replace("(", "（").replace(")", "）")
+    return re.sub(r"\s+", "", label or "").translate(_FULL_WIDTH_PARENS)
+
+
+_FULL_WIDTH_PARENS = {ord(c): ord(c) + 0xFEE0 for c in "()"}   # ( ) as Chinese text writes them
 
 
 def _jc(align: str | None) -> str | None:

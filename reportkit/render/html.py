@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from .. import document as d
 from ..errors import ReportkitError
+from ..messages import msg
 from ..fonts import Font, resolve, resolve_bold
 from ..theme import Theme, find_template, templates_dir
 from ..write import build_time
@@ -174,7 +175,7 @@ def _image_path(fig: d.Figure, project_root: Path | None) -> Path:
     if not p.is_absolute():
         p = (project_root or Path.cwd()) / p
     if not p.is_file():
-        raise ReportkitError(f"找不到图片文件：{p}（{fig.number} {fig.caption}）。请先生成图表，或检查图片路径。")
+        raise ReportkitError(msg("render.no_image", path=p, number=fig.number, caption=fig.caption))
     return p.resolve()
 
 
@@ -269,7 +270,7 @@ def resolve_fonts(text: str, theme: Theme | None = None) -> dict[str, Font]:
         try:
             out[kind] = resolve(kind, text, theme)
         except ReportkitError as exc:
-            exc.message = f"PDF 排版：{exc.message}"
+            exc.message = msg("render.pdf_prefix", message=exc.message)
             raise
     return out
 

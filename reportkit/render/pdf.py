@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import document as d
 from ..errors import ReportkitError
+from ..messages import msg
 from ..theme import Theme, load_theme
 from .html import IMAGE_SCHEME, MAIN_ANCHOR, build_html, heading_ids
 
@@ -33,9 +34,7 @@ def _weasyprint():
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango/HarfBuzz libraries missing
-        raise ReportkitError(
-            f"无法加载 PDF 排版引擎 WeasyPrint（{exc}）。请安装：pip install weasyprint，"
-            "并安装系统库 Pango（Debian/Ubuntu：apt-get install libpango-1.0-0 libpangoft2-1.0-0）。") from exc
+        raise ReportkitError(msg("render.no_weasyprint", reason=exc)) from exc
     _fast_png_streams()
     return weasyprint
 
@@ -291,7 +290,7 @@ def heading_pages(source: bytes | d.Document, theme: Theme | None = None,
         return _anchor_pages(source, document)
     pages = _PAGES.get(hashlib.sha256(source).hexdigest())
     if pages is None:
-        raise ReportkitError("heading_pages：该 PDF 不是本次运行中由 render_pdf 生成的，无法得到标题页码。")
+        raise ReportkitError(msg("render.foreign_pdf"))
     return dict(pages)
 
 
@@ -302,6 +301,7 @@ def warm_up(theme: Theme | None = None) -> None:
     """Import WeasyPrint and load the fonts by laying out a one-line document, so that a
     worker process is ready before the real document arrives."""
     theme = theme or load_theme()
-    doc = d.Document(d.Meta(title="预热", lang="zh-CN"),
-                     (d.Heading(1, "城市体检", "一、"), d.Paragraph(d.text("城市体检报告 2020（示例）"))))
+    doc = d.Document(d.Meta(title=msg("render.warm_up_title"), lang="zh-CN"),
+                     (d.Heading(1, msg("render.warm_up_heading"), msg("render.warm_up_number")),
+                      d.Paragraph(d.text(msg("render.warm_up_text")))))
     _layout(doc, theme, None)

@@ -33,6 +33,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .. import fonts
 from ..errors import ReportkitError
+from ..messages import msg
+from ..wording import load_toml
 
 # --------------------------------------------------------------------------
 # Canvas model
@@ -184,7 +186,7 @@ _HEX = re.compile(r"^#?([0-9a-fA-F]{6})$")
 def rgb(color: str) -> tuple[int, int, int]:
     m = _HEX.match(color.strip())
     if not m:
-        raise ReportkitError(f"颜色值无效：{color!r}（应写成 #RRGGBB，如 #1F4E79）")
+        raise ReportkitError(msg("png.bad_color", color=repr(color)))
     h = m.group(1)
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
@@ -249,10 +251,12 @@ def _length(path: str, index: int, size: int, text: str) -> float:
 # --------------------------------------------------------------------------
 # CJK line breaking
 # --------------------------------------------------------------------------
-# A line must not start with these (closing punctuation, full and half width) ...
-NO_START = set("，。、；：？！）」』》〉】〕〗］｝’”…‥—～·・％‰℃,.;:?!)]}%>")
-# ... and must not end with these (opening punctuation).
-NO_END = set("（「『《〈【〔〖［｛‘“([{<￥$")
+# Which characters a line must not start with (closing punctuation, full and half
+# width) or end with (opening punctuation), and the preferred break points:
+# templates/typography.toml.
+_BREAKING = load_toml("typography.toml")["line_breaking"]
+NO_START = set(_BREAKING["no_start"])
+NO_END = set(_BREAKING["no_end"])
 
 # Unbreakable units: Latin words / numbers (with inner . , : / - _ + ' and trailing %),
 # runs of ellipsis or dash, single spaces, or any other single character.
@@ -262,7 +266,7 @@ _TOKEN = re.compile(
 
 
 _CJK_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
-BREAK_AFTER = set("，。、；：？！,;:?! ")  # natural phrase ends: preferred break points
+BREAK_AFTER = set(_BREAKING["break_after"])  # natural phrase ends: preferred break points
 
 
 @lru_cache(maxsize=1)
@@ -475,18 +479,15 @@ def layout_at(text: str, style: TextStyle, box: Box, size: int, font: fonts.Font
 
 def fit_text(text: str, style: TextStyle, box: Box, where: str = "") -> TextLayout:
     """The largest size from style.size down to style.min_size at which `text` fits `box`."""
-    font = fonts.require_coverage(text, style.kind, where or f"文字“{_short(text)}”")
+    font = fonts.require_coverage(text, style.kind, where or msg("png.where", text=_short(text)))
     size = style.size
     while size >= style.min_size:
         got = layout_at(text, style, box, size, font)
         if got is not None:
             return got
         size -= 1 if size <= 24 else max(1, size // 24)
-    src = f"（{where}）" if where else ""
-    raise ReportkitError(
-        f"文字放不下{src}：“{_short(text)}”在 {box[2]}×{box[3]} 像素的文本框（位置 {box[0]},{box[1]}）中，"
-        f"缩小到最小字号 {style.min_size} 像素仍然超出。请缩短这段文字，"
-        "或在 templates/promo.toml 中调大文本框或调小最小字号。")
+    raise ReportkitError(msg("png.does_not_fit", where=msg("png.does_not_fit_where", where=where) if where else "",
+                             text=_short(text), w=box[2], h=box[3], x=box[0], y=box[1], min_size=style.min_size))
 
 
 def _short(text: str, n: int = 30) -> str:
@@ -496,7 +497,7 @@ def _short(text: str, n: int = 30) -> str:
 
 def text_height(text: str, style: TextStyle, width: int, where: str = "") -> int:
     """Height a text needs at its preferred size in a box `width` wide (for flowing layouts)."""
-    font = fonts.require_coverage(text, style.kind, where or f"文字“{_short(text)}”")
+    font = fonts.require_coverage(text, style.kind, where or msg("png.where", text=_short(text)))
     path, index = str(font.path), font.index
     size = style.size
     stroke = _stroke(style, size)
@@ -523,7 +524,7 @@ def box_for_baseline(style: TextStyle, x: int, baseline: int, width: int) -> Box
 
 def text_width(text: str, style: TextStyle) -> int:
     """Advance width of a one-line text at its preferred size (stroke included)."""
-    font = fonts.require_coverage(text, style.kind, f"文字“{_short(text)}”")
+    font = fonts.require_coverage(text, style.kind, msg("png.where", text=_short(text)))
     stroke = _stroke(style, style.size)
     return round(_length(str(font.path), font.index, style.size, text)) + 2 * stroke
 
@@ -554,10 +555,8 @@ def _draw_qr(img: Image.Image, q: QR) -> DrawnQR:
     x, y, w, h = q.box
     module = min(w, h) // total
     if module < q.min_module:
-        raise ReportkitError(
-            f"二维码放不下：问卷链接 {q.data} 需要 {total}×{total} 个模块（含 {q.quiet} 个模块的留白），"
-            f"在 {w}×{h} 像素的框中每个模块只有 {module} 像素，至少需要 {q.min_module} 像素才能在手机屏幕上扫描。"
-            "请缩短问卷链接，或在 templates/promo.toml 中调大二维码的框。")
+        raise ReportkitError(msg("png.qr_does_not_fit", data=q.data, total=total, quiet=q.quiet, w=w, h=h,
+                                 module=module, min_module=q.min_module))
     side = module * total
     ox, oy = x + (w - side) // 2, y + (h - side) // 2
     draw = ImageDraw.Draw(img)
@@ -656,7 +655,7 @@ def _draw_artwork(img: Image.Image, a: Artwork) -> None:
         with Image.open(a.path) as src:
             art = src.convert("RGBA")
     except OSError as exc:
-        raise ReportkitError(f"无法读取宣传图片素材 {a.path}：{exc}")
+        raise ReportkitError(msg("png.artwork", path=a.path, reason=exc))
     from PIL import ImageOps
 
     art = ImageOps.fit(art, (w, h), Image.Resampling.LANCZOS)
@@ -715,17 +714,16 @@ def render(canvas: Canvas) -> Rendered:
 def _draw_text(img: Image.Image, draw: ImageDraw.ImageDraw, el: Text, canvas: Canvas) -> DrawnText:
     x, y, w, h = el.box
     if x < 0 or y < 0 or x + w > canvas.width or y + h > canvas.height:
-        raise ReportkitError(f"版式错误（{canvas.name}）：文本框 {el.key} {el.box} 超出画布 "
-                             f"{canvas.width}×{canvas.height}，请检查 templates/promo.toml")
+        raise ReportkitError(msg("png.outside_canvas", canvas=canvas.name, key=el.key, box=el.box,
+                                 width=canvas.width, height=canvas.height))
     lay = fit_text(el.text, el.style, el.box, el.where)
     behind = _dominant(img, lay.bbox)
     ratio = min(contrast(el.style.color, c) for c, _ in behind)
     if ratio < canvas.min_contrast:
         worst = min(behind, key=lambda c: contrast(el.style.color, c[0]))[0]
-        raise ReportkitError(
-            f"颜色对比度不足（{canvas.name}，{el.key}）：文字“{_short(el.text)}”的颜色 {el.style.color} "
-            f"与背景 {hex_color(worst)} 的对比度为 {ratio:.2f}:1，低于 {canvas.min_contrast}:1（WCAG AA）。"
-            "请在 templates/promo.toml 的 [colors] 中调整颜色。")
+        raise ReportkitError(msg("png.contrast", canvas=canvas.name, key=el.key, text=_short(el.text),
+                                 color=el.style.color, background=hex_color(worst), ratio=f"{ratio:.2f}",
+                                 min_contrast=canvas.min_contrast))
     font = pil_font(str(lay.font.path), lay.font.index, lay.size)
     for line, (lx, base) in zip(lay.lines, lay.origins):
         if line:

@@ -68,9 +68,11 @@ import pandas as pd
 
 from ..errors import ReportkitError, Source, error
 from ..load.tables import write_csv_bytes
+from ..messages import join, msg
 from ..safety.wording import check_format, wrap
 from ..theme import find_template
-from ..vocab import INSUFFICIENT, REJECT_RULES
+from ..wording import Wording
+from ..vocab import EMPTY_AREA, HIDDEN_N, INSUFFICIENT, REJECT_RULES
 
 GROUP_COLUMNS = ("hukou", "occupation", "town", "age_group", "channel")
 INVALID = -1          # likert code of an out-of-range answer
@@ -89,9 +91,17 @@ class SurveyConfig:
     value_order: dict
     local: str
     migrant: str
+    last_values: tuple     # catch-all values ("其他") go last, before the empty value
+    below: tuple           # "18岁以下": before the values of the same number
+    above: tuple           # "60岁以上": after them
     details: dict
     messages: dict
     chapter: dict
+
+    @property
+    def wording(self) -> Wording:
+        """The [messages] sentences, rendered in the narrative sandbox."""
+        return Wording({"messages": self.messages}, "survey.toml")
 
 
 def _read_config(path: str, data: dict) -> SurveyConfig:
@@ -103,10 +113,13 @@ def _read_config(path: str, data: dict) -> SurveyConfig:
         gap_points=float(data.get("thresholds", {}).get("gap_points", 5.0)),
         group_order=tuple(g.get("order", GROUP_COLUMNS)),
         group_names=dict(g.get("names", {})),
-        empty_value=str(g.get("empty_value", "未填写")),
+        empty_value=str(g["empty_value"]),
         value_order={k: list(v) for k, v in g.get("value_order", {}).items()},
-        local=lm.get("local", "本地户籍"),
-        migrant=lm.get("migrant", "外来人口"),
+        local=lm["local"],
+        migrant=lm["migrant"],
+        last_values=tuple(g["last_values"]),
+        below=tuple(g["below"]),
+        above=tuple(g["above"]),
         details=wrap(dict(data.get("details", {})), "templates/survey.toml [details]"),
         messages=wrap(dict(data.get("messages", {})), "templates/survey.toml [messages]"),
         chapter=wrap(dict(data.get("chapter", {})), "templates/survey.toml [chapter]"),
@@ -290,7 +303,7 @@ def screen(df: pd.DataFrame, likert: list[str], towns: list[str], st, cfg: Surve
         tv = town.to_numpy(dtype=object)[rows]
         empty = tv == ""
         put(rows[~empty], REJECT_RULES[5], {}, {"value": tv[~empty]})
-        put(rows[empty], "地区为空", {}, {})
+        put(rows[empty], EMPTY_AREA, {}, {})
     return Screening(rule, detail, codes, label_cells)
 
 
@@ -338,14 +351,14 @@ def _nanmean(a: np.ndarray) -> np.ndarray:
 
 
 _NUM_RE = re.compile(r"\d+")
-OTHER_VALUES = ("其他", "其它")   # a catch-all value goes last (before 未填写)
 
 
-def natural_key(value: str):
-    """Order values like 18岁以下 < 18-24岁 < … < 60岁以上; text without a number last."""
+def natural_key(value: str, below=(), above=()):
+    """Order values like 18岁以下 < 18-24岁 < … < 60岁以上 (the words of `below` and
+    `above`, templates/survey.toml [groups]); text without a number last."""
     m = _NUM_RE.search(value)
     first = int(m.group()) if m else math.inf
-    tier = 0 if "以下" in value or "以内" in value else 2 if "以上" in value or "及以上" in value else 1
+    tier = 0 if any(w in value for w in below) else 2 if any(w in value for w in above) else 1
     return (first, tier, value)
 
 
@@ -355,8 +368,9 @@ def order_values(column: str, values, cfg: SurveyConfig, towns: list[str]) -> li
     preset = list(towns) if column == "town" else cfg.value_order.get(column, [])
     pos = {v: i for i, v in enumerate(preset)}
     head = sorted((v for v in values if v in pos), key=pos.get)
-    last = [v for v in OTHER_VALUES if v in values and v not in pos]
-    rest = sorted((v for v in values if v not in pos and v != cfg.empty_value and v not in last), key=natural_key)
+    last = [v for v in cfg.last_values if v in values and v not in pos]
+    rest = sorted((v for v in values if v not in pos and v != cfg.empty_value and v not in last),
+                  key=lambda v: natural_key(v, cfg.below, cfg.above))
     tail = [cfg.empty_value] if cfg.empty_value in values and cfg.empty_value not in pos else []
     return head + rest + last + tail
 
@@ -475,13 +489,15 @@ class SurveyResult:
         """Say that likert answers were given as words and how they were mapped ('' if not)."""
         if not self.label_cells:
             return ""
-        counts = "，".join(f"“{k}”→{self.config.labels[k]}（{v} 个）" for k, v in self.label_cells.items())
-        return self.config.messages.get("labels_mapped", "{counts}").format(
-            table=f"templates/{self.config.path.name} [likert_labels]", counts=counts,
-            n=sum(self.label_cells.values()))
+        w = self.config.wording
+        counts = w.get("messages.label_separator").join(
+            w.say("messages.label_count", label=k, score=self.config.labels[k], n=v)
+            for k, v in self.label_cells.items())
+        return w.say("messages.labels_mapped", table=f"templates/{self.config.path.name} [likert_labels]",
+                     counts=counts, n=sum(self.label_cells.values()))
 
     def suppression_rule(self) -> str:
-        return self.config.messages.get("suppression", "").format(min=self.settings.min_group)
+        return self.config.wording.say("messages.suppression", min=self.settings.min_group)
 
 
 def _dimension_order(project, qdims: list[str]) -> list[str]:
@@ -508,19 +524,19 @@ def run_survey(project) -> SurveyResult:
     qtab = project.table("survey_questions")
     stab = project.table("survey")
     if not likert:
-        raise ReportkitError("问卷题目表中没有满意度题，无法计算满意度。", [error(
+        raise ReportkitError(msg("survey.no_likert"), [error(
             qtab.source(None, "kind") if qtab is not None else Source("data/survey_questions.csv"),
-            "没有 kind 为 likert5 的题目", hint="满意度题的 kind 应填 likert5")])
+            msg("survey.no_likert_kind"), hint=msg("survey.no_likert_hint"))])
     df = project.survey
     missing = [q for q in likert + ["respondent", "submitted_at", "duration_s", "town"] if q not in df.columns]
     if missing:
-        raise ReportkitError("问卷数据缺少必需的列，未生成任何输出。", [error(
+        raise ReportkitError(msg("survey.missing_columns"), [error(
             stab.source(None, m) if stab is not None else Source("data/survey.csv", 1, m),
-            f"缺少列“{m}”") for m in missing])
+            msg("survey.missing_column", m=m)) for m in missing])
     if not len(df):
-        raise ReportkitError("问卷数据没有任何记录，无法计算满意度，未生成任何输出。", [error(
-            stab.source() if stab is not None else Source("data/survey.csv"), "问卷数据没有任何记录（只有表头）",
-            hint="请确认问卷平台导出时包含了全部答卷")])
+        raise ReportkitError(msg("survey.no_rows"), [error(
+            stab.source() if stab is not None else Source("data/survey.csv"), msg("survey.no_rows_detail"),
+            hint=msg("survey.no_rows_hint"))])
     qdims_list = [qs.loc[qs["qid"] == q, "dimension"].iloc[0] for q in likert]
     dims = _dimension_order(project, qdims_list)
     dpos = {d: i for i, d in enumerate(dims)}
@@ -581,7 +597,7 @@ def run_survey(project) -> SurveyResult:
                    "overall": None if sup else _clean(go[i])}
             for d, name in enumerate(dims):
                 row[name] = None if sup else _clean(gd[i, d])
-            row["status"] = INSUFFICIENT if sup else ("样本量已隐去" if hidden[i] else "")
+            row["status"] = INSUFFICIENT if sup else (HIDDEN_N if hidden[i] else "")
             row["n_true"] = int(sizes[i])
             group_rows.append(row)
     group_table = pd.DataFrame(group_rows, columns=["group", "value", "n", "overall", *dims, "status", "n_true"])
@@ -605,17 +621,8 @@ def run_survey(project) -> SurveyResult:
 
 # The column that shows why a questionnaire failed a rule (数值越界: its first bad answer),
 # and what to check.  Keyed by REJECT_RULES.
-_RULE_COLUMNS = {"重复作答": "respondent", "答题过快": "duration_s", "地区无效": "town"}
-_RULE_HINTS = {
-    "重复作答": "请检查 respondent 列是否被导出成了同一个值",
-    "答题过快": "请检查 duration_s 列是否以秒为单位，或在 project.toml [survey] 中调整 min_duration_s",
-    "数值越界": "满意度题的答案应为 0–5 的整数，或 {labels} 中列出的文字（如“满意”）；"
-               "请核对问卷平台导出的选项文本，必要时在该表中补充对照",
-    "作答不完整": "请检查满意度题的列名是否与 data/survey_questions 的 qid 一致，"
-                 "或在 project.toml [survey] 中调整 min_answered",
-    "连续同一答案": "请检查满意度题是否导出成了同一个值，或在 project.toml [survey] 中调整 straight_min",
-    "地区无效": "survey 的 town 列应与 data/areas 中 kind 为 town 的名称完全一致",
-}
+_RULE_COLUMNS = dict(zip(REJECT_RULES[:2], ("respondent", "duration_s"))) | {REJECT_RULES[5]: "town"}
+# What to check, by rule: messages.toml [survey.hints], keyed by REJECT_RULES.
 
 
 def _none_valid(df: pd.DataFrame, sc: Screening, counts: np.ndarray, likert: list[str], stab,
@@ -632,12 +639,13 @@ def _none_valid(df: pd.DataFrame, sc: Screening, counts: np.ndarray, likert: lis
     value = df[column].iloc[i] if column and column != "respondent" else None   # never show who answered
     rid = df["response_id"].iloc[i] if "response_id" in df.columns else ""
     where = stab.source(i, column) if stab is not None else Source("data/survey.csv", i + 2, column)
-    example = f"问卷 {rid}：{sc.detail[i]}" if rid else sc.detail[i]
-    hint = _RULE_HINTS.get(rule, "").format(labels=f"templates/{cfg.path.name} [likert_labels]") or None
-    why = "，".join(f"{r} {int(counts[j + 1]):,} 份" for j, r in enumerate(REJECT_RULES) if counts[j + 1])
+    example = msg("survey.example", rid=rid, detail=sc.detail[i]) if rid else sc.detail[i]
+    hint = msg(f"survey.hints.{rule}", labels=f"templates/{cfg.path.name} [likert_labels]")
+    why = join((msg("survey.rule_count", rule=r, n=int(counts[j + 1])) for j, r in enumerate(REJECT_RULES)
+                if counts[j + 1]), "comma")
     return ReportkitError(
-        f"回收问卷 {n:,} 份，有效问卷 0 份（{why}），无法计算满意度，未生成任何输出。",
-        [error(where, f"全部问卷均未通过筛选，最多的无效原因为“{rule}”（{int(counts[k]):,} 份），例如{example}",
+        msg("survey.none_valid", n=n, why=why),
+        [error(where, msg("survey.none_valid_detail", rule=rule, n=int(counts[k]), example=example),
                value, hint)])
 
 

@@ -8,6 +8,7 @@ from .. import SURVEY_OPTIONAL, Composed, Needs
 def render_all(canvases, design) -> tuple[dict[str, bytes], list]:
     """Render canvases and encode them: ({"promo/cover.png": bytes, …}, [Rendered, …])."""
     from ...errors import ReportkitError
+    from ...messages import msg
     from ...render import png
 
     out = design.output
@@ -23,7 +24,7 @@ def render_all(canvases, design) -> tuple[dict[str, bytes], list]:
         for fmt in formats:
             data = png.encode(r.image, fmt, quality, dpi)
             if canvas.name == "cover" and len(data) > limit:
-                raise ReportkitError(f"封面图 cover.{fmt} 有 {len(data)} 字节，超过公众号封面上限 {limit} 字节")
+                raise ReportkitError(msg("promo.cover_too_big", fmt=fmt, size=len(data), limit=limit))
             files[f"promo/{canvas.name}.{fmt}"] = data
     return files, rendered
 

@@ -49,7 +49,7 @@ class Sheets:
     def compose(self, ctx) -> Composed:
         from ...compose.sheets import compose_sheets
         from ...errors import ReportkitError
-        from ...messages import msg
+        from ...messages import join, msg
 
         only = tuple(ctx.option(self.name, "only", ()) or ())
         sel = set(only) if only else None
@@ -59,7 +59,7 @@ class Sheets:
             found = {s.key for s in built.sheets} | {s.stem for s in built.sheets}
             unknown = sorted(sel - found)
             if unknown:
-                raise ReportkitError(msg("errors.only_unknown", names="、".join(unknown)))
+                raise ReportkitError(msg("errors.only_unknown", names=join(unknown)))
         docs = [DocJob(f"{SHEETS_DIR}/{s.stem}", s.doc, template="sheet.docx") for s in built.sheets]
 
         def finish(rendered: dict) -> dict[str, bytes]:
