@@ -142,6 +142,33 @@ def read(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA / name, dtype=str, keep_default_na=False)
 
 
+def indicator_values(values: pd.DataFrame, ind: pd.DataFrame) -> pd.DataFrame:
+    """The indicators' own values.  Since the v2 filing round, content/data/values.csv
+    also holds the sub-indicators' values and leaves out what the formulas compute:
+    those values are computed here exactly as reportkit computes them, written with the
+    indicator's decimals (its other years' values show them), and the parts dropped."""
+    sys.path.insert(0, str(CONTENT.parent))
+    from reportkit.load.project import load_project
+    from reportkit.score.formula import with_computed
+
+    project, _ = load_project(CONTENT, tables=("indicators", "areas", "values", "departments", "recommendations"))
+    codes = set(ind["code"])
+    raw = values[values["code"].isin(codes)]
+    dp = {c: decimals(g["value"]) for c, g in raw.groupby("code")}
+    computed = with_computed(project).values
+    computed = computed[computed["computed"] & computed["code"].isin(codes)]
+    rows = [{"code": c, "area": a, "year": str(int(y)), "value": f"{v:.{dp.get(c, 1)}f}", "note": "",
+             "source": ""} for c, a, y, v in zip(computed["code"], computed["area"], computed["year"],
+                                                  computed["value"])]
+    add = pd.DataFrame(rows, columns=list(values.columns)).fillna("")
+    keys = set(zip(add["code"], add["area"], add["year"]))
+    raw = raw[[k not in keys for k in zip(raw["code"], raw["area"], raw["year"])]]
+    order = {c: i for i, c in enumerate(ind["code"])}
+    out = pd.concat([raw, add], ignore_index=True)
+    out["_o"] = out["code"].map(order)
+    return out.sort_values(["_o", "area", "year"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
 def decimals(texts) -> int:
     out = 0
     for t in texts:
@@ -194,7 +221,7 @@ class Demo:
         self.ind = read("indicators.csv")
         self.areas = read("areas.csv")
         self.depts = read("departments.csv")
-        self.values = read("values.csv")
+        self.values = indicator_values(read("values.csv"), self.ind)
         self.recs = read("recommendations.csv")
         self.questions = read("survey_questions.csv")
         self.peers = self.areas.loc[self.areas["kind"] == "peer", "area"].tolist()
@@ -327,7 +354,9 @@ class Demo:
                     if r[col]:
                         r[col] = fmt(float(r[col]) * f, 1)
             rows.append(r)
-        return pd.DataFrame(rows, columns=self.ind.columns)
+        # earlier checkups hold their indicators' values as filed: no sub-indicators, no formulas
+        columns = [c for c in self.ind.columns if c not in ("formula", "aggregate")]
+        return pd.DataFrame(rows, columns=self.ind.columns)[columns]
 
     def rate_year(self, year: int) -> dict:
         cat = self.ind if year == CURRENT else self.catalogue[year]

@@ -770,10 +770,10 @@ def solve(formula, free, known, target, unit):
         x0 = f(1.0) / target
     step = 1.0 if unit in INTEGER_UNITS else 0.01
     best = None
-    for decimals in ([0] if step == 1.0 else [2, 3, 4]):
+    for decimals in ([0] if step == 1.0 else [2, 3, 4, 5, 6]):
         s = 10.0 ** -decimals
         base = round(x0 / s) * s
-        for k in range(0, 60):
+        for k in range(0, 200):
             for x in (base + k * s, base - k * s):
                 x = round(x, decimals)
                 got = f(x)
@@ -783,6 +783,27 @@ def solve(formula, free, known, target, unit):
                 if got == target:
                     return x
     return best[1]
+
+
+def exact_by_base(formula, free, known, target, unit, parts, uses, units):
+    """When no value of the solved operand gives the indicator's value exactly (parts
+    counted in whole units), move a part this formula alone uses by a few units until
+    one does; the part's city value is updated in `parts`.  Falls back to the best."""
+    x = solve(formula, free, known, target, unit)
+    for op in [o for o in formula.operands if o != free and uses.get(o) == 1]:
+        step = 1.0 if units[op] in INTEGER_UNITS else 0.01
+        for j in range(1, 400):
+            for cand in (known[op] + j * step, known[op] - j * step):
+                if cand <= 0:
+                    continue
+                cand = round(cand, 0 if step == 1.0 else 2)
+                trial = {**known, op: cand}
+                y = solve(formula, free, trial, target, unit)
+                if formula.evaluate({**trial, free: y}) == target:
+                    known[op] = cand
+                    parts[(op, CITY, YEAR)] = float(cand)
+                    return y
+    return x
 
 
 def town_weights(rng, corr=0.5):
@@ -857,6 +878,10 @@ def filing_round(rng, values_rows):
                     v = base * wt
                     parts[(op, t, YEAR)] = float(max(1, round(v)) if unit in INTEGER_UNITS else round(v, 2))
     # 2. the solved operand: the formula gives the indicator's value
+    uses = {}
+    for f in parsed.values():
+        for op in f.operands:
+            uses[op] = uses.get(op, 0) + 1
     computed = set()
     for ind_code, (ftext, free, tl) in FORMULAS.items():
         f = parsed[ind_code]
@@ -870,6 +895,8 @@ def filing_round(rng, values_rows):
             if any(v is None for v in known.values()):
                 continue
             x = solve(f, free, known, target, unit)
+            if area == CITY and year == YEAR and f.evaluate({**known, free: x}) != target:
+                x = exact_by_base(f, free, known, target, unit, parts, uses, units)
             parts[(free, area, year)] = float(x)
             if year == YEAR:
                 computed.add((ind_code, area, year))

@@ -7,6 +7,8 @@ reportkit/analyse/years.py.  Wording: templates/years.toml.
 """
 from __future__ import annotations
 
+import math
+
 from ..charts import ChartSpec
 from ..document import Block, Cell, Paragraph, Span
 from ..vocab import GOOD, IMPROVED, SHORT, TRACKING_STATUSES, WARN
@@ -47,7 +49,9 @@ def pair(fmt, before, after, unit_before: str, unit_after: str, comparable: bool
     although they differ (3.35% and 3.42% both "3.4%"), one more decimal is shown, up to
     three, so that a reader sees the change the status speaks of."""
     a, b = fmt.value(before, unit_before), fmt.value(after, unit_after)
-    if not comparable or a != b or _nan(before) or _nan(after) or float(before) == float(after):
+    # equal within float noise (a value computed from its parts) is equal
+    if not comparable or a != b or _nan(before) or _nan(after) or \
+            math.isclose(float(before), float(after), rel_tol=1e-9, abs_tol=1e-12):
         return a, b
     d = fmt.decimals_for(unit_before, before)
     for extra in range(d + 1, 4):
