@@ -194,7 +194,9 @@ class Demo:
         self.ind = read("indicators.csv")
         self.areas = read("areas.csv")
         self.depts = read("departments.csv")
-        self.values = read("values.csv")
+        values = read("values.csv")
+        # the catalogue's own values: sub-indicator values (operands of formulas) have no history here
+        self.values = values[values["code"].isin(set(self.ind["code"]))].reset_index(drop=True)
         self.recs = read("recommendations.csv")
         self.questions = read("survey_questions.csv")
         self.peers = self.areas.loc[self.areas["kind"] == "peer", "area"].tolist()
