@@ -318,6 +318,8 @@ class Demo:
             if self.first_year(code) > year:
                 continue
             r = dict(r)
+            if "formula" in r:
+                r["formula"] = ""    # earlier years filed the indicator values themselves (no sub-indicators)
             if code in RENAMED and year <= RENAMED[code][0]:
                 r["name"] = RENAMED[code][1]
             if code in UNIT_CHANGE and year <= UNIT_CHANGE[code][0]:
