@@ -226,9 +226,7 @@ class Demo:
         self.questions = read("survey_questions.csv")
         self.peers = self.areas.loc[self.areas["kind"] == "peer", "area"].tolist()
         self.towns = self.areas.loc[self.areas["kind"] == "town", "area"].tolist()
-        # the history is of the indicators; sub-indicator values (the filing round) are not
-        # extended backwards
-        v = self.values = self.values[self.values["code"].isin(set(self.ind["code"]))]
+        v = self.values
         self.dp = {c: decimals(g["value"]) for c, g in v.groupby("code")}
         self.city = {}     # code -> {year: float|None} 2015-2020
         self.notes = {}    # (code, year) -> note
@@ -345,6 +343,8 @@ class Demo:
             if self.first_year(code) > year:
                 continue
             r = dict(r)
+            if "formula" in r:
+                r["formula"] = ""    # earlier years filed the indicator values themselves (no sub-indicators)
             if code in RENAMED and year <= RENAMED[code][0]:
                 r["name"] = RENAMED[code][1]
             if code in UNIT_CHANGE and year <= UNIT_CHANGE[code][0]:
