@@ -62,7 +62,7 @@ def prefixed(problem: Problem, prefix: str) -> Problem:
 def _same(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve()
-    except OSError:
+    except (OSError, ValueError, RuntimeError):
         return False
 
 
@@ -72,10 +72,15 @@ def check_target(root: Path, setting: str, problems: Problems, words: Wording,
     this project itself."""
     src = Source(display, column="previous")
     target = root / setting
+    try:
+        exists = target.is_dir() and (target / "project.toml").is_file()
+    except (OSError, ValueError):   # a name the file system cannot hold (NUL, too long …)
+        problems.add(error(src, words.say("messages.missing", path=setting), setting, words.say("messages.missing_hint")))
+        return None
     if _same(target, root):
         problems.add(error(src, words.say("messages.self"), setting, words.say("messages.self_hint")))
         return None
-    if not target.is_dir() or not (target / "project.toml").is_file():
+    if not exists:
         what = "messages.missing" if not target.is_dir() else "messages.no_toml"
         problems.add(error(src, words.say(what, path=setting), setting, words.say("messages.missing_hint")))
         return None

@@ -145,7 +145,7 @@ def test_a_folder_of_yearly_projects_gives_the_same_years(assessed, tmp_path):
     assert [f.year for f in found] == [2018, 2019, 2020]
     out = tmp_path / "o"
     r = run("--projects", assessed["root"] / "2018", assessed["root"] / "2019", assessed["root"] / "2020",
-            "--out", out, "--quiet", "--format", "docx")
+            "--out", out, "--quiet", "--format", "docx", "--workers", "1")
     assert r.exit_code == 0, r.output
     assert (out / "assess" / "report.docx").is_file() and not (out / "assess" / "report.pdf").exists()
     # same data, same table: the CSV is byte-identical to the chained run's
@@ -201,7 +201,7 @@ def test_an_earlier_year_that_does_not_validate_is_named(tmp_path):
     cur, prev, old = make_three_years(tmp_path)
     old.replace("data/indicators.csv", "TR-02,通勤时间超过45分钟的人口比例,交通便捷,基础指标,%,-,",
                 "TR-02,通勤时间超过45分钟的人口比例,交通便捷,基础指标,%,越低越好,")
-    r = run("--projects", cur.root, "--out", tmp_path / "o")
+    r = run("--projects", cur.root, "--out", tmp_path / "o", "--workers", "1")
     assert r.exit_code == 2
     assert re.search(r"2018/data/indicators\.csv，第 6 行，列 direction：“direction”的取值无效", r.output), r.output
     assert not (tmp_path / "o" / "assess").exists()

@@ -237,9 +237,14 @@ def test_previous_that_does_not_validate_is_named(tmp_path):
     assert r.exit_code == 2
     assert "project.toml，设置项 previous：上一年度体检项目“../2019”校验未通过（1 个错误" in r.output
     assert "../2019/data/values.csv，第 3 行，列 value：“value”不是数字" in r.output
-    r = CliRunner().invoke(main, ["report", "--project", str(cur.root), "--out", str(tmp_path / "out"), "--quiet"])
-    assert r.exit_code == 2 and "../2019/data/values.csv" in r.output
-    assert not (tmp_path / "out" / "report.pdf").exists()
+    # the report's build stops at the same place, before anything is drawn or written
+    from reportkit.build import prepare
+    from reportkit.errors import ReportkitError
+
+    with pytest.raises(ReportkitError) as exc:
+        prepare(cur.root, tmp_path / "out", ("report",))
+    assert any(p.source.path == "../2019/data/values.csv" for p in exc.value.problems)
+    assert not (tmp_path / "out").exists()
 
 
 def test_previous_pointing_at_itself(tmp_path):
@@ -259,7 +264,8 @@ def test_previous_forming_a_loop(tmp_path):
     r = validate(cur.root)
     assert r.exit_code == 2
     assert "上一年度体检项目“../2019”的 previous（“../2020”）又指回本项目，形成循环" in r.output
-    r = CliRunner().invoke(main, ["sheets", "--project", str(cur.root), "--out", str(tmp_path / "o"), "--quiet"])
+    r = CliRunner().invoke(main, ["sheets", "--project", str(cur.root), "--out", str(tmp_path / "o"), "--quiet",
+                                  "--workers", "1"])
     assert r.exit_code == 2 and "形成循环" in r.output
 
 
@@ -372,3 +378,10 @@ def test_chart_alt_texts_say_every_value():
     spec = ChartSpec("series", "s", {"years": [2019, 2020], "series": [{"name": "总体", "values": [70.0, None]}],
                                      "unit": "分", "axis_label": "满意度"})
     assert alt_text(spec) == "满意度（分）：总体：2019 70.0、2020 —。"
+
+
+def test_previous_that_no_file_system_can_hold(tmp_path):
+    cur, _ = make_years(tmp_path)
+    cur.replace("project.toml", 'previous = "../2019"', 'previous = "../20\\u00001"')
+    r = validate(cur.root)
+    assert r.exit_code == 2 and "上一年度体检项目的文件夹" in r.output and "不存在" in r.output
