@@ -68,18 +68,17 @@ def _changes(spec: ChartSpec):
     return labels, before, after, status, names, dec
 
 
-def changes_alt(spec: ChartSpec) -> str:
+def changes_alt(spec: ChartSpec, w) -> str:
     labels, before, after, status, names, dec = _changes(spec)
     d = spec.data
     unit = d.get("unit", "")
-    b, a = d.get("before_label", ""), d.get("after_label", "")
-    miss = d.get("missing_label", "—")
-    parts = []
-    for lab, x, y, s in zip(labels, before, after, status):
-        shown = style.fmt(y, dec) + unit if not math.isnan(y) else miss
-        parts.append(f"{lab}：{b}{style.fmt(x, dec)}{unit}，{a}{shown}（{names.get(s, s)}）")
-    head = d.get("axis_label") or spec.title
-    return (f"{head}：" if head else "") + "；".join(parts) + "。"
+    miss = d.get("missing_label") or w.get("common.missing")
+    parts = [w.say("changes.row", label=lab, before_label=d.get("before_label", ""), before=style.fmt(x, dec),
+                   unit=unit, after_label=d.get("after_label", ""),
+                   after=miss if math.isnan(y) else style.fmt(y, dec), after_unit="" if math.isnan(y) else unit,
+                   status=names.get(s, s))
+             for lab, x, y, s in zip(labels, before, after, status)]
+    return w.say("changes.alt", head=d.get("axis_label") or spec.title, parts=parts)
 
 
 @register("changes", alt=changes_alt)
@@ -158,16 +157,14 @@ def _series(spec: ChartSpec):
     return years, out, int(d.get("decimals", 1))
 
 
-def series_alt(spec: ChartSpec) -> str:
+def series_alt(spec: ChartSpec, w) -> str:
     years, series, dec = _series(spec)
     d = spec.data
-    unit = d.get("unit", "")
-    miss = d.get("missing_label", "—")
-    parts = []
-    for name, vals in series:
-        parts.append(f"{name}：" + "、".join(f"{y} {style.fmt(v, dec, missing=miss)}" for y, v in zip(years, vals)))
-    head = d.get("axis_label") or spec.title
-    return (f"{head}（{unit}）：" if head and unit else f"{head}：" if head else "") + "；".join(parts) + "。"
+    miss = d.get("missing_label") or "—"
+    parts = [w.say("series.part", name=name, values=[w.say("series.value", year=y, value=style.fmt(v, dec, missing=miss))
+                                                     for y, v in zip(years, vals)])
+             for name, vals in series]
+    return w.say("series.alt", head=d.get("axis_label") or spec.title, unit=d.get("unit", ""), parts=parts)
 
 
 @register("series", alt=series_alt)
