@@ -5,8 +5,8 @@ five-year assessment.
    shipped: content/ → content/history/2019) and with the `previous` line removed.
    Target: at most 20 % more with `previous`.  Wall time is what the user waits; CPU
    time (this process's children, user + system) is printed beside it because it is
-   far less disturbed by other work on the machine.  Each variant runs twice, the
-   faster run counts.
+   less disturbed by other work on the machine.  Each variant runs twice, alternating
+   with the other; the faster run counts.
 2. `reportkit assess` cold over five demo-sized years: the demo chain 2016–2020 with
    every earlier year given the 2020 survey of 87,000 questionnaires (57 indicators,
    34 towns, 5 peers each year).  Target: ≤ 60 s.  The chain as shipped (small
@@ -33,11 +33,6 @@ def timed(*args) -> tuple[float, float, float]:
     return wall, cpu() - c0, peak
 
 
-def best_of(n: int, make_args) -> tuple[float, float, float]:
-    runs = [timed(*make_args(i)) for i in range(n)]
-    return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
-
-
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -55,8 +50,13 @@ def main():
             return lambda i: ("report", "--project", str(project), "--out", str(tmp / f"out-{project.parent.name}-{i}"),
                               "--quiet")
 
-        w0, c0, m0 = best_of(2, report(without))
-        w1, c1, m1 = best_of(2, report(with_prev))
+        # the two variants alternate, so that a change of load on the machine hits both alike
+        runs = {False: [], True: []}
+        for i in range(2):
+            for prev in (False, True):
+                runs[prev].append(timed(*report(with_prev if prev else without)(i)))
+        (w0, c0, m0), (w1, c1, m1) = ((min(r[0] for r in runs[k]), min(r[1] for r in runs[k]),
+                                       max(r[2] for r in runs[k])) for k in (False, True))
         print(f"report cold, without previous: {w0:.1f} s wall, {c0:.1f} s CPU, {m0:.0f} MiB")
         print(f"report cold, with previous:    {w1:.1f} s wall, {c1:.1f} s CPU, {m1:.0f} MiB")
         extra_w, extra_c = w1 / w0 - 1, c1 / c0 - 1
