@@ -165,7 +165,7 @@ def test_batch_builds_every_city_and_reports_the_broken_one(pooled):
         assert files["report.pdf"].startswith(b"%PDF") and files["report.docx"][:2] == b"PK"
         marker = json.loads(files[MARKER])
         assert marker["city"] == city and len(marker["hash"]) == 64
-        assert not any(rel.startswith(".cache") for rel in files)
+        assert not any(rel.startswith((".cache", ".reportkit-commit")) for rel in files)
         assert float(rows[city]["seconds"]) > 0
     assert not (out / "cities" / "庚市").exists()          # nothing at all for the failed city
     assert not (out / "cities" / STAGING).exists()

@@ -278,7 +278,7 @@ min_duration_s = 60
     rows = []
     for code, iname, dim, unit, direction, std, lo, hi, noise, depts, method, dp, key, town in catalogue:
         rows.append([code, iname, dim, "基础指标", unit, direction, _num(std, dp), "", depts, "1" if key else "",
-                     method, SOURCE[method], "mean" if town else "none"])
+                     method, SOURCE[method], "none"])
     fname, funit, fdir, ftarget, _ = feature
     rows.append([fcode, fname, "城区", "特色指标", funit, fdir, "", _num(ftarget, 1), "zjj", "", "统计",
                  SOURCE["统计"], "none"])

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 OK, FAILED = "ok", "failed"
-CACHE_DIRS = (".cache",)
+from ..write import JOURNAL_DIR
+
+SKIP_DIRS = (".cache", JOURNAL_DIR)     # the chart cache and the Writer's journal are no outputs
 
 
 @dataclass
@@ -44,10 +46,11 @@ def _build_products(project_dir: Path, out_dir: Path) -> None:
 
 
 def collect_files(root: Path) -> dict[str, bytes]:
-    """Every output file under root (caches left out), by relative POSIX path."""
+    """Every output file under root (the chart cache and the Writer's journal left out),
+    by relative POSIX path."""
     out: dict[str, bytes] = {}
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in CACHE_DIRS)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in sorted(filenames):
             if name.startswith(".") and name.endswith(".tmp"):
                 continue

@@ -19,7 +19,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..write import Writer
+from ..write import JOURNAL_DIR, Writer
 
 CITIES = "cities"
 STAGING = ".staging"
@@ -134,6 +134,7 @@ def commit_city(out_dir: Path, folder: str, files: dict[str, bytes], marker: byt
         meta["folder"] = folder
         writer.add(MARKER, json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
         writer.commit()
+        shutil.rmtree(stage / JOURNAL_DIR, ignore_errors=True)   # its lock: the folder is ours alone
         final = cities / folder
         if final.exists():
             old = Path(tempfile.mkdtemp(prefix="old-", dir=staging))
