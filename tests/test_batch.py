@@ -322,7 +322,13 @@ def summary(pooled):
     from reportkit.products.province.build import build_province
 
     province_dir, out, _, _ = pooled
-    return build_province(province_dir, out), out
+    here = os.getcwd()
+    os.chdir(out.parent)                     # relative paths, as `make province` passes them
+    try:
+        built = build_province(Path(province_dir.name), Path(out.name))
+    finally:
+        os.chdir(here)
+    return built, out
 
 
 def _docx_text(path: Path) -> str:

@@ -81,7 +81,7 @@ def build_province(province_dir: Path, out_dir: Path, progress=None, formats=("d
             have, misses = from_cache(specs, theme, cache_dir)
             template = find_template("report.docx", province.root) if "docx" in formats else None
             job = RenderJob(f"{OUT}/report", doc, tuple(formats), template,
-                            frozenset(Path(f.path).stem for f in doc.figures()), figures)
+                            frozenset(Path(f.path).stem for f in doc.figures()), ctx.figures_dir)
         with progress.step(say("step_render", root)):
             runner = pool or Workers(1, theme, province.root)
             try:

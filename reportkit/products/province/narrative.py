@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ...errors import Problems, error
-from ...narrative import REF_CLOSE, REF_OPEN, View, _small_range
+from ...narrative import REF_CLOSE, REF_OPEN, View
 from ...vocab import GOOD, SHORT, WARN
 
 SECTIONS = {"province", "indicators", "problems", "ranking", "regions", "survey", "tracking"}
@@ -175,7 +175,7 @@ class ProvinceNarrativeContext:
     def globals(self) -> dict:
         r = self.result
         common = r.common[r.common["common"]]
-        return {"range": _small_range, "province": r.province.name, "year": r.province.year,
+        return {"province": r.province.name, "year": r.province.year,
                 "counts": CountsView(r), "common_problems": self.joiner.join(common["name"]) or self.fmt.dash,
                 "failed_cities": self.joiner.join(c.name for c in r.failed) or self.fmt.dash,
                 "indicator": self.indicator, "city": self.city, "dimension": self.dimension,
