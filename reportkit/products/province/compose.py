@@ -124,7 +124,7 @@ class ProvinceComposer:
                 rows.append([cov.city, cov.group, rating_cell(labels["status_failed"], SHORT), self.fmt.dash,
                              self.fmt.dash, self.fmt.dash, self.fmt.dash, Cell((Span(note),), align="left")])
         out.append(ctx.table(w["coverage_table"], w["coverage_columns"], rows,
-                             widths=(1.1, 1.0, 1.1, 1.0, 1.1, 1.1, 1.1, 3.3),
+                             widths=(1.0, 0.9, 1.0, 0.9, 1.1, 1.1, 1.2, 3.0),
                              align=("left", "center", "center", "center", "center", "center", "center", "left"),
                              size="small", key="coverage", note=w["coverage_note"]))
         out.append(ctx.heading(2, w["system_heading"]))
@@ -506,8 +506,8 @@ class ProvinceComposer:
                     "series_name": w["radar_series"], "max": 100,
                     "compare": {"name": w["radar_compare"], "values": [round(med[d], 1) for d in dims]}}
             out.append(ctx.figure(ChartSpec("radar", f"province-profile-{len(self.ctx.specs) + 1:03d}", data,
-                                            size=(12.0, 7.0)),
-                                  self.say(w["radar_caption"], city=c.name), key=f"profile/{c.name}", width=0.55))
+                                            size=(14.0, 8.5)),
+                                  self.say(w["radar_caption"], city=c.name), key=f"profile/{c.name}", width=0.72))
         rows = []
         for d in dims:
             if d not in sub.index:
