@@ -147,7 +147,7 @@ def load_province(province_dir: Path | str) -> tuple[Province | None, Problems]:
         lines = path.read_bytes().decode("utf-8-sig").splitlines()
         if line and line <= len(lines) and re.match(r"\s*[^\x00-\x7f\"'\[#][^=]*=", lines[line - 1]):
             hint = say("toml_quote_keys", root)   # TOML 1.0: bare keys are ASCII only
-        problems.add(error(Source(display, line=line), say("toml_syntax", root, detail=getattr(exc, "msg", exc)),
+        problems.add(error(Source(display, line=line), say("toml_syntax", root, detail=str(getattr(exc, "msg", exc))),
                            hint=hint))
         return None, problems
 
