@@ -246,7 +246,13 @@ def make_city(w: Writer, idx: int, city: tuple, shared: dict, rng) -> None:
     feature = FEATURES[idx % len(FEATURES)]
     fcode = f"{ABBR[name]}-TS-01"
 
-    # project.toml
+    # project.toml; the town level is the districts (区、县), or the streets of a city without districts
+    if all(t.endswith("街道") for t in towns):
+        term = "街道"
+    elif any(t.endswith("县") for t in towns):
+        term = "区（县）"
+    else:
+        term = "区"
     w.put(f"{base}/project.toml", f"""# {name}{YEAR}年城市体检（省级示例中的一个城市）
 # 示例数据：由 content/tools/make_province.py 生成，不代表官方统计。
 city = "{name}"
@@ -263,6 +269,9 @@ slogan = "城市体检，您来打分"
 why = ["您的意见将写入城市体检报告", "帮助发现身边的城市问题", "匿名填写，个人信息严格保密"]
 duration = "约3分钟"
 deadline = "{YEAR}年8月31日"
+
+[terms]
+town = "{term}"
 
 [scoring]
 warning_band = 0.10
