@@ -94,7 +94,9 @@ def mask_pii(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
     s = texts.astype(object).fillna("")
     if not len(s):
         return s, pd.Series([], dtype=bool)
-    codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    from ..score.survey import factorize_texts
+
+    codes, uniq = factorize_texts(s.to_numpy(dtype=object))
     u = pd.Series(uniq, dtype=object).astype(str)
     odd = u.str.contains(_NEEDS_NORMALISING, regex=True).to_numpy()
     m = u.copy()

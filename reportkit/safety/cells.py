@@ -26,9 +26,6 @@ QUOTE = "'"
 _NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 _LINE_START = re.compile(r"\n[=+\-@\t\r]")
 _QUOTED_START = re.compile(r"\n'[=+\-@\t\r]")
-# a CSV field starting with a trigger (or with a quote and a trigger), in the file's bytes
-_FIELD_START = re.compile(rb"(?:^|[,\t\n])\"?[=+\-@\t\r]")
-_QUOTED_FIELD_START = re.compile(rb"(?:^|[,\t\n])\"?'[=+\-@\t\r]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -61,22 +58,55 @@ def _may_hit(values: np.ndarray, pattern: re.Pattern) -> bool:
         return True
 
 
+_QUOTED_START_B = re.compile(rb"'[=+\-@\t\r]")
+
+
 def csv_may_need(data: bytes) -> bool:
-    """Whether written CSV bytes may hold a field that needs the quote (a cheap scan;
-    negative numbers and dashes also match, the per-column check then decides)."""
-    return _FIELD_START.search(data) is not None
+    """Whether written CSV bytes may hold a field that needs the quote: a field start
+    (after , or a newline, or the file's start, quoted or not) followed by a trigger.
+    Each trigger byte is looked for with memchr speed first (most never occur); where
+    one does, its positions are checked vectorised (a regex or substring searches over
+    100 MB cost seconds).  Negative numbers and dashes also match: the per-column check
+    then decides."""
+    if not data:
+        return False
+    a = None
+    for t in b"=+-@\t\r":
+        if data.find(bytes((t,))) < 0:
+            continue
+        if a is None:
+            a = np.frombuffer(data, dtype=np.uint8)
+        idx = np.flatnonzero(a == t)
+        if idx[0] == 0:
+            return True
+        prev = a[idx - 1]
+        if ((prev == 44) | (prev == 10)).any():
+            return True
+        quoted = idx[(prev == 34) & (idx >= 2)]
+        if len(quoted) and np.isin(a[quoted - 2], (44, 10)).any() or (len(idx) and idx[0] == 1 and a[0] == 34):
+            return True
+    return False
 
 
 def csv_may_restore(data: bytes) -> bool:
-    """Whether read CSV bytes may hold a field written by csv_text."""
-    return _QUOTED_FIELD_START.search(data) is not None
+    """Whether read CSV bytes may hold a field written by csv_text ('= at a field start):
+    the rare quote found by a literal-prefix search, then its field start checked."""
+    for m in _QUOTED_START_B.finditer(data):
+        i = m.start()
+        if i == 0 or data[i - 1] in b",\n" or (data[i - 1] == 34 and (i == 1 or data[i - 2] in b",\n")):
+            return True
+    return False
 
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of `df` whose text fields are CSV-safe (only the columns that need it
     are copied and changed; numeric columns are left as they are)."""
     out = None
-    for col in df.columns:
+    names = [csv_text(str(c)) if isinstance(c, str) else c for c in df.columns]
+    if names != list(df.columns):      # a header a spreadsheet would run (a qid like =cmd)
+        out = df.copy()
+        out.columns = names
+    for col, name in zip(df.columns, names):
         s = df[col]
         if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
             continue
@@ -86,7 +116,7 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
         fixed = np.array([csv_text(v) for v in values], dtype=object)
         if out is None:
             out = df.copy()
-        out[col] = pd.Series(fixed, index=df.index, dtype=object)
+        out[name] = pd.Series(fixed, index=df.index, dtype=object)
     return df if out is None else out
 
 

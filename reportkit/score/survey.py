@@ -152,6 +152,17 @@ def _fill(template: str, const: dict, per_row: dict[str, pd.Series], index) -> p
     return out
 
 
+def factorize_texts(values):
+    """pd.factorize for columns of strings: (codes, uniques) with every value, None or NaN
+    included, a code of its own.  Asking pandas for sentinels first and only redoing a
+    column that has missing values avoids a full isna() pass per column (a second per
+    million rows)."""
+    codes, uniques = pd.factorize(values)
+    if len(codes) and codes.min() < 0:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, uniques
+
+
 def likert_lut(uniques, labels: dict) -> tuple[np.ndarray, dict]:
     """Codes for distinct answer texts: '' -> 0, '0'..'5' -> itself, a known label ->
     its score, anything else -> -1.  Returns (codes, {label: uniques index})."""
@@ -178,7 +189,7 @@ def parse_likert(df: pd.DataFrame, qids: list[str], labels: dict) -> tuple[np.nd
     mat = np.empty((n, len(qids)), dtype=np.int8, order="F")
     label_cells: dict[str, int] = {}
     for j, q in enumerate(qids):
-        codes, uniques = pd.factorize(df[q], use_na_sentinel=False)
+        codes, uniques = factorize_texts(df[q].to_numpy(dtype=object))
         lut, used = likert_lut(list(uniques), labels)
         mat[:, j] = lut[codes]
         if used:
@@ -246,7 +257,7 @@ def screen(df: pd.DataFrame, likert: list[str], towns: list[str], st, cfg: Surve
     ts = _sort_times(df["submitted_at"])
     order = np.lexsort((np.arange(n), ts))
     rsorted = resp[order]
-    fcodes, _ = pd.factorize(rsorted, use_na_sentinel=False)
+    fcodes, _ = factorize_texts(rsorted)
     _, first_idx = np.unique(fcodes, return_index=True)
     is_first = np.zeros(n, dtype=bool)
     is_first[first_idx] = True
@@ -446,12 +457,9 @@ class SurveyResult:
         return s[s["rule"] != ""].reset_index(drop=True)
 
     # -- lazily built --------------------------------------------------------------------
-    @cached_property
-    def valid(self) -> pd.DataFrame:
-        """Valid questionnaires for analysts: the contract's columns without `respondent` and
-        the questions, nothing else (an extra column of the export -- a phone number -- is
-        never copied); likert answers 1-5 (不了解 and empty left empty); choice and text
-        answers with personal data masked (***)."""
+    def valid_columns(self) -> dict[str, np.ndarray]:
+        """The columns of `valid` as object arrays (responses.csv is written from these
+        without building the frame: a million rows stay within the memory budget)."""
         from ..analyse.concerns import mask_pii
         from ..safety.checks import SURVEY_COLUMNS
 
@@ -459,15 +467,29 @@ class SurveyResult:
         qids = set(self.project.survey_questions["qid"])
         wanted = (set(SURVEY_COLUMNS) - {"respondent"}) | (qids - set(SURVEY_COLUMNS))
         keep = [c for c in df.columns if c in wanted]
-        out = df.loc[self._valid_mask, keep].reset_index(drop=True)
+        mask = self._valid_mask
         lut = np.array(["", "1", "2", "3", "4", "5"], dtype=object)
-        codes = self._codes[self._valid_mask]
-        for j, q in enumerate(self.likert):
-            out[q] = lut[codes[:, j]]
-        for q in self.text_qids + self.choice_qids:
-            if q in out.columns:
-                out[q] = mask_pii(out[q])[0]
+        codes = self._codes[mask]
+        likert = {q: j for j, q in enumerate(self.likert)}
+        masked = set(self.text_qids + self.choice_qids)
+        out = {}
+        for c in keep:
+            if c in likert:
+                out[c] = lut[codes[:, likert[c]]]
+            elif c in masked:
+                out[c] = mask_pii(pd.Series(df[c].to_numpy(dtype=object)[mask]))[0].to_numpy(dtype=object)
+            else:
+                out[c] = df[c].to_numpy(dtype=object)[mask]
         return out
+
+    @cached_property
+    def valid(self) -> pd.DataFrame:
+        """Valid questionnaires for analysts: the contract's columns without `respondent` and
+        the questions, nothing else (an extra column of the export -- a phone number -- is
+        never copied); likert answers 1-5 (不了解 and empty left empty); choice and text
+        answers with personal data masked (***)."""
+        cols = self.valid_columns()
+        return pd.DataFrame({c: pd.Series(v, dtype=self.project.survey[c].dtype) for c, v in cols.items()})
 
     @cached_property
     def concerns(self):
@@ -483,7 +505,9 @@ class SurveyResult:
         if not parts:
             return pd.Series([], dtype=object)
         s = pd.concat(parts, ignore_index=True).astype(object)
-        return s[s.str.strip() != ""].reset_index(drop=True)
+        codes, uniq = factorize_texts(s.to_numpy(dtype=object))   # answers repeat: strip each text once
+        blank = (pd.Series(uniq, dtype=object).astype(str).str.strip() == "").to_numpy()
+        return s[~blank[codes]].reset_index(drop=True)
 
     def label_message(self) -> str:
         """Say that likert answers were given as words and how they were mapped ('' if not)."""
@@ -576,7 +600,7 @@ def run_survey(project) -> SurveyResult:
             continue
         vals = df[col].to_numpy(dtype=object)[valid_mask]
         vals = np.where(vals == "", cfg.empty_value, vals)
-        gcodes, uniq = pd.factorize(vals, use_na_sentinel=False)
+        gcodes, uniq = factorize_texts(vals)
         ordered = order_values(col, list(uniq), cfg, project.towns)
         remap = np.array([ordered.index(u) for u in uniq], dtype=np.int64)
         g = remap[gcodes] if len(gcodes) else gcodes
@@ -693,11 +717,22 @@ def _csv(df: pd.DataFrame) -> bytes:
     return write_csv_bytes(out)
 
 
+def responses_csv(result: SurveyResult) -> bytes:
+    """survey/responses.csv, written from the columns (see SurveyResult.valid_columns)."""
+    from ..load.csvwrite import columns_csv
+
+    cols = result.valid_columns()
+    likert = set(result.likert)
+    plain = {i for i, c in enumerate(cols) if c in likert}    # "" and "1"…"5" from a lookup table
+    data = columns_csv(list(cols), list(cols.values()), plain)
+    return data if data is not None else _csv(result.valid)
+
+
 def add_survey_outputs(writer, result: SurveyResult, scores=None) -> None:
     """Add every survey/ file to `writer` (nothing is written until writer.commit())."""
     writer.add("survey/summary.json", summary_json(result))
     writer.add("survey/rejected.csv", _csv(result.rejected[["response_id", "rule", "detail"]]))
-    writer.add("survey/responses.csv", _csv(result.valid))
+    writer.add("survey/responses.csv", responses_csv(result))
     writer.add("survey/groups.csv", _csv(result.group_table.drop(columns=["n_true"])))
     writer.add("survey/gaps.csv", _csv(result.gaps))
     writer.add("survey/questions.csv", _csv(result.question_table))
