@@ -29,6 +29,7 @@ from matplotlib.lines import Line2D
 from ..vocab import GOOD, SHORT, WARN
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
+from .words import words
 
 STATUS_ROLE = {"resolved": f"rating-{GOOD}", "improved": "secondary", "persisting": f"rating-{WARN}",
                "worse": f"rating-{SHORT}"}
@@ -68,18 +69,16 @@ def _changes(spec: ChartSpec):
     return labels, before, after, status, names, dec
 
 
-def changes_alt(spec: ChartSpec) -> str:
+def changes_alt(spec: ChartSpec, w) -> str:
     labels, before, after, status, names, dec = _changes(spec)
     d = spec.data
     unit = d.get("unit", "")
     b, a = d.get("before_label", ""), d.get("after_label", "")
     miss = d.get("missing_label", "—")
-    parts = []
-    for lab, x, y, s in zip(labels, before, after, status):
-        shown = style.fmt(y, dec) + unit if not math.isnan(y) else miss
-        parts.append(f"{lab}：{b}{style.fmt(x, dec)}{unit}，{a}{shown}（{names.get(s, s)}）")
-    head = d.get("axis_label") or spec.title
-    return (f"{head}：" if head else "") + "；".join(parts) + "。"
+    parts = [w.say("changes.row", label=lab, before_label=b, before=style.fmt(x, dec), unit=unit, after_label=a,
+                   after=style.fmt(y, dec) + unit if not math.isnan(y) else miss, status=names.get(s, s))
+             for lab, x, y, s in zip(labels, before, after, status)]
+    return w.say("changes.alt", head=d.get("axis_label") or spec.title, parts=parts)
 
 
 @register("changes", alt=changes_alt)
@@ -125,7 +124,7 @@ def draw_changes(spec: ChartSpec, theme):
     ax.grid(axis="y", visible=False)
     ax.set_xlim(-12, 108)   # room for a label left of a score near 0
     style.number_axis(ax.xaxis)
-    ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", "")))
+    ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", ""), theme))
     before_label = d.get("before_label", "")
     handles = [Line2D([], [], marker="o", linestyle="", markerfacecolor=c["background"],
                       markeredgecolor=c["muted"], label=before_label)] if before_label else []
@@ -154,16 +153,14 @@ def _series(spec: ChartSpec):
     return years, out, int(d.get("decimals", 1))
 
 
-def series_alt(spec: ChartSpec) -> str:
+def series_alt(spec: ChartSpec, w) -> str:
     years, series, dec = _series(spec)
     d = spec.data
-    unit = d.get("unit", "")
     miss = d.get("missing_label", "—")
-    parts = []
-    for name, vals in series:
-        parts.append(f"{name}：" + "、".join(f"{y} {style.fmt(v, dec, missing=miss)}" for y, v in zip(years, vals)))
-    head = d.get("axis_label") or spec.title
-    return (f"{head}（{unit}）：" if head and unit else f"{head}：" if head else "") + "；".join(parts) + "。"
+    parts = [w.say("series.part", name=name,
+                   items=[w.say("series.item", year=y, value=style.fmt(v, dec, missing=miss)) for y, v in zip(years, vals)])
+             for name, vals in series]
+    return w.say("series.alt", head=d.get("axis_label") or spec.title, unit=d.get("unit", ""), parts=parts)
 
 
 @register("series", alt=series_alt)
