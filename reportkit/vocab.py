@@ -15,6 +15,7 @@ TRACKING_STATUSES = ("已开展", "正在研究", "暂未开展")
 # The filing loop (数据填报): the workbook's first sheet, its header, filer statuses.
 INTAKE_SHEET = "填报表"
 INTAKE_HEADER = ("编号", "名称", "单位", "地区", "年份", "填报值", "上年值", "数据来源", "备注")
+(H_CODE, H_NAME, H_UNIT, H_AREA, H_YEAR, H_VALUE, H_PREVIOUS, H_SOURCE, H_NOTE) = INTAKE_HEADER
 NOT_FILED, FILED, RETURNED, PASSED = "未报送", "已报送", "需退回", "已通过"
 INTAKE_STATUSES = (NOT_FILED, FILED, RETURNED, PASSED)
 TO_CONFIRM = "需核实"

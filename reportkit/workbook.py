@@ -24,8 +24,10 @@ def cell_text(value) -> str:
         value = int(value)
     from .safety.cells import clean_text
 
+    from .wording import load_toml
+
     lines = [ln.strip() for ln in clean_text(str(value)).replace("\r", "\n").split("\n")]
-    return "；".join(ln for ln in lines if ln)
+    return load_toml("typography.toml")["cells"]["line_join"].join(ln for ln in lines if ln)
 
 
 def estimate_lines(text: str, width: float) -> int:

@@ -17,7 +17,11 @@ from __future__ import annotations
 from .narrative import View
 from .wording import Wording
 
-NA = "【?】"
+def _na() -> str:
+    """What a narrative shows for a citation that cannot be answered (narrative.toml)."""
+    from .wording import load_toml
+
+    return load_toml("narrative.toml")["placeholders"]["unknown"]
 
 
 def _words(ctx) -> Wording:
@@ -58,15 +62,15 @@ def last_checkup(ctx, code: str, fmt):
     words = _words(ctx)
     prev = getattr(ctx, "previous", None)
     if ctx is None:
-        return NA
+        return _na()
     if prev is None:
         ctx.problem(words.say("messages.no_previous", code=code))
-        return NA
+        return _na()
     t = prev.scores.table
     hit = t[t["code"] == code]
     if hit.empty:
         ctx.problem(words.say("messages.not_in_previous", code=code, year=prev.year))
-        return NA
+        return _na()
     status = ""
     comparison = getattr(ctx, "comparison", None)
     if comparison is not None:

@@ -37,7 +37,9 @@ class ChartSpec:
 
 
 def register(kind: str, alt: Callable | None = None):
-    """Decorator: `@register("trend", alt=trend_alt)` on `draw(spec, theme) -> Figure`."""
+    """Decorator: `@register("trend", alt=trend_alt)` on `draw(spec, theme) -> Figure`;
+    `trend_alt(spec, wording)` writes the alternative text with the sentences of
+    templates/charts.toml (reportkit.charts.words)."""
     def deco(fn):
         DRAWERS[kind] = fn
         if alt is not None:
@@ -82,7 +84,17 @@ def alt_text(spec: ChartSpec, theme=None) -> str:
     from .words import words
 
     fn = ALTS.get(spec.kind)
-    return fn(spec, words(theme)) if fn else spec.title
+    if fn is None:
+        return spec.title
+    return fn(spec, words(theme)) if _takes_wording(fn) else fn(spec)
+
+
+@lru_cache(maxsize=None)
+def _takes_wording(fn) -> bool:
+    """Alt-text writers take (spec, wording); one written as (spec) still works."""
+    import inspect
+
+    return len(inspect.signature(fn).parameters) > 1
 
 
 def check_kind(spec: ChartSpec) -> None:

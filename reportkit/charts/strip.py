@@ -22,6 +22,7 @@ import math
 
 from matplotlib.lines import Line2D
 
+from ..messages import msg
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
 
@@ -36,14 +37,14 @@ def _data(spec: ChartSpec):
     values = [style.numbers(v) for v in spec.data["values"]]
     roles = spec.data.get("roles") or [[None] * len(v) for v in values]
     if len(roles) != len(values) or any(len(a) != len(b) for a, b in zip(roles, values)):
-        raise data_error(spec, "roles 与 values 的形状不一致")
+        raise data_error(spec, msg("charts.strip_roles"))
     clip = spec.data.get("clip")
     if clip is not None and (len(clip) != 2 or float(clip[0]) >= float(clip[1])):
-        raise data_error(spec, "clip 应为 [下限, 上限]")
+        raise data_error(spec, msg("charts.strip_clip"))
     return rows, values, roles
 
 
-def strip_alt(spec: ChartSpec) -> str:
+def strip_alt(spec: ChartSpec, w=None) -> str:
     _data(spec)
     return str(spec.data.get("alt") or spec.title)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..cli_options import formats_of, formats_option, out_option, quiet_option, workers_option
-from ..messages import msg
+from ..messages import join, msg
 
 
 @click.command("assess")
@@ -38,7 +38,7 @@ def command(projects: tuple[Path, ...], more: tuple[Path, ...], out_dir: Path, q
                    options={"assess": {"years": earlier, "label": latest.label}})
     assessment, doc = result.composed["assess"].data
     out = Path(out_dir) / OUT_DIR
-    paths_text = "、".join(str(out / f"report.{f}") for f in ("docx", "pdf") if f in formats)
+    paths_text = join(str(out / f"report.{f}") for f in ("docx", "pdf") if f in formats)
     click.echo(msg("done.assess", paths=paths_text, years=len(assessment.years),
-                   span="、".join(str(y) for y in assessment.year_list), figures=len(doc.figures()),
-                   tables=len(doc.tables()), csv=f"{out / 'indicators.csv'}、{out / 'dimensions.csv'}"))
+                   span=join(str(y) for y in assessment.year_list), figures=len(doc.figures()),
+                   tables=len(doc.tables()), csv=join([out / "indicators.csv", out / "dimensions.csv"])))

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..cli_options import out_option, project_option
+from ..messages import join, msg
 
 
 @click.group("intake")
@@ -29,7 +30,7 @@ def _date(text: str | None, project_dir: Path) -> dt.date | None:
 
 
 date_option = click.option("--date", "date_text", metavar="YYYY-MM-DD", default=None,
-                           help="统计日期（计算距截止日期的天数、退回单落款）；默认取 SOURCE_DATE_EPOCH，未设置时为固定日期")
+                           help=msg("help.intake_date"))
 returned_argument = click.argument("returned_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
 
 
@@ -49,7 +50,7 @@ def template(project_dir: Path, out_dir: Path) -> None:
 @out_option
 @date_option
 @click.option("--write", "write_back", is_flag=True,
-              help="把审核通过的数据写入项目的 data/values（原为 .xlsx 时写 .xlsx，否则写 .csv）；与已有数值不一致的不写入")
+              help=msg("help.intake_write"))
 def collect(returned_dir: Path, project_dir: Path, out_dir: Path, date_text: str | None, write_back: bool) -> None:
     """汇总审核 DIR 中各单位报送的填报表，写出 collected.csv、problems.csv、status.csv 和退回单。"""
     from ..build import build
@@ -64,8 +65,9 @@ def collect(returned_dir: Path, project_dir: Path, out_dir: Path, date_text: str
     _, problems, status = col.tables()
     for f in col.findings:
         if f.level == "error":
-            where = "，".join(x for x in (f.file, f.sheet, f.cell) if x)
-            click.echo(f"[{w.get('returns.level')['error']}] {where}：{f.message}", err=True)
+            where = join((x for x in (f.file, f.sheet, f.cell) if x), "comma")
+            click.echo(msg("intake.finding", level=w.get("returns.level")["error"], where=where, message=f.message),
+                       err=True)
     s = status["status"].value_counts()
     click.echo(w.say("cli.collected", files=len(paths), filers=int(len(status) - s.get(NOT_FILED, 0)),
                      returned=int(s.get(RETURNED, 0)), passed=int(s.get(PASSED, 0)),

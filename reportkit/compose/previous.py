@@ -94,8 +94,8 @@ class PreviousChapter:
         if len(cmp.problems):
             counts = cmp.counts()
             labels = self.w.get("status")
-            status_text = "、".join(self.say("previous.status_item", label=labels[k], n=n)
-                                   for k, n in counts.items() if n)
+            status_text = self.w.get("previous.list_sep").join(self.say("previous.status_item", label=labels[k], n=n)
+                                                               for k, n in counts.items() if n)
             out.append(ctx.para(self.say("previous.summary", short=short, warn=warn, recs=recs,
                                          total=len(cmp.problems), status_text=status_text,
                                          rate=ctx.fmt.pct(cmp.resolution_rate))))
@@ -107,7 +107,7 @@ class PreviousChapter:
         unknown = [c for c in cmp.new_problems if before.get(c) != GOOD]   # no data, no reference, not listed
         for key, codes in (("previous.new_problems", was_good), ("previous.new_problems_unknown", unknown)):
             if codes:
-                out.append(ctx.para(self.say(key, n=len(codes), names="、".join(t.loc[c, "name"] for c in codes))))
+                out.append(ctx.para(self.say(key, n=len(codes), names=self.w.get("previous.list_sep").join(t.loc[c, "name"] for c in codes))))
         if not cmp.new_problems:
             out.append(ctx.para(self.say("previous.no_new_problems")))
         return out
@@ -143,7 +143,7 @@ class PreviousChapter:
             ])
         note = ""
         if notes:
-            note = w.get("previous.notes_prefix") + "*" + "；*".join(notes) + "。"
+            note = w.get("previous.notes_prefix") + "*" + w.get("previous.notes_join").join(notes) + w.get("previous.notes_end")
         header = [self.ctx.render(h, **self.vars) for h in w.get("previous.problems_columns")]
         out.append(ctx.table(self.say("previous.problems_caption"), header, rows,
                              widths=(1.5, 3.0, 1.3, 1.2, 1.1, 1.2, 1.1, 1.6), size="small",
@@ -173,8 +173,8 @@ class PreviousChapter:
         not_reported = self.say("previous.not_reported")
         statuses = list(TRACKING_STATUSES) + [""]
         counts = cmp.status_counts(statuses)
-        status_text = "、".join(self.say("previous.status_item", label=s or not_reported, n=n)
-                               for s, n in counts.items() if n)
+        status_text = self.w.get("previous.list_sep").join(self.say("previous.status_item", label=s or not_reported, n=n)
+                                                           for s, n in counts.items() if n)
         out.append(ctx.para(self.say("previous.recs_summary", total=len(recs), status_text=status_text,
                                      done_rate=ctx.fmt.pct(counts[DONE] / len(recs)), continued=cmp.continued,
                                      dropped=cmp.dropped, new=len(cmp.new_recommendations))))

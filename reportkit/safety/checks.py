@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Problems, Source, error, warning
+from ..messages import join
 from .messages import say
 
 SURVEY_COLUMNS = ("response_id", "submitted_at", "duration_s", "channel", "respondent", "town", "hukou",
@@ -38,13 +39,13 @@ def check(project, problems: Problems, usable) -> None:
         for idx, qid in qtab.df["qid"].items():
             if qid in reserved:
                 problems.add(error(qtab.source(idx, "qid"), say("checks.reserved_qid", qid=qid), qid,
-                                   say("checks.reserved_hint", columns="、".join(SURVEY_COLUMNS))))
+                                   say("checks.reserved_hint", columns=join(SURVEY_COLUMNS))))
         if "survey" in t:
             stab = t["survey"]
             known = reserved | set(qtab.df["qid"])
             extra = [c for c in stab.df.columns if c not in known]
             if extra:
-                shown = "、".join(extra[:10]) + ("…" if len(extra) > 10 else "")
+                shown = join(extra[:10]) + ("…" if len(extra) > 10 else "")
                 problems.add(warning(Source(stab.display, 1), say("checks.extra_columns", columns=shown,
                                                                   n=len(extra))))
     for name in TEXT_TABLES:

@@ -13,6 +13,7 @@ import re
 import string
 
 from ..errors import ReportkitError
+from ..messages import join
 from .messages import say
 
 _SPEC = re.compile(r"(?:.?[<>=^])?[+\- ]?#?0?(?:[1-9]\d?)?[,_]?(?:\.\d{1,2})?[bcdeEfFgGnosxX%]?")
@@ -32,7 +33,7 @@ def check_format(text: str, names=None, where: str | None = None) -> list[tuple[
         if not name.isidentifier():
             raise _refused(text, say("wording.field", field=name), where)
         if names is not None and name not in names:
-            raise _refused(text, say("wording.unknown", field=name, known="、".join(sorted(names))), where)
+            raise _refused(text, say("wording.unknown", field=name, known=join(sorted(names))), where)
         if conv not in (None, "s"):
             raise _refused(text, say("wording.conversion", field=name), where)
         if spec and ("{" in spec or not _SPEC.fullmatch(spec)):

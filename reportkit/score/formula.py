@@ -18,6 +18,8 @@ warning.  Computed rows carry `computed = True`.
 """
 from __future__ import annotations
 
+from ..messages import join
+
 import ast
 import math
 import re
@@ -31,8 +33,8 @@ AGGREGATES = ("sum", "mean", "none")
 _PLACEHOLDER = "_k{}_"
 _LEFTOVER = re.compile(r"[^\W\d][\w.]*(?:-[\w.]+)*|[0-9][\w.]*[^\W\d][\w.\-]*")
 _ALLOWED_TEXT = re.compile(r"^[\s0-9.+\-*/()_keE]*$")
-_FULL_WIDTH = str.maketrans({"（": "(", "）": ")", "×": "*", "÷": "/", "＋": "+", "－": "-", "＊": "*", "／": "/",
-                             "\u3000": " "})
+# Full-width forms (U+FF01..FF5E are ASCII + 0xFEE0), × ÷ and the ideographic space read as ASCII.
+_FULL_WIDTH = str.maketrans({chr(ord(c) + 0xFEE0): c for c in "()+-*/"} | {"×": "*", "÷": "/", "\u3000": " "})
 
 
 class FormulaError(ValueError):
@@ -111,7 +113,7 @@ def parse(text: str, codes) -> Formula:
     replaced = _codes_re(codes).sub(sub, src)
     unknown = [t for t in _LEFTOVER.findall(replaced) if not re.fullmatch(r"_k\d+_", t)]
     if unknown:
-        raise FormulaError("unknown", "、".join(dict.fromkeys(unknown)))
+        raise FormulaError("unknown", join(dict.fromkeys(unknown)))
     if not _ALLOWED_TEXT.match(replaced):
         bad = "".join(dict.fromkeys(ch for ch in replaced if not _ALLOWED_TEXT.match(ch)))
         raise FormulaError("syntax", bad)

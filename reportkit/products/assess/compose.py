@@ -98,7 +98,7 @@ class AssessComposer:
         latest = a.latest
         out.append(ctx.para(self.say("overview.intro", indicators=len(latest.scores.table),
                                      dimensions=len(latest.project.dimensions),
-                                     dimension_list="、".join(latest.project.dimensions))))
+                                     dimension_list=self.w.get("common.list_sep").join(latest.project.dimensions))))
         s0, s1 = a.overall_score(a.first), a.overall_score(a.last)
         out.append(ctx.para(self.say("overview.scores", score_first=fmt.score(s0), score_last=fmt.score(s1),
                                      change=self.points(s0, s1), problems_first=a.problem_count(a.first),
@@ -139,7 +139,8 @@ class AssessComposer:
         total = [a.overall_score(y) for y in a.year_list]
         rows.append([self.say("dimensions.overall"), *(fmt.score(v) for v in total), self.points(total[0], total[-1])])
         rises.sort(key=lambda r: -r[0])
-        text = "、".join(self.say("dimensions.rise", name=d, change=c) for _, d, c in rises if _ != -math.inf)
+        text = self.w.get("common.list_sep").join(self.say("dimensions.rise", name=d, change=c)
+                                                  for _, d, c in rises if _ != -math.inf)
         out.append(ctx.para(self.say("dimensions.intro", rises=text)))
         header = [self.say("dimensions.first_column"), *(self.year(y) for y in a.year_list),
                   self.say("dimensions.change_column")]
@@ -212,7 +213,8 @@ class AssessComposer:
                                           direction=direction_labels.get(d, d)))
                 for name, ys in old_names.items():
                     notes.append(self.say("indicators.renamed_note", code=code, years=self._years(ys), name=name))
-            note = (w.get("indicators.notes_prefix") + w.get("indicators.notes_join").join(notes) + "。") if notes else ""
+            note = (w.get("indicators.notes_prefix") + w.get("indicators.notes_join").join(notes)
+                    + w.get("indicators.notes_end")) if notes else ""
             header = [*w.get("indicators.columns_head"), *(self.say("common.year_short", year=y) for y in a.year_list),
                       self.say("indicators.trend_column")]
             n = len(a.year_list)
@@ -232,7 +234,7 @@ class AssessComposer:
     def _years(self, ys: list[int]) -> str:
         if len(ys) > 1 and ys == list(range(ys[0], ys[-1] + 1)):
             return f"{ys[0]}—{ys[-1]}"
-        return "、".join(str(y) for y in ys)
+        return self.w.get("common.list_sep").join(str(y) for y in ys)
 
     # -- 规划目标实现情况 -------------------------------------------------------------------
     def targets(self) -> list[Block]:
@@ -248,7 +250,7 @@ class AssessComposer:
         items = [self.say("targets.label_item", label=lab, n=n) for lab, n in counts.items() if n]
         if unknown:
             items.append(self.say("targets.label_item", label=self.say("targets.no_label"), n=unknown))
-        out.append(ctx.para(self.say("targets.summary", total=len(t), label_text="、".join(items))))
+        out.append(ctx.para(self.say("targets.summary", total=len(t), label_text=self.w.get("common.list_sep").join(items))))
         rows = []
         severity = {lab: i for i, lab in enumerate(reversed(PROGRESS_LABELS))}   # 倒退 first, 已达成 last
         t = t.assign(_o=t["label"].map(lambda x: severity.get(x, -1))).sort_values("_o", kind="stable")
@@ -368,7 +370,7 @@ class AssessComposer:
                             change=self.points(s0, s1))
         missing = [y.year for y in a.years if not y.survey]
         if missing:
-            text += self.say("survey.some_missing", years="、".join(str(y) for y in missing))
+            text += self.say("survey.some_missing", years=self.w.get("common.list_sep").join(str(y) for y in missing))
         out.append(ctx.para(self.say("survey.intro", text=text)))
         absent = self.say("survey.absent")
 

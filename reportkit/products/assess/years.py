@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import Problems, ReportkitError, Source, error
+from ...messages import join
 from ...previous import follow_chain, prefixed
 from ...wording import Wording
 
@@ -83,7 +84,7 @@ def discover(paths, problems: Problems) -> list[Found]:
         by_year[settings.year] = found
     years = sorted(by_year.values(), key=lambda f: f.year)
     if not problems.errors and len(years) < 2:
-        where = years[0].label if years else "、".join(str(p) for p in paths)
+        where = years[0].label if years else join(str(p) for p in paths)
         problems.add(error(Source(where), w.say("messages.too_few", n=len(years)), hint=w.say("messages.too_few_hint")))
     return years
 

@@ -15,7 +15,7 @@ import datetime as dt
 import pandas as pd
 
 from ...render.png import Canvas, Rect, Text, TextStyle
-from ...vocab import FILED, NOT_FILED, PASSED, RETURNED
+from ...vocab import FILED, GOOD, NOT_FILED, PASSED, RETURNED, SHORT
 
 WIDTH = 1080
 MARGIN = 48
@@ -67,8 +67,8 @@ def bulletin_canvas(project, status: pd.DataFrame, deadline: dt.date | None, tod
     st = project.settings
     colors = theme.data["colors"]
     rating = colors["rating"]
-    status_color = {RETURNED: rating["短板"], NOT_FILED: colors["muted"], FILED: colors["primary"],
-                    PASSED: rating["良好"]}
+    status_color = {RETURNED: rating[SHORT], NOT_FILED: colors["muted"], FILED: colors["primary"],
+                    PASSED: rating[GOOD]}
     rows = bulletin_rows(status)
     text_w = WIDTH - 2 * MARGIN
     legend_h = 120
@@ -92,7 +92,7 @@ def bulletin_canvas(project, status: pd.DataFrame, deadline: dt.date | None, tod
     as_of = w.say("bulletin.as_of", date=date, deadline=dl)
     if days is not None:
         key = "days_left" if days > 0 else ("days_today" if days == 0 else "days_over")
-        as_of += "　" + w.say(f"bulletin.{key}", days=abs(days))
+        as_of = w.say("bulletin.as_of_days", as_of=as_of, days=w.say(f"bulletin.{key}", days=abs(days)))
     c.add(Text("as_of", as_of, (MARGIN, 190, text_w, 40), style(24, "#FFFFFF", min_size=16)))
 
     y = HEAD_H + 10
@@ -115,7 +115,7 @@ def bulletin_canvas(project, status: pd.DataFrame, deadline: dt.date | None, tod
             if i == 5:
                 color = status_color.get(r.status, ink)
             elif i == 3 and r.errors:
-                color = rating["短板"]
+                color = rating[SHORT]
             elif i == 6 and not d:
                 color = muted
             c.add(Text(f"row.{n}.{i}", text, (MARGIN + int(x0 * text_w), y, int(cw * text_w) - 6, ROW_H),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...vocab import FILED, INTAKE_SHEET, NOT_FILED, PASSED, RETURNED
+from ...vocab import FILED, H_AREA, H_CODE, H_VALUE, H_YEAR, INTAKE_SHEET, NOT_FILED, PASSED, RETURNED
 from ...workbook import NUMBER_TEXT, cell_text
 from .plan import FORMAT, Item, Plan
 from .read import Return, read_return
@@ -178,8 +178,8 @@ class _Checker:
         if m.get("city") != st.city or m.get("year") != str(st.year):
             self.findings.append(Finding(
                 where, META_SHEET_NAME, "B4", f"{m.get('city', '')} {m.get('year', '')}", ERROR, "foreign",
-                w.say("problems.foreign", city=st.city, year=st.year) + "（" +
-                w.say("problems.foreign_detail", their_city=m.get("city", ""), their_year=m.get("year", "")) + "）",
+                w.say("problems.foreign_with_detail", foreign=w.say("problems.foreign", city=st.city, year=st.year),
+                      detail=w.say("problems.foreign_detail", their_city=m.get("city", ""), their_year=m.get("year", ""))),
                 "", hint=w.get("problems.foreign_hint")))
             return False
         filer = m["filer"]
@@ -223,8 +223,8 @@ class _Checker:
     def row(self, ret: Return, row, existing: dict) -> Accepted | None:
         filer = ret.filer
         c = ret.columns
-        cells = {"code": f"{c['编号']}{row.row}", "area": f"{c['地区']}{row.row}", "year": f"{c['年份']}{row.row}",
-                 "value": f"{c['填报值']}{row.row}"}
+        cells = {"code": f"{c[H_CODE]}{row.row}", "area": f"{c[H_AREA]}{row.row}", "year": f"{c[H_YEAR]}{row.row}",
+                 "value": f"{c[H_VALUE]}{row.row}"}
         code, area = cell_text(row.code), cell_text(row.area)
         year_text = cell_text(row.year)
         if row.expected is None:
@@ -262,7 +262,7 @@ class _Checker:
         if not ok:
             hint = "not_number_hint"
             self.add(ret, ret.display, cells["value"], raw, ERROR, "not_number", "not_number",
-                     "full_width_hint" if any("０" <= ch <= "９" for ch in raw) else hint, filer, item, value=raw,
+                     "full_width_hint" if any(0xFF10 <= ord(ch) <= 0xFF19 for ch in raw) else hint,   # full-width digits filer, item, value=raw,
                      **{k: v for k, v in names.items() if k != "code"}, code=item.code)
             return None
         if value is None:

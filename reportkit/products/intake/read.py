@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...vocab import INTAKE_HEADER
+from ...vocab import H_AREA, H_CODE, H_NOTE, H_SOURCE, H_VALUE, H_YEAR, INTAKE_HEADER
 from ...workbook import cell_text, inspect_workbook
 from .template import KEY_ROW, META_KEYS, META_SHEET
 
@@ -169,8 +169,8 @@ def _read(wb, ret: Return, expected_items: int | None) -> None:
             return
         cells = row + (None,) * (width - len(row))
         get = {h: cells[i] if i < len(cells) else None for h, i in idx.items()}
-        code, area, year, value = get["编号"], get["地区"], get["年份"], get["填报值"]
-        source, note = cell_text(get["数据来源"]), cell_text(get["备注"])
+        code, area, year, value = get[H_CODE], get[H_AREA], get[H_YEAR], get[H_VALUE]
+        source, note = cell_text(get[H_SOURCE]), cell_text(get[H_NOTE])
         if r not in expected and all(x is None or str(x).strip() == "" for x in (code, area, year, value)) \
                 and not source and not note:
             continue

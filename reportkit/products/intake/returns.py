@@ -55,7 +55,8 @@ def return_document(project, col: Collected, filer: str, w, settings, date_text:
             out.append((_cell(i, "center"), _cell(f.cell or "—", "center"), _cell(f.code or "—", "center"),
                         _cell(_item_name(col, f) or "—"), _cell(f.area or "—", "center"),
                         _cell(f.year or "—", "center"), _cell(f.value or "—", "right"),
-                        _cell(f"{rules.get(f.rule, f.rule)}：{f.message}" if f.rule in rules else f.message),
+                        _cell(w.say("returns.rule_message", rule=rules[f.rule], message=f.message)
+                              if f.rule in rules else f.message),
                         _cell(f.hint)))
         return tuple(out)
 
@@ -69,7 +70,7 @@ def return_document(project, col: Collected, filer: str, w, settings, date_text:
     if file_level:
         blocks.append(Heading(2, w.say("returns.file_heading", n=len(file_level)), "", numbered=False, toc=False))
         head = (tuple(_cell(c, "center", bold=True) for c in w.get("returns.file_columns")),)
-        rows = tuple((_cell(i, "center"), _cell(PurePath(f.file).name), _cell(f"{rules.get(f.rule, f.rule)}：{f.message}"),
+        rows = tuple((_cell(i, "center"), _cell(PurePath(f.file).name), _cell(w.say("returns.rule_message", rule=rules.get(f.rule, f.rule), message=f.message)),
                       _cell(f.hint)) for i, f in enumerate(file_level, 1))
         blocks.append(Table(head, rows, widths=(0.5, 2.5, 4.5, 3.5), size="small", key=f"returns/{filer}/file"))
     if cell_level:

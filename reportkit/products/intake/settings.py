@@ -6,10 +6,13 @@ import re
 from dataclasses import dataclass
 
 from ...errors import Problems, Source, error, warning
+from ...messages import join
+from ...vocab import DATE_UNITS
 
 DEFAULT_JUMP = 0.30
 KEYS = ("deadline", "contact", "phone", "jump")
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+_Y, _M, _D = DATE_UNITS   # 2021年3月31日 is a date too
+_DATE = re.compile(rf"^\s*(\d{{4}})\s*[-/.{_Y}]\s*(\d{{1,2}})\s*[-/.{_M}]\s*(\d{{1,2}})\s*{_D}?\s*$")
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def intake_settings(settings, problems: Problems | None = None, w=None) -> Intak
     for key, value in raw.items():
         src = Source("project.toml", column=f"intake.{key}")
         if key not in KEYS:
-            problems.add(warning(src, say("unknown", key=key), hint=say("known", keys="、".join(KEYS))))
+            problems.add(warning(src, say("unknown", key=key), hint=say("known", keys=join(KEYS))))
         elif key == "deadline":
             got = _date(value)
             if got is None:

@@ -91,8 +91,12 @@ def build_template(project, plan: Plan, filer: str, w, settings) -> bytes:
     ws.title = INTAKE_SHEET
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_font = Font(name="黑体", size=10.5, bold=True)
-    body_font = Font(name="宋体", size=10.5)
+    from ...theme import load_theme
+
+    word = load_theme(project.root).word   # the fonts of the Word documents
+    heading, body = word["heading_east_asia"], word["body_east_asia"]
+    head_font = Font(name=heading, size=10.5, bold=True)
+    body_font = Font(name=body, size=10.5)
     locked_fill = PatternFill("solid", fgColor="F2F2F2")
     input_fill = PatternFill("solid", fgColor="FFF9E5")
     header_fill = PatternFill("solid", fgColor="DDE6F0")
@@ -188,7 +192,7 @@ def build_template(project, plan: Plan, filer: str, w, settings) -> bytes:
     r = 1
     c = info.cell(r, 1)
     string_cell(c, w.say("instructions.title", **values))
-    c.font = Font(name="黑体", size=14, bold=True)
+    c.font = Font(name=heading, size=14, bold=True)
     info.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
     info.row_dimensions[r].height = 30
     r += 2
@@ -198,21 +202,21 @@ def build_template(project, plan: Plan, filer: str, w, settings) -> bytes:
             continue
         string_cell(info.cell(r, 1), w.say(label, _literal=True, **values))
         string_cell(info.cell(r, 2), shown)
-        info.cell(r, 1).font = Font(name="黑体", size=10.5, bold=True)
-        info.cell(r, 2).font = Font(name="宋体", size=10.5, bold=label == w.get("instructions.filer_label"))
+        info.cell(r, 1).font = Font(name=heading, size=10.5, bold=True)
+        info.cell(r, 2).font = Font(name=body, size=10.5, bold=label == w.get("instructions.filer_label"))
         r += 1
     for section in ("columns", "checks", "return"):
         r += 1
         c = info.cell(r, 1)
         string_cell(c, w.get(f"instructions.{section}_heading"))
-        c.font = Font(name="黑体", size=11, bold=True)
+        c.font = Font(name=heading, size=11, bold=True)
         r += 1
         for label, text in w.get(f"instructions.{section}"):
             shown = w.say(text, _literal=True, **values)
             string_cell(info.cell(r, 1), w.say(label, _literal=True, **values) or None)
             string_cell(info.cell(r, 2), shown)
-            info.cell(r, 1).font = Font(name="宋体", size=10.5, bold=True)
-            info.cell(r, 2).font = Font(name="宋体", size=10.5)
+            info.cell(r, 1).font = Font(name=body, size=10.5, bold=True)
+            info.cell(r, 2).font = Font(name=body, size=10.5)
             info.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
             info.cell(r, 1).alignment = Alignment(vertical="top")
             info.row_dimensions[r].height = 15 * estimate_lines(shown, 72) + 4

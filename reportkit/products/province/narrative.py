@@ -145,18 +145,18 @@ class ProvinceNarrativeContext:
                 common = self.result.common[self.result.common["code"] == code]
                 return IndicatorView(s, self.fmt, common.iloc[0] if len(common) else None, self.joiner)
         self.problem(self._say("narr_unknown_indicator", code=code))
-        return "【?】"
+        return unknown_placeholder()
 
     def city(self, name):
         if name not in {c.name for c in self.result.cities}:
             self.problem(self._say("narr_unknown_city", city=name))
-            return "【?】"
+            return unknown_placeholder()
         return CityView(name, self.result, self.fmt, self.labels)
 
     def dimension(self, name):
         if name not in self.result.dimension_names:
             self.problem(self._say("narr_unknown_dimension", name=name))
-            return "【?】"
+            return unknown_placeholder()
         return DimensionView(name, self.result, self.fmt)
 
     def _cite(self, kind: str, key) -> str:
@@ -180,3 +180,10 @@ class ProvinceNarrativeContext:
                 "failed_cities": self.joiner.join(c.name for c in r.failed) or self.fmt.dash,
                 "indicator": self.indicator, "city": self.city, "dimension": self.dimension,
                 "figure": self.figure, "table": self.table}
+
+
+def unknown_placeholder() -> str:
+    """What a narrative shows for an unknown code, city or dimension (narrative.toml)."""
+    from ...wording import load_toml
+
+    return load_toml("narrative.toml")["placeholders"]["unknown"]
