@@ -258,3 +258,22 @@ def test_unit_and_dimension_words_are_not_broken(tmp_path):
     pill = next(w for w in words if w[4] == "无参照")
     trend = next(w for w in words if w[4] == "改善")
     assert pill[2] < trend[0]
+
+
+def test_analysts_achievements_and_problems_take_the_composed_judgements(mini):
+    mini.write("narratives/01-ev.md", "---\ntitle: 总体评价\nsection: evaluation\norder: 1\n---\n"
+                                      "### 主要成效\n\n绿地建设成效明显。\n\n### 主要问题\n\n通勤压力较大。\n")
+    doc, _ = compose(mini.root)
+    chapter = W["chapters"]["evaluation"]
+    secs = sections_of(doc, chapter)
+    assert secs.count(W["evaluation"]["achievements_heading"]) == 1
+    assert secs.count(W["evaluation"]["problems_heading"]) == 1
+    got = text_of(blocks_of(doc, chapter, W["evaluation"]["problems_heading"]))
+    assert got.startswith("通勤压力较大。") and "通勤时间偏长" in got   # theirs first, then the composed list
+    numbers, inside = [], False
+    for h in doc.headings():
+        if h.level == 1:
+            inside = h.text == chapter
+        elif inside and h.level == 2:
+            numbers.append(h.number)
+    assert numbers == ["（一）", "（二）", "（三）", "（四）"]

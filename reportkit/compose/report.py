@@ -24,7 +24,8 @@ import re
 from pathlib import Path
 
 from ..charts import ChartSpec
-from ..document import Block, Box, Cell, Cover, Document, FigureRow, ListBlock, Meta, Paragraph, Section, Span, Toc
+from ..document import (Block, Box, Cell, Cover, Document, FigureRow, Heading, ListBlock, Meta, Paragraph, Section,
+                        Span, Toc)
 from ..load.narratives import Narrative
 from ..narrative import markdown_blocks, render_expressions
 from ..theme import find_template
@@ -279,9 +280,22 @@ class ReportComposer:
                              rows, align=("left",) + ("center",) * 6, key="dimension-scores",
                              widths=fit([("fit", 8)] + [("flex", 1)] * 5 + [("flex", 1.6)],
                                         _texts(w["table_columns"], rows), size="normal")))
-        out += self.achievements()
-        out += self.main_problems_summary()
+        # the analysts' own 主要成效 / 主要问题 sections, if they wrote them, take the
+        # composed judgements at their end instead of a second section of the same name
+        self._section(out, w["achievements_heading"], self.achievements)
+        self._section(out, w["problems_heading"], self.main_problems_summary)
         return out
+
+    def _section(self, out: list, heading: str, body) -> None:
+        at = next((i for i, b in enumerate(out) if isinstance(b, Heading) and b.level == 2 and b.text == heading),
+                  None)
+        if at is None:
+            out.append(self.ctx.heading(2, heading))
+            out += body()
+            return
+        end = next((i for i in range(at + 1, len(out)) if isinstance(out[i], Heading) and out[i].level <= 2),
+                   len(out))
+        out[end:end] = body()
 
     def achievements(self) -> list[Block]:
         """The dimensions that do best, as judgements: score, indicators at their reference,
@@ -289,7 +303,7 @@ class ReportComposer:
         ctx, w = self.ctx, self.w["evaluation"]
         d = self.s.dimensions.dropna(subset=["score"])
         t = self.s.table
-        out: list[Block] = [ctx.heading(2, w["achievements_heading"])]
+        out: list[Block] = []
         if not len(d):
             return out + [ctx.para(w["achievements_none"])]
         median = float(d["score"].median())
@@ -312,7 +326,7 @@ class ReportComposer:
 
     def main_problems_summary(self) -> list[Block]:
         ctx, w = self.ctx, self.w["evaluation"]
-        out: list[Block] = [ctx.heading(2, w["problems_heading"])]
+        out: list[Block] = []
         if not self.plan.main:
             return out + [ctx.para(w["problems_none"])]
         out.append(ctx.para(self.say(w["problems_intro"], n=len(self.plan.main),
