@@ -21,6 +21,7 @@ class SurveySettings:
     min_answered: float = 0.80      # 作答不完整 below this share of likert5 answered 1-5
     straight_min: int = 10          # 连续同一答案: this many or more likert5 answers, all equal
     min_group: int = 30             # groups smaller than this are 样本不足
+    compare_gap: float = 10.0       # |satisfaction − indicator score| from which they disagree
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,9 @@ def _section(cls, data, name: str, display: str, problems: Problems):
             problems.add(error(Source(display, column="survey.min_answered"), "应在 0 与 1 之间", out.min_answered))
         if out.min_group < 1:
             problems.add(error(Source(display, column="survey.min_group"), "应至少为 1（建议 30）", out.min_group))
-        if out.min_duration_s < 0:
-            problems.add(error(Source(display, column="survey.min_duration_s"), "不能为负数", out.min_duration_s))
+        for key in ("min_duration_s", "compare_gap"):
+            if getattr(out, key) < 0:
+                problems.add(error(Source(display, column=f"survey.{key}"), "不能为负数", getattr(out, key)))
         if out.straight_min < 2:
             problems.add(error(Source(display, column="survey.straight_min"), "应至少为 2", out.straight_min))
     if isinstance(out, ScoringSettings) and out.target_year is not None and not 1900 <= out.target_year <= 2100:

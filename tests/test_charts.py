@@ -144,13 +144,6 @@ def test_fmt(value, decimals, text):
     assert style.fmt(value, decimals) == text
 
 
-@pytest.mark.parametrize("values, expected", [
-    ([1, 2, 3], 0), ([1.5, 2.25], 2), ([12.34, 15.2], 1), ([1234.5, 10], 0), ([0.123456], 2), ([None], 0),
-])
-def test_auto_decimals(values, expected):
-    assert style.auto_decimals(values) == expected
-
-
 def test_ranked_follows_direction():
     nan = float("nan")
     assert [a for a, _ in ranked(["a", "b", "c", "d"], [2.0, nan, 5.0, 1.0], "+")] == ["c", "a", "d", "b"]

@@ -120,29 +120,56 @@ class _Survey:
             columns=["qid", "text", "dimension", "score"])
 
 
-def test_compare_flags_contradictions():
+def test_compare_judges_by_the_printed_gap():
     from reportkit.analyse.compare import compare
 
     ind = {"A": 90.0, "B": 80.0, "C": 70.0, "D": 60.0, "E": 85.0, "F": 75.0}
-    sat = {"A": 60.0, "B": 72.0, "C": 62.0, "D": 75.0, "E": 76.0, "F": 66.0}
+    sat = {"A": 60.0, "B": 72.0, "C": 62.0, "D": 75.0, "E": 76.0, "F": 66.04}
     df = compare(_Scores(ind), _Survey(sat)).set_index("dimension")
-    mean = (-30 - 8 - 8 + 15 - 9 - 9) / 6
-    assert df.at["A", "difference"] == -30 and df.at["A", "centred"] == pytest.approx(-30 - mean)
-    assert df.at["A", "flag"] == "objective_better" and df.at["A", "judgement"] == "指标评价优于市民感受"
-    assert df.at["D", "flag"] == "subjective_better"
+    assert df.at["A", "difference"] == -30 and df.at["A", "flag"] == "objective_better"
+    assert df.at["A", "judgement"] == "指标评价优于市民感受"
+    assert df.at["D", "difference"] == 15 and df.at["D", "judgement"] == "市民感受优于指标评价"
     assert df.at["B", "flag"] == "" and df.at["B", "judgement"] == "基本一致"
+    assert df.at["F", "difference"] == pytest.approx(-9.0)       # from the printed 66.0 and 75.0
     assert df.at["A", "indicator_rank"] == 1 and df.at["A", "satisfaction_rank"] == 6
 
 
-def test_compare_rank_inversion_without_big_gap():
+def test_compare_threshold_is_inclusive_on_the_printed_gap():
     from reportkit.analyse.compare import compare
 
-    ind = {"A": 80.0, "B": 79.0, "C": 78.0, "D": 77.0, "E": 76.0, "F": 75.0}
-    sat = {"A": 70.0, "B": 73.0, "C": 74.0, "D": 73.5, "E": 72.5, "F": 76.0}
-    df = compare(_Scores(ind), _Survey(sat)).set_index("dimension")
-    assert (df["centred"].abs() < 10).all()
-    assert df.at["A", "flag"] == "objective_better"        # best indicators, worst satisfaction
-    assert df.at["F", "flag"] == "subjective_better"
+    # 70.04 − 79.99 prints as 70.0 − 80.0 = −10.0: the table shows −10.0, so it is flagged
+    df = compare(_Scores({"A": 79.99, "B": 80.0}), _Survey({"A": 70.04, "B": 70.06})).set_index("dimension")
+    assert df.at["A", "difference"] == pytest.approx(-10.0) and df.at["A", "flag"] == "objective_better"
+    assert df.at["B", "difference"] == pytest.approx(-9.9) and df.at["B", "flag"] == ""
+
+
+@pytest.mark.parametrize("threshold", [5.0, 10.0, 12.5])
+def test_compare_verdict_is_monotonic_in_the_gap(threshold):
+    """The issue's case: a −13.5 gap must never be judged closer than a −12.7 one.  Over
+    many gaps, the verdict (−1 objective better, 0 consistent, +1 subjective better) never
+    decreases as the gap grows, whatever the other dimensions score."""
+    from reportkit.analyse.compare import compare
+
+    gaps = [x / 10 for x in range(-300, 301, 7)] + [-13.5, -12.7, -threshold, threshold]
+    ind = {f"D{i:03d}": 85.0 - (i % 5) for i in range(len(gaps))}
+    sat = {d: ind[d] + g for d, g in zip(ind, gaps)}
+    df = compare(_Scores(ind), _Survey(sat), threshold=threshold)
+    score = {"objective_better": -1, "": 0, "subjective_better": 1}
+    df = df.assign(v=df["flag"].map(score)).sort_values("difference", kind="stable")
+    assert df["v"].is_monotonic_increasing
+    assert set(df.loc[df["difference"] <= -threshold, "v"]) == {-1}
+    assert set(df.loc[df["difference"] >= threshold, "v"]) == {1}
+    assert set(df.loc[df["difference"].abs() < threshold, "v"]) == {0}
+    one = compare(_Scores({"X": 80.0, "Y": 80.0}), _Survey({"X": 66.5, "Y": 67.3}), threshold=13.0)
+    assert list(one["flag"]) == ["objective_better", ""]       # −13.5 flagged, −12.7 not
+
+
+def test_compare_gap_from_project_settings(tmp_path):
+    from reportkit.analyse.compare import compare_gap
+
+    rows = [response(i) for i in range(40)]
+    project, _ = open_project(make_project(tmp_path / "p", rows, survey_toml="[survey]\ncompare_gap = 7.5\n"))
+    assert compare_gap(run_survey(project)) == 7.5
 
 
 def test_hot_issues_rank_and_show_inputs():

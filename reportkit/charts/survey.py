@@ -29,6 +29,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from ..fmt import Formatter
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
 
@@ -137,16 +138,20 @@ def _screen(spec: ChartSpec):
     return collected, valid, [str(r) for r in spec.data["rules"]], counts
 
 
-def _share(n: int, total: int) -> str:
-    return f"{n / total * 100:.1f}%" if total else "—"
+def _shares(valid: int, counts: list[int]) -> tuple[str, str, list[str]]:
+    """Shares of the collected questionnaires (valid, rejected, each rule), rounded together
+    as the report's tables round them, so that they add up to 100%."""
+    parts = style.shares([valid, *counts])
+    return parts[0], Formatter().percent_sum(parts[1:]), parts[1:]
 
 
 def screening_alt(spec: ChartSpec) -> str:
     collected, valid, rules, counts = _screen(spec)
     unit = spec.data.get("unit", "份")
-    parts = "，".join(f"{r}{style.fmt(n, 0)}{unit}（{_share(n, collected)}）" for r, n in zip(rules, counts))
+    valid_share, _, rule_shares = _shares(valid, counts)
+    parts = "，".join(f"{r}{style.fmt(n, 0)}{unit}（{sh}）" for r, n, sh in zip(rules, counts, rule_shares))
     return (f"回收问卷{style.fmt(collected, 0)}{unit}，{spec.data.get('valid_label', '有效问卷')}"
-            f"{style.fmt(valid, 0)}{unit}（{_share(valid, collected)}）；"
+            f"{style.fmt(valid, 0)}{unit}（{valid_share}）；"
             f"{spec.data.get('rejected_label', '无效问卷')}按首个不符合的规则：{parts}。")
 
 
@@ -162,6 +167,7 @@ def draw_screening(spec: ChartSpec, theme):
     vl = spec.data.get("valid_label", "有效问卷")
     rl = spec.data.get("rejected_label", "无效问卷")
     rejected = collected - valid
+    valid_share, rejected_share, rule_shares = _shares(valid, counts)
     heading = dict(loc="left", fontsize=theme.chart["font_size"], color=c["text"], pad=6)
 
     fig = style.figure(spec, theme, height_cm=max(7.0, 4.8 + 0.55 * n))
@@ -175,9 +181,9 @@ def draw_screening(spec: ChartSpec, theme):
     top.set_xlim(0, max(collected, 1))
     top.set_ylim(-0.5, 0.5)
     top.set_axis_off()
-    top.text(valid / 2 if collected else 0, 0, f"{vl} {style.fmt(valid, 0)}（{_share(valid, collected)}）",
+    top.text(valid / 2 if collected else 0, 0, f"{vl} {style.fmt(valid, 0)}（{valid_share}）",
              ha="center", va="center", color="#FFFFFF")
-    top.annotate(f"{rl} {style.fmt(rejected, 0)}（{_share(rejected, collected)}）", (1.0, 0.8),
+    top.annotate(f"{rl} {style.fmt(rejected, 0)}（{rejected_share}）", (1.0, 0.8),
                  xycoords="axes fraction", xytext=(0, 3), textcoords="offset points", ha="right",
                  va="bottom", color=c["accent"])
 
@@ -185,7 +191,7 @@ def draw_screening(spec: ChartSpec, theme):
     bottom.set_title(f"{rl} {style.fmt(rejected, 0)} {unit}，按首个不符合的规则", **heading)
     pos = list(range(n))
     bars = bottom.barh(pos, counts, color=c["accent"], height=0.6, zorder=2)
-    bottom.bar_label(bars, [f"{style.fmt(v, 0)}（{_share(v, collected)}）" for v in counts], padding=3,
+    bottom.bar_label(bars, [f"{style.fmt(v, 0)}（{sh}）" for v, sh in zip(counts, rule_shares)], padding=3,
                      color=c["text"])
     bottom.set_yticks(pos, rules)
     bottom.invert_yaxis()

@@ -49,7 +49,8 @@ class ComposeContext:
     def __post_init__(self):
         self.figures_dir = Path(self.figures_dir).resolve()
         if self.fmt is None:
-            self.fmt = Formatter.from_theme(self.theme)
+            band = self.project.settings.scoring.warning_band
+            self.fmt = Formatter.from_theme(self.theme).for_scores(self.scores, band)
         if self.narr is None:
             summary = getattr(self.survey, "summary", None)
             s = self.project.settings

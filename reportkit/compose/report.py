@@ -43,9 +43,9 @@ def trend_cell(trend: str, fmt) -> Cell:
 def indicator_row_cells(ctx: ComposeContext, r, with_rank: bool = True) -> list:
     fmt = ctx.fmt
     labels = ctx.theme.data["labels"]["reference_kind"]
-    ref = fmt.like(r.reference, r.value, r.unit)
+    ref = fmt.ind(r.code, r.reference, r.unit)
     cells = [Cell((Span(r.name),)), Cell((Span(r.unit),), align="center"),
-             Cell((Span(fmt.value(r.value, r.unit)),), align="right"),
+             Cell((Span(fmt.ind(r.code, r.value, r.unit)),), align="right"),
              Cell((Span(ref),), align="right"),
              Cell((Span(labels.get(r.reference_kind, r.reference_kind)),), align="center"),
              rating_cell(r.rating), trend_cell(r.trend, fmt)]
@@ -219,7 +219,8 @@ class ReportComposer:
         ref = None if _nan(r.reference) else float(r.reference)
         trend = {"indicator": r.name, "area": self.s.city, "unit": r.unit, "years": years,
                  "values": [None if _nan(by_year.get(y)) else float(by_year[y]) for y in years],
-                 "reference": ref, "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction}
+                 "reference": ref, "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction,
+                 "decimals": ctx.fmt.decimals_of(r.code)}
         out.append(ctx.figure(ChartSpec("trend", f"trend-{safe_name(r.code)}", trend),
                               self.say(w["trend_caption"], name=r.name), key=f"trend/{r.code}"))
         peers = self.s.peers[self.s.peers["code"] == r.code]
@@ -229,7 +230,7 @@ class ReportComposer:
             data = {"indicator": r.name, "unit": r.unit, "year": st.year, "areas": order,
                     "values": [None if _nan(vals.get(a)) else float(vals[a]) for a in order],
                     "city": self.s.city, "reference": ref, "reference_label": labels.get(r.reference_kind, ""),
-                    "direction": r.direction}
+                    "direction": r.direction, "decimals": ctx.fmt.decimals_of(r.code)}
             out.append(ctx.figure(ChartSpec("peers", f"peers-{safe_name(r.code)}", data),
                                   self.say(w["peers_caption"], name=r.name), key=f"peers/{r.code}"))
         towns = self.s.towns[self.s.towns["code"] == r.code]
@@ -240,7 +241,8 @@ class ReportComposer:
             data = {"indicator": r.name, "unit": r.unit, "year": st.year, "areas": order,
                     "values": [None if _nan(vals.get(a)) else float(vals[a]) for a in order], "city": self.s.city,
                     "city_value": None if _nan(r.value) else float(r.value), "reference": ref,
-                    "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction}
+                    "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction,
+                    "decimals": ctx.fmt.decimals_of(r.code)}
             if self.p.geojson is not None:
                 data["geojson"] = self.p.geojson
             out.append(ctx.figure(ChartSpec("towns", f"towns-{safe_name(r.code)}", data),
@@ -325,8 +327,8 @@ class ReportComposer:
         head = ctx.appendix(ch["appendix_indicators"])
         mark = w.get("computed_mark", "")
         rows = [[r.code, r.name, r.dimension, r.category, r.unit, labels["direction_short"].get(r.direction, r.direction),
-                 fmt.value(r.value, r.unit) + (mark if getattr(r, "computed", False) else ""),
-                 fmt.like(r.reference, r.value, r.unit), labels["reference_kind"].get(r.reference_kind, ""),
+                 fmt.ind(r.code, r.value, r.unit) + (mark if getattr(r, "computed", False) else ""),
+                 fmt.ind(r.code, r.reference, r.unit), labels["reference_kind"].get(r.reference_kind, ""),
                  rating_cell(r.rating), trend_cell(r.trend, fmt), fmt.score(r.score)] for r in t.itertuples()]
         table = ctx.table(w["indicators_caption"], w["indicators_columns"], rows,
                           widths=(1.4, 3.4, 1.1, 1.1, 1.3, 0.7, 1.0, 1.0, 1.4, 0.8, 0.8, 0.8), size="small",
@@ -338,6 +340,7 @@ class ReportComposer:
         sc = self.settings.scoring
         out += self.template_md("method.md", band=f"{sc.warning_band:g}", flat=fmt.pct(sc.flat_band, 0),
                                 peers="、".join(self.p.peers) or "无", target_year=sc.target_year or "",
+                                compare_gap=fmt.plain(self.settings.survey.compare_gap) if ctx.survey else "",
                                 **self.computed_vars())
         out.append(ctx.appendix(ch["appendix_sources"]))
         methods = t["method"].replace("", "未注明").value_counts()

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..charts import ChartSpec
 from ..document import Block, Box, Cell, Document, Heading, Meta, Paragraph, Span, Table
 from ..errors import Problems, ReportkitError
+from ..fmt import Formatter
 from ..score.indicators import rate
 from ..tracking import ASSIST, LEAD, Duty, duties, file_stem, role_split, sheet_wording
 from ..wording import Wording
@@ -92,10 +93,12 @@ class SheetComposer:
         self.specs: dict[str, ChartSpec] = {}
         self.problems = Problems()
         self._years = None
+        # the project's number rule (reportkit.fmt), computed once for every sheet
+        self.fmt = Formatter.from_theme(theme).for_scores(scores, self.st.scoring.warning_band)
 
     # -- shared helpers ---------------------------------------------------------------
     def _ctx(self) -> ComposeContext:
-        return ComposeContext(self.p, self.s, self.theme, self.figures_dir, problems=self.problems)
+        return ComposeContext(self.p, self.s, self.theme, self.figures_dir, problems=self.problems, fmt=self.fmt)
 
     def _keep_specs(self, ctx: ComposeContext) -> None:
         for name, spec in ctx.specs.items():
@@ -141,7 +144,8 @@ class SheetComposer:
             return None
         data = {"indicator": r["name"], "area": self.s.city, "unit": r["unit"], "years": list(self.years),
                 "values": values, "reference": None if _nan(r["reference"]) else float(r["reference"]),
-                "reference_label": self.labels.get(r["reference_kind"], ""), "direction": r["direction"]}
+                "reference_label": self.labels.get(r["reference_kind"], ""), "direction": r["direction"],
+                "decimals": self.fmt.decimals_of(code)}
         return ChartSpec("trend", f"sheet-trend-{safe_name(code)}", data, size=TREND_SIZE)
 
     def department(self, dept_id: str, items: list[Duty]) -> Sheet:
@@ -284,9 +288,8 @@ class SheetComposer:
         body = []
         for r in rows:
             nums = (r["value"], r["city"], r["reference"])
-            dec = row_decimals(fmt, r["unit"], nums)
             body.append([Cell((Span(r["name"]),)), Cell((Span(r["unit"]),), align="center"),
-                 *(Cell((Span(fmt.num(x, dec)),), align="right") for x in nums),
+                 *(Cell((Span(fmt.ind(r["code"], x, r["unit"])),), align="right") for x in nums),
                  Cell((Span(self.w.say("town.rank", rank=r["rank"], of=r["of"])),), align="center"),
                  self._compare(r)])
         return ctx.table(caption, cols, body, widths=(3.3, 1.5, 1.0, 1.0, 1.0, 0.9, 2.3), size="small", key=key)
@@ -329,15 +332,6 @@ class SheetComposer:
         doc = ctx.resolve(Document(meta, tuple(blocks), "sheet"))
         self._keep_specs(ctx)
         return Sheet(TOWN, town, town, stem, tuple(r["code"] for r in short + rest), doc)
-
-
-def row_decimals(fmt, unit: str, values) -> int:
-    """One number of decimals for all numbers of a table row: the unit's own when the
-    theme fixes it, else the most any of the values needs."""
-    if unit in fmt.decimals_by_unit:
-        return int(fmt.decimals_by_unit[unit])
-    decs = [fmt.decimals_for(unit, v) for v in values if not _nan(v)]
-    return max(decs) if decs else fmt.default_decimals
 
 
 class _Row:

@@ -70,26 +70,30 @@ def _sample(ctx, r, L) -> list[Block]:
     s = r.summary
     collected, valid = s["collected"], s["valid"]
     rej = [(k, v) for k, v in s["rejected"].items() if v]
-    rejected = "；".join(f"{k} {fmt.int(v)} 份" for k, v in rej) or L["sample_none_rejected"]
+    rejected = L["sample_rule_sep"].join(L["sample_rule"].format(rule=k, n=fmt.int(v)) for k, v in rej) \
+        or L["sample_none_rejected"]
     st = r.settings
+    # one whole: valid + every rule; rounded together so that they add up to 100%
+    parts = fmt.shares([valid, *(s["rejected"][k] for k in REJECT_RULES)])
+    rule_share = dict(zip(REJECT_RULES, parts[1:]))
     out = [ctx.heading(2, L["h_sample"]),
            ctx.para(L["sample_text"].format(collected=fmt.int(collected), valid=fmt.int(valid),
-                                            rate=fmt.pct(valid / collected if collected else math.nan),
-                                            rejected=rejected)),
+                                            rate=parts[0], rejected=rejected)),
            ctx.para(L["rules_text"].format(min_duration=fmt.num(st.min_duration_s, 0),
                                            min_answered=fmt.pct(st.min_answered, 0),
                                            straight_min=st.straight_min))]
     msg = r.label_message()
     if msg:
         out.append(ctx.para(msg, style="note"))
-    share = (lambda n: fmt.pct(n / collected)) if collected else (lambda n: fmt.dash)
-    rows = [[_cell(L["collected"], bold=True), _cell(fmt.int(collected), "right"), _cell(share(collected), "right")],
-            [_cell(L["valid"]), _cell(fmt.int(valid), "right"), _cell(share(valid), "right")],
+    rows = [[_cell(L["collected"], bold=True), _cell(fmt.int(collected), "right"),
+             _cell(fmt.percent_sum(parts) if collected else fmt.dash, "right")],
+            [_cell(L["valid"]), _cell(fmt.int(valid), "right"), _cell(parts[0], "right")],
             [_cell(L["rejected"]), _cell(fmt.int(collected - valid), "right"),
-             _cell(share(collected - valid), "right")]]
+             _cell(fmt.percent_sum(parts[1:]) if collected else fmt.dash, "right")]]
     for k in REJECT_RULES:
         n = s["rejected"][k]
-        rows.append([_cell(f"　{k}"), _cell(fmt.int(n), "right"), _cell(share(n), "right")])
+        rows.append([_cell(L["sample_sub_item"].format(rule=k)), _cell(fmt.int(n), "right"),
+                     _cell(rule_share[k], "right")])
     out.append(ctx.table(L["tab_screening"], [L["item"], L["count"], L["share"]], rows, widths=(3, 2, 2),
                          key="survey-screening"))
     spec = ChartSpec("screening", "survey-screening", {
@@ -288,36 +292,39 @@ def _concerns(ctx, r, L) -> list[Block]:
 
 # --- objective vs subjective ------------------------------------------------------------------
 def _compare(ctx, r, L) -> list[Block]:
-    from ..analyse.compare import compare
+    from ..analyse.compare import compare, compare_gap
 
     fmt = ctx.fmt
     df = compare(ctx.scores, r)
     both = df[df["indicator_score"].notna() & df["satisfaction"].notna()]
     out = [ctx.heading(2, L["h_compare"])]
+    gap = fmt.num(compare_gap(r), None)
     flagged = both[both["flag"] != ""]
     if len(flagged):
-        items = "；".join(L["compare_item"].format(dimension=f.dimension, label=f"（{f.judgement}）")
-                         for f in flagged.itertuples())
-        out.append(ctx.para(L["compare_text"].format(items=items + "。")))
+        items = L["compare_sep"].join(
+            L["compare_item"].format(dimension=f.dimension, label=f.judgement,
+                                     difference=fmt.num(f.difference, 1))
+            for f in flagged.itertuples())
+        out.append(ctx.para(L["compare_text"].format(gap=gap, items=items)))
     else:
-        out.append(ctx.para(L["compare_none"]))
+        out.append(ctx.para(L["compare_none"].format(gap=gap)))
     if len(both):
         spec = ChartSpec("dumbbell", "survey-compare", {
             "labels": list(both["dimension"]), "a": [float(x) for x in both["indicator_score"]],
             "b": [float(x) for x in both["satisfaction"]], "a_label": L["indicator_score"],
             "b_label": L["satisfaction"], "flags": [f != "" for f in both["flag"]],
-            "flag_label": "主客观不一致", "decimals": 1, "unit": "分", "axis_label": "得分"})
+            "flag_label": L["compare_flag_label"].format(gap=gap), "decimals": 1, "unit": L["points_unit"],
+            "axis_label": L["compare_axis"]})
         out.append(ctx.figure(spec, L["fig_compare"], key="survey-compare"))
     rows = []
     for d in df.itertuples():
         role = "rating-短板" if d.flag else None
         rows.append([_cell(d.dimension), _score_cell(ctx, d.indicator_score), _score_cell(ctx, d.satisfaction),
-                     _cell(fmt.dash if _missing(d.difference) else _shown_diff(fmt, d.satisfaction, d.indicator_score),
-                           "right"),
+                     _cell(fmt.dash if _missing(d.difference) else fmt.num(d.difference, 1), "right"),
                      _cell(d.judgement, "center", role)])
     out.append(ctx.table(L["tab_compare"], [L["dimension"], L["indicator_score"], L["satisfaction"],
                                             L["difference"], L["judgement"]], rows, widths=(2.5, 1.5, 1.5, 2, 3.5),
-                         key="survey-compare"))
+                         key="survey-compare", note=L["compare_note"].format(gap=gap)))
     return out
 
 
