@@ -216,7 +216,7 @@ def survey_lists(scores, survey, n: int = 5) -> dict:
     from ..analyse.hot_issues import hot_issues
 
     themes = survey.concerns.themes
-    themes = themes[themes["mentions"] > 0]
+    themes = themes[themes["concern"] > 0]
     return {"hot_issues": list(hot_issues(scores, survey).top["problem"]),
             "top_concerns": list(themes["theme"].head(n))}
 

@@ -263,30 +263,93 @@ def _concerns(ctx, r, L) -> list[Block]:
     fmt = ctx.fmt
     con = r.concerns
     out = [ctx.heading(2, L["h_concerns"])]
-    if not con.answers:
+    n_choice = sum(con.choice_respondents.values())
+    if not con.answers and not n_choice:
         return out + [ctx.para(L["concerns_none"])]
     top = con.top_themes(5)
-    themes = "、".join(f"{t.theme}（{fmt.pct(t.share)}）" for t in top.itertuples())
-    out.append(ctx.para(L["concerns_text"].format(answers=fmt.int(con.answers), themes=themes)))
+    themes = L["list_sep"].join(L["concerns_theme_item"].format(theme=t.theme, share=fmt.pct(t.concern))
+                                for t in top.itertuples())
+    key = "concerns_text_both" if con.answers and n_choice else "concerns_text" if con.answers \
+        else "concerns_text_choice"
+    questions = L["list_sep"].join(L["question_quote"].format(text=_short_question(t, L))
+                                   for t in _choice_questions(con))
+    if len(top):
+        out.append(ctx.para(L[key].format(answers=fmt.int(con.answers), respondents=fmt.int(n_choice),
+                                          questions=questions, themes=themes)))
+    else:
+        out.append(ctx.para(L["concerns_no_theme"].format(answers=fmt.int(con.answers))))
     kw = con.keywords.head(con.config.top_keywords if con.config else 20)
     if len(kw):
         spec = ChartSpec("keywords", "survey-keywords", {
-            "words": list(kw["word"]), "counts": [int(x) for x in kw["count"]], "unit": "次",
-            "axis_label": "出现次数"})
-        out.append(ctx.figure(spec, L["fig_keywords"], key="survey-keywords"))
-    shown = con.themes[con.themes["mentions"] > 0].head(10)
-    rows = [[_cell(t.theme), _cell(t.dimension or fmt.dash, "center"), _cell(fmt.int(t.mentions), "right"),
-             _cell(fmt.pct(t.share), "right"), _cell(t.keywords)] for t in shown.itertuples()]
-    out.append(ctx.table(L["tab_themes"], [L["theme"], L["dimension"], L["mentions"], L["mention_share"],
-                                           L["keywords"]], rows, widths=(2.5, 2, 1.5, 1.5, 3.5),
-                         key="survey-themes"))
+            "words": list(kw["word"]), "counts": [int(x) for x in kw["count"]], "unit": L["times_unit"],
+            "axis_label": L["keywords_axis"]})
+        out.append(ctx.figure(spec, L["fig_keywords"], key="survey-keywords", note=L["keywords_note"]))
+    out += _choices(ctx, con, L)
+    shown = con.themes[con.themes["concern"] > 0].head(10)
+    with_choice = n_choice > 0
+    rows = []
+    for t in shown.itertuples():
+        row = [_cell(t.theme), _cell(t.dimension or fmt.dash, "center"), _cell(fmt.int(t.mentions), "right"),
+               _cell(fmt.pct(t.share) if con.answers else fmt.dash, "right")]
+        if with_choice:
+            row += [_cell(fmt.int(t.choices), "right"), _cell(fmt.pct(t.choice_share), "right")]
+        rows.append(row + [_cell(t.keywords or fmt.dash)])
+    head = [L["theme"], L["dimension"], L["mentions"], L["mention_share"]]
+    widths = [2.5, 2, 1.5, 1.5]
+    if with_choice:
+        head += [L["choices"], L["choice_share"]]
+        widths += [1.5, 1.5]
+    if rows:
+        out.append(ctx.table(L["tab_themes"], head + [L["keywords"]], rows, widths=widths + [3.0],
+                             key="survey-themes", note=L["themes_note"]))
     for t in top.itertuples():
         quotes = con.quotes.get(t.theme) or []
         if not quotes:
             continue
         out.append(ctx.para(L["quotes_intro"].format(theme=t.theme)))
-        out.append(Quote(tuple(Paragraph((Span(f"“{q}”"),), "body") for q in quotes)))
-    out.append(ctx.para(L["pii_note"], style="note"))
+        paras = []
+        for q in quotes:
+            n = con.quote_counts.get(q, 1)
+            text = L["quote"].format(text=q) + (L["quote_similar"].format(n=fmt.int(n)) if n > 1 else "")
+            paras.append(Paragraph((Span(text),), "body"))
+        out.append(Quote(tuple(paras)))
+    if con.answers:
+        out.append(ctx.para(L["pii_note"], style="note"))
+    return out
+
+
+def _choice_questions(con) -> list:
+    if con.choices is None or not len(con.choices):
+        return []
+    return list(dict.fromkeys(con.choices["question"]))
+
+
+def _short_question(text: str, L) -> str:
+    """A question's text without its listed options ("…？（A／B／C）")."""
+    import re
+
+    return re.split(L["options_start"], str(text), maxsplit=1)[0].strip()
+
+
+def _choices(ctx, con, L) -> list[Block]:
+    """The improvement choice questions: every option, how many chose it, its theme."""
+    fmt = ctx.fmt
+    out: list[Block] = []
+    if con.choices is None or not len(con.choices):
+        return out
+    top = int(con.config.choices.get("top", 12)) if con.config else 12
+    for qid, g in con.choices.groupby("qid", sort=False):
+        q = _short_question(g["question"].iloc[0], L)
+        n = con.choice_respondents.get(qid, 0)
+        first = g.head(3)
+        items = L["list_sep"].join(L["choice_item"].format(option=o.option, share=fmt.pct(o.share))
+                                   for o in first.itertuples())
+        out.append(ctx.para(L["choices_text"].format(question=q, n=fmt.int(n), items=items)))
+        rows = [[_cell(o.option), _cell(fmt.int(o.count), "right"), _cell(fmt.pct(o.share), "right"),
+                 _cell(o.theme or fmt.dash, "center")] for o in g.head(top).itertuples()]
+        out.append(ctx.table(L["tab_choices"].format(question=q), [L["option"], L["chosen"], L["chosen_share"],
+                                                                   L["theme"]], rows, widths=(3.5, 1.5, 1.5, 2.5),
+                             key=f"survey-choices/{qid}", note=L["choices_note"]))
     return out
 
 
@@ -334,15 +397,22 @@ def _hot(ctx, r, L) -> list[Block]:
 
     fmt = ctx.fmt
     hot = hot_issues(ctx.scores, r)
-    out = [ctx.heading(2, L["h_hot"]), ctx.para(L["hot_text"])]
+    out = [ctx.heading(2, L["h_hot"])]
+    if not len(hot.top):
+        # never an empty table: say why there is no hot issue
+        return out + [ctx.para(L[f"hot_none_{hot.reason}"])]
+    n = len(hot.top)
+    words = L["count_words"]
+    out.append(ctx.para(L["hot_text"].format(n=words[n] if n < len(words) else fmt.int(n))))
     rows = []
     for h in hot.top.itertuples():
         ind = (L["indicator_input_fmt"].format(short=h.short, warn=h.warning, score=fmt.num(h.indicator_score, 1))
                if h.rated else L["no_indicators"])
+        concern = L["concern_input_fmt"].format(mentions=fmt.int(h.mentions), share=fmt.pct(h.share))
+        if h.choices:
+            concern += L["concern_choice_fmt"].format(choices=fmt.int(h.choices), share=fmt.pct(h.choice_share))
         rows.append([_cell(str(h.rank), "center"), _cell(h.problem, bold=True), _cell(h.dimension, "center"),
-                     _cell(ind), _cell(fmt.num(h.satisfaction, 1), "right"),
-                     _cell(L["concern_input_fmt"].format(mentions=fmt.int(h.mentions), share=fmt.pct(h.share)),
-                           "right"),
+                     _cell(ind), _cell(fmt.num(h.satisfaction, 1), "right"), _cell(concern, "right"),
                      _cell(fmt.num(h.heat, 1), "right")])
     out.append(ctx.table(L["tab_hot"], [L["rank"], L["problem"], L["dimension"], L["indicator_input"],
                                         L["satisfaction_input"], L["concern_input"], L["heat"]], rows,
@@ -351,7 +421,8 @@ def _hot(ctx, r, L) -> list[Block]:
     weak = [h for h in hot.top.itertuples() if h.weak_indicators]
     if weak:
         out.append(ctx.para(L["hot_indicators"]))
-        items = tuple((ctx.para(f"{h.problem}：{h.weak_indicators.replace(';', '；')}"),) for h in weak)
+        items = tuple((ctx.para(L["hot_indicator_item"].format(
+            problem=h.problem, indicators=L["list_sep_strong"].join(h.weak_indicators.split(";")))),) for h in weak)
         out.append(ListBlock(items))
     return out
 
@@ -361,4 +432,4 @@ def survey_method_text(survey) -> str:
     from ..analyse.concerns import load_concerns_config
     from ..analyse.hot_issues import method_text
 
-    return method_text(load_concerns_config(getattr(survey.project, "root", None), survey.dimensions))
+    return method_text(load_concerns_config(getattr(survey.project, "root", None)))
