@@ -1,8 +1,9 @@
 """project.toml -> typed settings with defaults.  Problems are collected, never raised one by one."""
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import Problems, Source, error, warning
@@ -25,6 +26,16 @@ class SurveySettings:
 
 
 @dataclass(frozen=True)
+class FeedbackSettings:
+    """Department sheets and tracking forms (contract v2 [feedback]).  `deadline` is a
+    date when project.toml gives a TOML date (2024-10-31), else the text as written."""
+    deadline: dt.date | str = ""
+    contact: str = ""
+    phone: str = ""
+    issuer: str = ""          # 印发单位; load_settings fills in `organisation` when empty
+
+
+@dataclass(frozen=True)
 class Settings:
     city: str
     year: int
@@ -39,6 +50,7 @@ class Settings:
     campaign: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
     previous: str = ""   # v2: folder of the previous checkup, relative to this project
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
 
 
 REQUIRED = ("city", "year", "title", "organisation", "survey_url")
@@ -46,7 +58,7 @@ REQUIRED = ("city", "year", "title", "organisation", "survey_url")
 CAMPAIGN_KEYS = ("title", "slogan", "why", "duration", "deadline", "privacy")
 CAMPAIGN_ALIASES = {"why": ("why", "reasons", "why_take_part"), "duration": ("duration", "time", "time_needed"),
                     "deadline": ("deadline", "ends", "end"), "privacy": ("privacy", "privacy_note")}
-TOP_KNOWN = set(REQUIRED) | {"subtitle", "date", "demo", "scoring", "survey", "campaign", "previous"}
+TOP_KNOWN = set(REQUIRED) | {"subtitle", "date", "demo", "scoring", "survey", "campaign", "previous", "feedback"}
 TOP_KNOWN |= {"intake"}   # v2: the filing workbooks (reportkit/products/intake/settings.py)
 
 
@@ -110,6 +122,25 @@ def _section(cls, data, name: str, display: str, problems: Problems):
     if isinstance(out, ScoringSettings) and out.target_year is not None and not 1900 <= out.target_year <= 2100:
         problems.add(error(Source(display, column="scoring.target_year"), "应为四位年份", out.target_year))
     return out
+
+
+def _feedback(data, display: str, problems: Problems) -> FeedbackSettings:
+    """[feedback]: texts, the deadline also as a TOML date."""
+    if data is None:
+        return FeedbackSettings()
+    if not isinstance(data, dict):
+        problems.add(error(Source(display), "[feedback] 应为一个表（section）"))
+        return FeedbackSettings()
+    values = {}
+    for key, val in data.items():
+        src = Source(display, column=f"feedback.{key}")
+        if key not in {f.name for f in fields(FeedbackSettings)}:
+            problems.add(warning(src, f"未知的设置项“feedback.{key}”，已忽略"))
+        elif isinstance(val, str) or (key == "deadline" and isinstance(val, dt.date)):
+            values[key] = val.strip() if isinstance(val, str) else val
+        else:
+            problems.add(error(src, f"“feedback.{key}”应为文字", val))
+    return FeedbackSettings(**values)
 
 
 def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
@@ -181,6 +212,7 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
             problems.add(warning(Source(display, column=f"campaign.{key}"),
                                  f"未知的设置项“campaign.{key}”，已忽略",
                                  hint=f"可用：{'、'.join(CAMPAIGN_KEYS)}"))
+    feedback = _feedback(data.get("feedback"), display, problems)
     if not ok:
         return None
     extra = {k: v for k, v in data.items() if k not in TOP_KNOWN or k == "intake"}  # [intake]: products.intake
@@ -188,4 +220,5 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
                     organisation=data["organisation"], survey_url=data["survey_url"],
                     subtitle=data.get("subtitle", ""), date=data.get("date", ""),
                     demo=data.get("demo", False), scoring=scoring, survey=survey,
-                    campaign=campaign, extra=extra, previous=data.get("previous", "").strip())
+                    campaign=campaign, extra=extra, previous=data.get("previous", "").strip(),
+                    feedback=feedback if feedback.issuer else replace(feedback, issuer=data["organisation"]))

@@ -5,27 +5,32 @@ data = {
     "areas": ["莞城街道", …], "values": [12.3, None, …],     # None = no value ("towns" also accepted)
     "city_value": 15.2, "city_label": "全市",                # optional vertical line
     "reference": 15.0, "reference_label": "规划目标",         # optional: colours shortfalls
-    "direction": "+", "warning_band": 0.10, "decimals": 1,   # optional
+    "direction": "+", "decimals": 1,                         # optional
     "additive": False,        # optional: True when town values add up to the city's (a total)
+    "per_capita": [...], "city_per_capita": 2.5,             # optional, for a total: compared per capita
+    "compare_labels": {"better": …, "worse": …, "same": …},  # optional (theme.toml [labels.town_compare])
     "geojson": {"type": "FeatureCollection", …},             # optional: draw a map instead
 }
+Every town is coloured by direction: better or worse than the city (its value
+against the city value by the indicator's direction; a total per capita against
+the city per capita, or not at all without populations), with its value.  No
+rating is computed here: the rating rule lives in reportkit.score.indicators.
 Bars: ranked best → worst, the figure grows with the number of towns so 30+
-bars stay legible.  With a reference, bars short of it take the 预警/短板 colour.
-Towns without a value get no bar: a note under the chart names them ("无数据：…"),
-so list every town, with None where it has no value.
-Map: one polygon per town (property `area`), shaded by value with a colour bar;
-towns without a value are grey.
+bars stay legible; the reference, if any, is a dashed line.  Towns without a
+value get no bar: a note under the chart names them ("无数据：…"), so list every
+town, with None where it has no value.
+Map: one polygon per town (property `area`), filled better / worse / like the
+city, its name and value written on it; towns without a value are grey.
 """
 from __future__ import annotations
 
 import math
 
 from matplotlib.collections import PolyCollection
-from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
+from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..vocab import GOOD, SHORT, WARN
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
 from .peers import ranked
@@ -46,11 +51,31 @@ def _ref(spec: ChartSpec) -> float | None:
     return None if style.is_missing(r) else float(r)
 
 
-def _rating(spec: ChartSpec, value: float) -> str:
-    from ..score.indicators import rate  # the contract's rating rule, imported only when needed
+BETTER, WORSE, SAME = "better", "worse", "same"
 
-    return rate(value, _ref(spec), spec.data.get("direction", "+"),
-                float(spec.data.get("warning_band", 0.10)))
+
+def _compare(v: float, city: float | None, direction: str) -> str | None:
+    if city is None or math.isnan(v):
+        return None
+    if math.isclose(v, city, rel_tol=1e-9, abs_tol=1e-12):
+        return SAME
+    return BETTER if (v > city) == (direction == "+") else WORSE
+
+
+def compare_labels(spec: ChartSpec, theme=None) -> dict:
+    """"优于全市" …: the spec's own, else the theme's [labels.town_compare]."""
+    if spec.data.get("compare_labels"):
+        return dict(spec.data["compare_labels"])
+    if theme is None:
+        from ..theme import load_theme
+
+        theme = load_theme(None)
+    return dict(theme.data.get("labels", {}).get("town_compare", {}))
+
+
+def compare_color(theme, which: str | None) -> str:
+    c = theme.colors
+    return c.get("compare", {}).get(which, c["series"]["town"]) if which else c["series"]["town"]
 
 
 def additive(spec: ChartSpec, values: list[float]) -> bool:
@@ -76,12 +101,28 @@ def _context(spec: ChartSpec) -> dict:
     is_total = additive(spec, values)
     city = None if style.is_missing(d.get("city_value")) else float(d["city_value"])
     ref = None if is_total else _ref(spec)
+    direction = d.get("direction", "+")
+    key = "towns" if "towns" in d and "areas" not in d else "areas"
+    if is_total:
+        pc = dict(zip([str(t) for t in d[key]], style.numbers(d.get("per_capita") or [None] * len(d[key]))))
+        cpc = None if style.is_missing(d.get("city_per_capita")) else float(d["city_per_capita"])
+        cmp = {t: _compare(pc.get(t, math.nan), cpc, direction) for t, _ in pairs}
+    else:
+        cmp = {t: _compare(v, city, direction) for t, v in pairs}
     return {"pairs": pairs, "values": values, "additive": is_total, "city": city, "ref": ref,
             "dec": style.spec_decimals(spec, values + [city, _ref(spec)]),
             "city_label": d.get("city_label") or "全市",
             "ref_label": d.get("reference_label") or "参考值",
             "total": sum(v for v in values if not math.isnan(v)),
-            "missing": [t for t, v in pairs if math.isnan(v)]}
+            "missing": [t for t, v in pairs if math.isnan(v)], "cmp": cmp}
+
+
+def _share_text(v: float, k: dict) -> str:
+    """A total's value with its share of the city total: "20（0.2%）"."""
+    base = style.fmt(v, k["dec"])
+    if not k["additive"] or not k["city"]:
+        return base
+    return f"{base}（{style.fmt(v / k['city'] * 100, 1)}%）"
 
 
 def _total_is_city(k: dict) -> bool:
@@ -123,9 +164,11 @@ def towns_alt(spec: ChartSpec) -> str:
         if k["city"] is not None:
             text += f"；{k['city_label']}为{style.fmt(k['city'], dec)}{unit}"
     if k["ref"] is not None:
-        short = [t for t, v in have if _rating(spec, v) in (WARN, SHORT)]
-        text += f"；{k['ref_label']}为{style.fmt(k['ref'], dec)}{unit}，"
-        text += f"{len(short)}个园镇（街道）未达到" if short else "各园镇（街道）均已达到"
+        text += f"；{k['ref_label']}为{style.fmt(k['ref'], dec)}{unit}"
+    labels = compare_labels(spec)
+    counts = [(labels.get(w, w), sum(1 for t, _ in have if k["cmp"].get(t) == w)) for w in (BETTER, WORSE)]
+    if any(n for _, n in counts):
+        text += "；" + "，".join(f"{lab}{n}个" for lab, n in counts if n)
     if d.get("direction") in style.DIRECTION_NOTE and not k["additive"]:
         text += f"；{style.DIRECTION_NOTE[d['direction']]}"
     return text + "。"
@@ -162,14 +205,14 @@ def _draw_bars(spec: ChartSpec, theme):
     fig = style.figure(spec, theme, height_cm=max(5.0, 2.6 + per_bar * n) + note_cm)
     ax = fig.add_subplot()
     pos = list(range(n))
-    base = c["series"]["town"]
-    colors, seen = [], set()
-    for _, v in pairs:
-        r = _rating(spec, v) if ref is not None else GOOD
-        colors.append(base if r == GOOD else theme.rating_color(r))
-        seen.add(r)
+    colors, seen = [], []
+    for t, _ in pairs:
+        which = k["cmp"].get(t)
+        colors.append(compare_color(theme, which))
+        if which and which not in seen:
+            seen.append(which)
     bars = ax.barh(pos, values, color=colors, height=0.66, zorder=2)
-    style.value_labels(ax, bars, values, [style.fmt(v, dec) for v in values],
+    style.value_labels(ax, bars, values, [_share_text(v, k) for v in values],
                        theme, padding=2.5, fontsize=size)
     ax.set_yticks(pos, [t for t, _ in pairs], fontsize=size)
     ax.set_ylim(n - 0.5, -0.5)
@@ -188,11 +231,10 @@ def _draw_bars(spec: ChartSpec, theme):
                                         linewidth=1.0, zorder=3))
         handles.append(Line2D([], [], color=c["primary"], linestyle=(0, (5, 3)), linewidth=1.0,
                               label=label))
-        if GOOD in seen:
-            handles.append(Patch(color=base, label=f"达到{k['ref_label']}"))
-        for r in (WARN, SHORT):
-            if r in seen:
-                handles.append(Patch(color=theme.rating_color(r), label=r))
+    labels = compare_labels(spec, theme)
+    for which in (BETTER, SAME, WORSE):
+        if which in seen:
+            handles.append(Patch(color=compare_color(theme, which), label=labels.get(which, which)))
     if k["additive"]:
         if _total_is_city(k):
             total = f"{k['city_label']}合计 {style.fmt(k['total'], dec)}"
@@ -261,20 +303,6 @@ def _area_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float
     return cx / (3 * a), cy / (3 * a), abs(a) / 2
 
 
-def _colormap(theme) -> LinearSegmentedColormap:
-    c = theme.colors
-    light = tuple(0.92 + 0.08 * x for x in to_rgb(c["secondary"]))  # a faint tint of the theme
-    return LinearSegmentedColormap.from_list("reportkit", [light, c["secondary"], c["primary"]])
-
-
-def _label_color(face, theme) -> tuple[str, bool]:
-    """Label colour on `face`: dark text with a light halo on light fills, plain light text
-    on dark fills (True = use the halo)."""
-    r, g, b = to_rgb(face)
-    light = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45
-    return (theme.colors["text"], True) if light else (theme.colors["background"], False)
-
-
 def _draw_map(spec: ChartSpec, theme):
     d = spec.data
     c = theme.colors
@@ -300,15 +328,17 @@ def _draw_map(spec: ChartSpec, theme):
         raise data_error(spec, "GeoJSON 中没有可绘制的多边形")
     shapes.sort(key=lambda s: -s[3])  # big first, so enclosed towns are drawn on top
 
-    vals = [v for v in value_of.values() if not math.isnan(v)]
     k = _context(spec)
-    ref, dec = k["ref"], k["dec"]
-    city = None if k["additive"] else k["city"]
-    vmin, vmax = (min(vals), max(vals)) if vals else (0.0, 1.0)
-    if vmin == vmax:
-        vmin, vmax = vmin - 1, vmax + 1
-    norm, cmap = Normalize(vmin, vmax), _colormap(theme)
+    dec = k["dec"]
     nodata = "#E6E6E6"
+    labels = compare_labels(spec, theme)
+
+    def fill(town: str) -> str:
+        v = value_of.get(town, math.nan)
+        if math.isnan(v):
+            return nodata
+        base = to_rgb(compare_color(theme, k["cmp"].get(town)))
+        return tuple(0.45 + 0.55 * x for x in base)    # a light tint: names and values stay legible
 
     xs = [x for _, rings, _, _ in shapes for r in rings for x, _ in r]
     ys = [y for _, rings, _, _ in shapes for r in rings for _, y in r]
@@ -318,11 +348,9 @@ def _draw_map(spec: ChartSpec, theme):
     map_h = w_cm * 0.8 * (max(ys) - min(ys)) * aspect / ((max(xs) - min(xs)) or 1)
     fig = style.figure(spec, theme, height_cm=min(w_cm * 1.2, max(8.0, map_h + 2.0)))
     ax = fig.add_subplot()
-    polys, faces, label_colors = [], [], {}
+    polys, faces = [], []
     for town, rings, _, _ in shapes:
-        v = value_of.get(town, math.nan)
-        face = nodata if math.isnan(v) else cmap(norm(v))
-        label_colors[town] = _label_color(face, theme)
+        face = fill(town)
         for r in rings:
             polys.append(r)
             faces.append(face)
@@ -332,35 +360,33 @@ def _draw_map(spec: ChartSpec, theme):
     ax.set_ylim(min(ys), max(ys))
     ax.set_aspect(aspect)
     ax.set_axis_off()
-    label_size = theme.chart["font_size"] * (0.78 if len(shapes) > 20 else 0.9)
+    label_size = theme.chart["font_size"] * (0.72 if len(shapes) > 20 else 0.85)
     for town, _, (x, y), _ in shapes:
-        text_color, with_halo = label_colors[town]
-        ax.text(x, y, town, ha="center", va="center", fontsize=label_size, color=text_color,
-                path_effects=style.halo(theme, 1.6) if with_halo else None, zorder=4)
-
-    from matplotlib.cm import ScalarMappable
-
-    sm = ScalarMappable(norm=norm, cmap=cmap)
-    bar = fig.colorbar(sm, ax=ax, orientation="horizontal", location="bottom", shrink=0.6,
-                       aspect=40, pad=0.02)
-    bar.set_label(style.with_unit(d.get("indicator", ""), d.get("unit", "")))
-    bar.outline.set_visible(False)
-    style.number_axis(bar.ax.xaxis)
+        v = value_of.get(town, math.nan)
+        text = town if math.isnan(v) else f"{town}\n{_share_text(v, k)}"
+        ax.text(x, y, text, ha="center", va="center", fontsize=label_size, color=c["text"],
+                linespacing=1.1, path_effects=style.halo(theme, 1.6), zorder=4)
     handles = []
-    for value, label, color, ls in (
-            (city, k["city_label"], c["series"]["city"], "-"),
-            (ref, k["ref_label"], c["text"], (0, (3, 2)))):
-        if value is not None and vmin <= value <= vmax:
-            bar.ax.axvline(value, color=color, linewidth=1.4, linestyle=ls)
-            handles.append(Line2D([], [], color=color, linewidth=1.4, linestyle=ls,
-                                  label=f"{label} {style.fmt(value, dec)}"))
+    seen = {k["cmp"].get(t) for t, *_ in shapes if not math.isnan(value_of.get(t, math.nan))}
+    for which in (BETTER, SAME, WORSE):
+        if which in seen:
+            base = to_rgb(compare_color(theme, which))
+            handles.append(Patch(color=tuple(0.45 + 0.55 * x for x in base), label=labels.get(which, which)))
     if any(math.isnan(value_of.get(t, math.nan)) for t, *_ in shapes):
         handles.append(Patch(color=nodata, label=NODATA))
+    city = None if k["additive"] else k["city"]
+    if city is not None:
+        handles.append(Line2D([], [], linestyle="none", label=f"{k['city_label']} {style.fmt(city, dec)}"))
+    elif k["additive"]:
+        handles.append(Line2D([], [], linestyle="none", label=f"合计 {style.fmt(k['total'], dec)}"))
+    if k["ref"] is not None:
+        handles.append(Line2D([], [], linestyle="none", label=f"{k['ref_label']} {style.fmt(k['ref'], dec)}"))
     note = None if k["additive"] else style.DIRECTION_NOTE.get(d.get("direction", ""))
     if note:
         handles.append(Line2D([], [], linestyle="none", label=note))
     if handles:
-        legend = fig.legend(handles=handles, loc="outside upper left", ncols=len(handles),
+        legend = fig.legend(handles=handles, loc="outside upper left",
+                            ncols=min(len(handles), style.legend_columns([h.get_label() for h in handles], 60)),
                             frameon=False, handlelength=1.4, fontsize=theme.chart["font_size"] * 0.85)
         _mute_notes(legend, handles, c["muted"])
     return fig

@@ -17,6 +17,7 @@ from ..theme import find_template
 from ..vocab import GOOD, NODATA, NOREF, SHORT, TRACKING_STATUSES, WARN
 from .context import ComposeContext
 from .keys import safe_name
+from .towns import town_chart_terms
 
 
 def wording(project_root: Path | None = None) -> dict:
@@ -243,6 +244,7 @@ class ReportComposer:
                     "city_value": None if _nan(r.value) else float(r.value), "reference": ref,
                     "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction,
                     "decimals": ctx.fmt.decimals_of(r.code)}
+            data.update(town_chart_terms(self.p, self.s, r.code, r.direction, order, ctx.theme))
             if self.p.geojson is not None:
                 data["geojson"] = self.p.geojson
             out.append(ctx.figure(ChartSpec("towns", f"towns-{safe_name(r.code)}", data),
