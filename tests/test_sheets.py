@@ -121,12 +121,12 @@ def test_department_sheet_indicators_chart_and_texts(built):
     assert set(rows) == {"人均公园绿地面积", "通勤时间超过45分钟的人口比例", "建成区高峰期平均机动车速度"}
     assert rows["通勤时间超过45分钟的人口比例"][-1] == "R02"
     figs = zj.figures()
-    assert [f.number for f in figs][:1] == ["图1-1"]
+    assert [f.number for f in figs][:1] == ["图4-1"]        # after the lead and assist items
     assert figs[0].path.name == "sheet-trend-EC-01.png" and figs[0].path.is_file()
     assert len({f.path.name for f in figs}) == len(figs)          # each indicator's chart once
     text = flat(pdf_text(out / "sheets" / "zj.pdf"))
     for words in ("体检结果：人均公园绿地面积未达规划目标", "治理对策：加快社区公园建设", "行动建议：推进口袋公园建设",
-                  "表1-1相关指标评价（2020年）", "图1-1甲市人均公园绿地面积变化情况", "相关指标人均公园绿地面积"):
+                  "表1-1相关指标评价（2020年）", "四、相关指标变化情况", "图4-1甲市人均公园绿地面积变化情况", "相关指标人均公园绿地面积"):
         assert words in text
 
 

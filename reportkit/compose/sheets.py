@@ -168,7 +168,8 @@ class SheetComposer:
         blocks.append(ctx.para(self._say("department.summary", department=name, total=len(items),
                                          split=role_split(items, w), workbook=f"{stem}.xlsx",
                                          deadline=fb["deadline"], issuer=fb["issuer"])))
-        blocks += self._indicators(ctx, [d.rec_id for d in items])
+        table, charts = self._indicators(ctx, [d.rec_id for d in items])
+        blocks += table
         for group, heading in ((leads, "department.lead_heading"), (assists, "department.assist_heading")):
             if not group:
                 continue
@@ -176,6 +177,9 @@ class SheetComposer:
             for duty in group:
                 # the item and its feedback box stay on one page (never a box alone)
                 blocks.append(Section(tuple(self._item(ctx, dept_id, duty)), KEEP))
+        if charts:   # the indicators' trends after the items: the items come first for a bureau
+            blocks.append(ctx.heading(1, self._say("department.charts_heading")))
+            blocks += [ctx.figure(spec, caption, key=key, width=TREND_WIDTH) for spec, caption, key in charts]
         header = self._say("department.header", department=name)
         meta = self._meta(title, header, self._say("department.subject", department=name), name)
         doc = ctx.resolve(Document(meta, tuple(blocks), "sheet"))
@@ -221,9 +225,10 @@ class SheetComposer:
                  label("department.office_phone_label"), value(fb["phone"])))
         return Table((), rows, widths=(1.3, 2.6, 1.3, 2.6), size="small", key="issue")
 
-    def _indicators(self, ctx: ComposeContext, rec_ids: list[str]) -> list[Block]:
+    def _indicators(self, ctx: ComposeContext, rec_ids: list[str]) -> tuple[list[Block], list]:
         """One table of every indicator the department's items refer to (each once, with
-        the items it concerns), then one small trend chart per indicator."""
+        the items it concerns), and one small trend chart per indicator (spec, caption,
+        key) for the end of the sheet."""
         w = self.w
         codes: dict[str, list[str]] = {}
         for rid in rec_ids:
@@ -233,7 +238,7 @@ class SheetComposer:
                     if rid not in codes[c]:
                         codes[c].append(rid)
         if not codes:
-            return []
+            return [], []
         out: list[Block] = [ctx.heading(1, self._say("department.indicators_heading", n=len(codes)))]
         rows = []
         for c, rids in codes.items():
@@ -242,13 +247,13 @@ class SheetComposer:
         out.append(ctx.table(self._say("department.indicators_caption"), w.get("department.indicators_columns"),
                              rows, widths=(3.2, 1.4, 1.0, 1.0, 1.5, 0.8, 0.8, 1.1), size="small",
                              key="indicators"))
+        charts = []
         for c in codes:
             spec = self.trend_spec(c)
             if spec is not None:
-                ind = self.table.loc[c]
-                out.append(ctx.figure(spec, self._say("department.trend_caption", name=ind["name"]),
-                                      key=f"trend/{c}", width=TREND_WIDTH))
-        return out
+                charts.append((spec, self._say("department.trend_caption", name=self.table.loc[c, "name"]),
+                               f"trend/{c}"))
+        return out, charts
 
     def _item(self, ctx: ComposeContext, dept_id: str, duty: Duty) -> list[Block]:
         w = self.w
@@ -381,22 +386,25 @@ class SheetComposer:
             out.append(ctx.table(caption, cols, body, widths=(3.3, 1.5, 1.0, 1.0, 1.0, 0.9, 2.3), size="small",
                                  key=key))
         if totals:
-            cols = [self.w.say(c, _literal=True, town=town) for c in self.w.get("town.total_columns")]
+            with_pc = any(not _nan(r["per_capita"]) for r in totals)
+            cols = [self.w.say(c, _literal=True, town=town)
+                    for c in self.w.get("town.total_columns" if with_pc else "town.total_columns_share")]
             body = []
             for r in totals:
-                pc_unit = self._say("town.per_capita_unit", unit=r["unit"])
-                pcd = fmt.decimals_needed([r["per_capita"], r["city_per_capita"]], small=2)
-                body.append([Cell((Span(r["name"]),)), Cell((Span(r["unit"]),), align="center"),
-                             Cell((Span(fmt.ind(r["code"], r["value"], r["unit"])),), align="right"),
-                             Cell((Span(fmt.pct(r["share"])),), align="right"),
-                             Cell((Span(fmt.num(r["per_capita"], pcd)),), align="right"),
-                             Cell((Span(fmt.num(r["city_per_capita"], pcd)),), align="right"),
-                             Cell((Span(pc_unit),), align="center"),
-                             Cell((Span(self.w.say("town.rank", rank=r["rank"], of=r["of"])),), align="center"),
-                             self._compare(r)])
+                row = [Cell((Span(r["name"]),)), Cell((Span(r["unit"]),), align="center"),
+                       Cell((Span(fmt.ind(r["code"], r["value"], r["unit"])),), align="right"),
+                       Cell((Span(fmt.pct(r["share"])),), align="right")]
+                if with_pc:
+                    pcd = fmt.decimals_needed([r["per_capita"], r["city_per_capita"]], small=2)
+                    row += [Cell((Span(fmt.num(r["per_capita"], pcd)),), align="right"),
+                            Cell((Span(fmt.num(r["city_per_capita"], pcd)),), align="right"),
+                            Cell((Span(self._say("town.per_capita_unit", unit=r["unit"])),), align="center")]
+                body.append(row + [Cell((Span(self.w.say("town.rank", rank=r["rank"], of=r["of"])),),
+                                        align="center"), self._compare(r)])
+            widths = (2.9, 1.0, 1.0, 1.0, 1.0, 1.0, 1.5, 0.8, 1.8) if with_pc else (3.3, 1.5, 1.2, 1.2, 0.9, 2.3)
             out.append(ctx.table(self._say("town.total_caption", caption=caption), cols, body,
-                                 widths=(2.9, 1.0, 1.0, 1.0, 1.0, 1.0, 1.5, 0.8, 1.8), size="small",
-                                 key=f"{key}-totals", note=self.w.get("town.total_note")))
+                                 widths=widths, size="small", key=f"{key}-totals",
+                                 note=self.w.get("town.total_note" if with_pc else "town.total_note_share")))
         return out
 
     def town(self, town: str, stem: str) -> Sheet:
