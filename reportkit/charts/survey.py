@@ -215,6 +215,9 @@ def keywords_alt(spec: ChartSpec) -> str:
     if not words:
         return "开放题没有可统计的关键词。"
     shown = "，".join(f"{w}{style.fmt(n, 0)}{unit}" for w, n in zip(words, counts))
+    intro = spec.data.get("alt_intro")     # the composer's wording (templates/survey.toml)
+    if intro:
+        return intro.format(n=len(words), items=shown)
     return f"开放题出现次数最多的{len(words)}个关键词依次为：{shown}。"
 
 

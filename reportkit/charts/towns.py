@@ -168,7 +168,8 @@ def towns_alt(spec: ChartSpec) -> str:
     labels = compare_labels(spec)
     counts = [(labels.get(w, w), sum(1 for t, _ in have if k["cmp"].get(t) == w)) for w in (BETTER, WORSE)]
     if any(n for _, n in counts):
-        text += "；" + "，".join(f"{lab}{n}个" for lab, n in counts if n)
+        count = labels.get("count", "{label}{n}")
+        text += "；" + "，".join(count.format(label=lab, n=n) for lab, n in counts if n)
     if d.get("direction") in style.DIRECTION_NOTE and not k["additive"]:
         text += f"；{style.DIRECTION_NOTE[d['direction']]}"
     return text + "。"

@@ -278,11 +278,13 @@ def _concerns(ctx, r, L) -> list[Block]:
                                           questions=questions, themes=themes)))
     else:
         out.append(ctx.para(L["concerns_no_theme"].format(answers=fmt.int(con.answers))))
+    # the words of highest TF-IDF weight, shown in order of how often they occur
     kw = con.keywords.head(con.config.top_keywords if con.config else 20)
+    kw = kw.sort_values(["count", "weight"], ascending=[False, False], kind="stable")
     if len(kw):
         spec = ChartSpec("keywords", "survey-keywords", {
             "words": list(kw["word"]), "counts": [int(x) for x in kw["count"]], "unit": L["times_unit"],
-            "axis_label": L["keywords_axis"]})
+            "axis_label": L["keywords_axis"], "alt_intro": L["keywords_alt"]})
         out.append(ctx.figure(spec, L["fig_keywords"], key="survey-keywords", note=L["keywords_note"]))
     out += _choices(ctx, con, L)
     shown = con.themes[con.themes["concern"] > 0].head(10)
