@@ -89,10 +89,15 @@ class Formatter:
 
     # -- the decimals rule ------------------------------------------------------------
     def decimals_for(self, unit: str | None, value=None) -> int:
-        """Decimals for one value of a quantity in `unit` (see decimals_needed)."""
-        if _missing(value) and not (unit and unit in self.decimals_by_unit):
-            return self.default_decimals
-        return self.decimals_needed([value], unit)
+        """Decimals for one value on its own (not an indicator's: see `ind`): the unit's
+        own when the theme lists it, else none for an integer, 2 below 10, else the default."""
+        if unit and unit in self.decimals_by_unit:
+            return int(self.decimals_by_unit[unit])
+        if not _missing(value) and float(value).is_integer():
+            return 0
+        if not _missing(value) and abs(float(value)) < 10:
+            return 2
+        return self.default_decimals
 
     def decimals_needed(self, values: Iterable, unit: str | None = None, small: int = 2) -> int:
         """Decimals for a set of values of one quantity: the unit's own when the theme
@@ -155,6 +160,14 @@ class Formatter:
     def value(self, x, unit: str | None) -> str:
         """A value of no particular indicator, decimals chosen by its unit."""
         return self.num(x, unit=unit)
+
+    def like(self, x, value, unit: str | None, direction: str | None = None) -> str:
+        """`x` (a reference, a target) written with the decimals of the pair (value, x) by the
+        indicator rule (`indicator_decimals`), for values of no current indicator (last
+        year's, an assessment's); with `direction`, their rating is kept as printed too."""
+        if _missing(x):
+            return self.dash
+        return self.num(x, self.indicator_decimals(value, x, direction or "", unit))
 
     def ind(self, code: str, x, unit: str | None = None) -> str:
         """A number of indicator `code`: its value, reference, a peer's or a town's value."""
