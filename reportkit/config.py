@@ -26,15 +26,7 @@ class SurveySettings:
     min_answered: float = 0.80      # 作答不完整 below this share of likert5 answered 1-5
     straight_min: int = 10          # 连续同一答案: this many or more likert5 answers, all equal
     min_group: int = 30             # groups smaller than this are 样本不足
-
-
-@dataclass(frozen=True)
-class Terms:
-    """The project's own words for its administrative levels (contract v2 [terms])."""
-    town: str = DEFAULT_TOWN_TERM
-
-    def as_dict(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+    compare_gap: float = 10.0       # |satisfaction − indicator score| from which they disagree
 
 
 @dataclass(frozen=True)
@@ -45,6 +37,15 @@ class FeedbackSettings:
     contact: str = ""
     phone: str = ""
     issuer: str = ""          # 印发单位; load_settings fills in `organisation` when empty
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The project's own words for its administrative levels (contract v2 [terms])."""
+    town: str = DEFAULT_TOWN_TERM
+
+    def as_dict(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,9 @@ def _section(cls, data, name: str, display: str, problems: Problems):
             problems.add(error(Source(display, column="survey.min_answered"), msg("config.between_0_1"), out.min_answered))
         if out.min_group < 1:
             problems.add(error(Source(display, column="survey.min_group"), msg("config.min_group"), out.min_group))
-        if out.min_duration_s < 0:
-            problems.add(error(Source(display, column="survey.min_duration_s"), msg("config.not_negative"), out.min_duration_s))
+        for key in ("min_duration_s", "compare_gap"):
+            if getattr(out, key) < 0:
+                problems.add(error(Source(display, column=f"survey.{key}"), msg("config.not_negative"), getattr(out, key)))
         if out.straight_min < 2:
             problems.add(error(Source(display, column="survey.straight_min"), msg("config.straight_min"), out.straight_min))
     if isinstance(out, Terms) and not _TERM_RE.match(out.town):
@@ -165,6 +167,25 @@ def _section(cls, data, name: str, display: str, problems: Problems):
     if isinstance(out, ScoringSettings) and out.target_year is not None and not 1900 <= out.target_year <= 2100:
         problems.add(error(Source(display, column="scoring.target_year"), msg("config.target_year"), out.target_year))
     return out
+
+
+def _feedback(data, display: str, problems: Problems) -> FeedbackSettings:
+    """[feedback]: texts, the deadline also as a TOML date."""
+    if data is None:
+        return FeedbackSettings()
+    if not isinstance(data, dict):
+        problems.add(error(Source(display), "[feedback] 应为一个表（section）"))
+        return FeedbackSettings()
+    values = {}
+    for key, val in data.items():
+        src = Source(display, column=f"feedback.{key}")
+        if key not in {f.name for f in fields(FeedbackSettings)}:
+            problems.add(warning(src, f"未知的设置项“feedback.{key}”，已忽略"))
+        elif isinstance(val, str) or (key == "deadline" and isinstance(val, dt.date)):
+            values[key] = val.strip() if isinstance(val, str) else val
+        else:
+            problems.add(error(src, f"“feedback.{key}”应为文字", val))
+    return FeedbackSettings(**values)
 
 
 def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
@@ -227,7 +248,6 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
     scoring = _section(ScoringSettings, data.get("scoring"), "scoring", display, problems)
     survey = _section(SurveySettings, data.get("survey"), "survey", display, problems)
     terms = _section(Terms, data.get("terms"), "terms", display, problems)
-    feedback = _section(FeedbackSettings, data.get("feedback"), "feedback", display, problems)
     campaign = data.get("campaign") or {}
     if not isinstance(campaign, dict):
         problems.add(error(Source(display, column="campaign"), msg("config.campaign_table")))
@@ -238,6 +258,7 @@ def load_settings(project_dir: Path, problems: Problems) -> Settings | None:
             problems.add(warning(Source(display, column=f"campaign.{key}"),
                                  msg("config.campaign_unknown", key=key),
                                  hint=msg("config.available", keys=join(CAMPAIGN_KEYS))))
+    feedback = _feedback(data.get("feedback"), display, problems)
     if not ok:
         return None
     extra = {k: v for k, v in data.items() if k not in TOP_KNOWN or k == "intake"}  # [intake]: products.intake

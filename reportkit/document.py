@@ -155,9 +155,14 @@ class PageBreak:
     pass
 
 
+KEEP = "keep"   # Section.orientation of a group kept on one page, in the page's orientation
+
+
 @dataclass(frozen=True)
 class Section:
-    """Blocks set on pages of their own orientation (e.g. the wide list, landscape)."""
+    """Blocks set on pages of their own orientation (e.g. the wide list, landscape), or,
+    with orientation KEEP, blocks kept together on one page where they fit (a sheet's item
+    with its feedback box): CSS break-inside: avoid; Word keep-with-next and keep-lines."""
     blocks: tuple["Block", ...]
     orientation: str = "landscape"
 

@@ -1,9 +1,34 @@
-"""Numbers written the Chinese way: thousands separators, 万, percentages, decimals per unit."""
+"""Numbers written the Chinese way, by ONE rule for every product.
+
+This module is the only place that decides how a number is printed: text,
+tables, charts, alt text and sheets all go through `Formatter` (charts through
+`reportkit.charts.style`, which calls it), so one value prints identically
+wherever it appears.
+
+The rule:
+- rounding is 四舍五入 on the decimal value as written (`round_text`);
+- counts are integers and never carry ".0" (`int`, `count`);
+- a quantity's decimals: the unit's own from templates/theme.toml [numbers.decimals]
+  when it lists the unit, else as few as its values need, at most 2 below 10,
+  1 below 1,000 and none from 1,000 (`decimals_needed`);
+- an indicator has ONE number of decimals for all its numbers (the city's value,
+  its reference, previous value, peer and town values): the quantity's decimals,
+  raised until the reference prints exactly (15.5, 0.25, 4.5), until neither the
+  value nor the reference prints more than 5% off (3.6, not 4), and until the
+  printed value and reference give the rating the unrounded ones gave (0.25 vs
+  0.30 短板, never "0.3 vs 0.3 短板") (`indicator_decimals`);
+- shares of one whole are rounded together by largest remainder, so that they add
+  up to exactly 100% as printed (`shares`).
+"""
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Context, Decimal
-from dataclasses import dataclass, field
+
+MAX_DECIMALS = 4          # an indicator never prints more
+CLOSE_ENOUGH = 0.05       # a printed value or reference is at most 5% off
 
 
 def _missing(x) -> bool:
@@ -15,11 +40,28 @@ def _missing(x) -> bool:
         return True
 
 
+def needed(x: float, cap: int) -> int:
+    """The fewest decimals (at most `cap`) that write x exactly: 15.5 -> 1, 0.25 -> 2, 7 -> 0."""
+    x = float(x)
+    for d in range(cap + 1):
+        if abs(float(round_text(x, d, False)) - x) <= 1e-9 * max(1.0, abs(x)):
+            return d
+    return cap
+
+
+def magnitude_cap(top: float, small: int = 2) -> int:
+    """Decimals worth showing at this size: none from 1,000, one from 10, else `small`."""
+    top = abs(top)
+    return 0 if top >= 1000 else 1 if top >= 10 else small
+
+
 @dataclass(frozen=True)
 class Formatter:
     decimals_by_unit: dict = field(default_factory=dict)
     default_decimals: int = 1
     dash: str = "—"
+    warning_band: float = 0.10
+    indicators: dict = field(default_factory=dict, compare=False)   # code -> decimals
 
     @classmethod
     def from_theme(cls, theme) -> "Formatter":
@@ -27,15 +69,80 @@ class Formatter:
         labels = theme.data.get("labels", {})
         return cls(dict(n.get("decimals", {})), int(n.get("default_decimals", 1)), labels.get("no_value", "—"))
 
+    def for_scores(self, scores, warning_band: float | None = None) -> "Formatter":
+        """This formatter with every indicator's decimals fixed from its scores (city
+        value, reference, previous value, peers and towns), so that an indicator's
+        numbers print the same in every table, text, chart and sheet."""
+        band = self.warning_band if warning_band is None else float(warning_band)
+        if scores is None:
+            return replace(self, warning_band=band)
+        others: dict[str, list] = {}
+        for frame in (getattr(scores, "peers", None), getattr(scores, "towns", None)):
+            if frame is not None and len(frame):
+                for code, v in zip(frame["code"], frame["value"]):
+                    others.setdefault(code, []).append(v)
+        out = {}
+        for r in scores.table.itertuples(index=False):
+            extra = [r.previous_value, r.peer_median, *others.get(r.code, [])]
+            out[r.code] = self.indicator_decimals(r.value, r.reference, r.direction, r.unit, extra, band)
+        return replace(self, warning_band=band, indicators=out)
+
+    # -- the decimals rule ------------------------------------------------------------
     def decimals_for(self, unit: str | None, value=None) -> int:
+        """Decimals for one value on its own (not an indicator's: see `ind`): the unit's
+        own when the theme lists it, else none for an integer, 2 below 10, else the default."""
         if unit and unit in self.decimals_by_unit:
             return int(self.decimals_by_unit[unit])
-        if value is not None and not _missing(value) and float(value).is_integer():
+        if not _missing(value) and float(value).is_integer():
             return 0
-        if value is not None and not _missing(value) and abs(float(value)) < 10:
+        if not _missing(value) and abs(float(value)) < 10:
             return 2
         return self.default_decimals
 
+    def decimals_needed(self, values: Iterable, unit: str | None = None, small: int = 2) -> int:
+        """Decimals for a set of values of one quantity: the unit's own when the theme
+        lists it, else as few as the values need within magnitude_cap of the largest."""
+        if unit and unit in self.decimals_by_unit:
+            return int(self.decimals_by_unit[unit])
+        vals = [float(v) for v in values if not _missing(v)]
+        if not vals:
+            return 0
+        cap = magnitude_cap(max(abs(v) for v in vals), small)
+        return max(needed(v, cap) for v in vals)
+
+    def indicator_decimals(self, value, reference, direction: str, unit: str | None,
+                           others: Iterable = (), band: float | None = None) -> int:
+        """One number of decimals for all numbers of one indicator (see the module docstring)."""
+        from .score.indicators import rate
+
+        band = self.warning_band if band is None else float(band)
+        own = [v for v in [value, *others] if not _missing(v)]
+        d = self.decimals_needed(own or [reference], unit)
+        if not _missing(reference):
+            rd = needed(float(reference), MAX_DECIMALS)
+            if rd <= d + 1:
+                d = max(d, rd)
+        for x in (value, reference):
+            if _missing(x) or float(x) == 0:
+                continue
+            x = float(x)
+            while d < MAX_DECIMALS and abs(float(round_text(x, d, False)) - x) > CLOSE_ENOUGH * abs(x):
+                d += 1
+        if not _missing(value) and not _missing(reference) and direction in ("+", "-"):
+            v, r = float(value), float(reference)
+            want = rate(v, r, direction, band)
+            while d < MAX_DECIMALS and rate(float(round_text(v, d, False)), float(round_text(r, d, False)),
+                                            direction, band) != want:
+                d += 1
+        return d
+
+    def decimals_of(self, code: str, unit: str | None = None, value=None) -> int:
+        """The indicator's decimals (give them to its chart specs), else the quantity's."""
+        if code in self.indicators:
+            return self.indicators[code]
+        return self.decimals_for(unit, value)
+
+    # -- writing numbers ----------------------------------------------------------------
     def num(self, x, decimals: int | None = None, unit: str | None = None, sep: bool = True) -> str:
         """12345.678 -> "12,345.7"; None/NaN -> "—"."""
         if _missing(x):
@@ -44,15 +151,35 @@ class Formatter:
         d = self.decimals_for(unit, x) if decimals is None else decimals
         return round_text(x, d, sep)
 
+    def plain(self, x, max_decimals: int = 2) -> str:
+        """A setting or threshold: as few decimals as it needs ("10", "7.5")."""
+        if _missing(x):
+            return self.dash
+        return round_text(float(x), needed(float(x), max_decimals))
+
     def value(self, x, unit: str | None) -> str:
-        """A value for text or tables, decimals chosen by its unit."""
+        """A value of no particular indicator, decimals chosen by its unit."""
         return self.num(x, unit=unit)
 
-    def like(self, x, value, unit: str | None) -> str:
-        """`x` (e.g. a reference) written with the decimals used for `value`, so that an
-        indicator's value and its reference line up: 38.6 / 50.0, 347 / 320."""
-        d = self.decimals_for(unit, value) if not _missing(value) else None
-        return self.num(x, d, unit=unit)
+    def like(self, x, value, unit: str | None, direction: str | None = None) -> str:
+        """`x` (a reference, a target) written with the decimals of the pair (value, x) by the
+        indicator rule (`indicator_decimals`), for values of no current indicator (last
+        year's, an assessment's); with `direction`, their rating is kept as printed too."""
+        if _missing(x):
+            return self.dash
+        return self.num(x, self.indicator_decimals(value, x, direction or "", unit))
+
+    def ind(self, code: str, x, unit: str | None = None) -> str:
+        """A number of indicator `code`: its value, reference, a peer's or a town's value."""
+        if _missing(x):
+            return self.dash
+        return self.num(x, self.decimals_of(code, unit, x))
+
+    def ind_unit(self, code: str, x, unit: str | None) -> str:
+        if _missing(x):
+            return self.dash
+        v = self.ind(code, x, unit)
+        return f"{v}{unit}" if unit else v
 
     def with_unit(self, x, unit: str | None) -> str:
         if _missing(x):
@@ -61,13 +188,38 @@ class Formatter:
         return f"{v}{unit}" if unit else v
 
     def int(self, n) -> str:
+        """A count: 12345 -> "12,345", never "12,345.0"."""
         return self.num(n, 0)
+
+    count = int
 
     def pct(self, ratio, decimals: int = 1) -> str:
         """0.908 -> "90.8%"."""
         if _missing(ratio):
             return self.dash
         return f"{round_text(float(ratio) * 100, decimals, False)}%"
+
+    def shares(self, counts: Iterable, decimals: int = 1) -> list[str]:
+        """Shares of one whole (e.g. the valid questionnaires and each rejection rule of
+        the collected ones): rounded together by largest remainder, so that they add up to
+        exactly 100% as printed.  The whole is the sum of `counts`."""
+        counts = [0.0 if _missing(c) else float(c) for c in counts]
+        total = sum(counts)
+        if total <= 0:
+            return [self.dash for _ in counts]
+        unit = 10 ** decimals
+        exact = [c / total * 100 * unit for c in counts]
+        floor = [math.floor(e + 1e-9) for e in exact]
+        left = 100 * unit - sum(floor)
+        order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - floor[i]), i))
+        for i in order[:max(0, left)]:
+            floor[i] += 1
+        return [f"{Decimal(f) / unit:.{decimals}f}%" for f in floor]
+
+    def percent_sum(self, shares: Iterable[str]) -> str:
+        """The sum of printed shares (the rejected = the sum of every rule's share)."""
+        total = sum(Decimal(s.rstrip("%")) for s in shares if s != self.dash)
+        return f"{total}%"
 
     def wan(self, n, decimals: int = 1) -> str:
         """87000 -> "8.7万"; below 10,000 the plain integer."""

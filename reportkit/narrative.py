@@ -79,27 +79,31 @@ class IndicatorView(View):
         return has_last_checkup(self._ctx, self._row["code"])
 
     def __str__(self):
-        return self._fmt.with_unit(self._row["value"], self._row["unit"])
+        return self._fmt.ind_unit(self._row["code"], self._row["value"], self._row["unit"])
+
+    def _num(self, column: str) -> str:
+        """One of the indicator's numbers, with the indicator's decimals (reportkit.fmt)."""
+        return self._fmt.ind(self._row["code"], self._row[column], self._row["unit"])
 
     code = property(lambda s: s._row["code"])
     name = property(lambda s: s._row["name"])
     unit = property(lambda s: s._row["unit"])
     dimension = property(lambda s: s._row["dimension"])
     category = property(lambda s: s._row["category"])
-    value = property(lambda s: s._fmt.value(s._row["value"], s._row["unit"]))
+    value = property(lambda s: s._num("value"))
     rating = property(lambda s: s._row["rating"])
     trend = property(lambda s: s._row["trend"] or s._fmt.dash)
-    # the reference is written with the decimals of the value, so the two compare at a glance
-    reference = property(lambda s: s._fmt.like(s._row["reference"], s._row["value"], s._row["unit"]))
+    # value and reference share the indicator's decimals: they compare as their rating did
+    reference = property(lambda s: s._num("reference"))
     change = property(lambda s: s._fmt.change(s._row["value"], s._row["previous_value"], s._row["unit"],
                                               s._change_words))
     rank_of = property(lambda s: str(int(s._row["rank_of"])))
     has_peers = property(lambda s: int(s._row["rank_of"]) > 1)
     has_previous = property(lambda s: not _na(s._row["previous_value"]) and not _na(s._row["value"]))
-    peer_median = property(lambda s: s._fmt.value(s._row["peer_median"], s._row["unit"]))
+    peer_median = property(lambda s: s._num("peer_median"))
     reference_kind = property(lambda s: s._labels.get(s._row["reference_kind"], s._row["reference_kind"]))
     score = property(lambda s: s._fmt.score(s._row["score"]))
-    previous_value = property(lambda s: s._fmt.value(s._row["previous_value"], s._row["unit"]))
+    previous_value = property(lambda s: s._num("previous_value"))
     previous_year = property(lambda s: s._fmt.dash if _na(s._row["previous_year"]) else str(int(s._row["previous_year"])))
     rank = property(lambda s: s._fmt.rank(s._row["rank"]))
     progress = property(lambda s: s._row["progress"] or s._fmt.dash)
@@ -161,7 +165,10 @@ class SurveyView(View):
     @property
     def valid_rate(self):
         s = self._need()
-        return self._fmt.pct(s["valid"] / s["collected"]) if s and s["collected"] else self._ctx.placeholder("valid_rate")
+        if not s or not s["collected"]:
+            return self._ctx.placeholder("valid_rate")
+        # the same share as the survey chapter's table and chart (shares of one whole)
+        return self._fmt.shares([s["valid"], *s["rejected"].values()])[0]
 
     @property
     def overall(self):

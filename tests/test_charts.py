@@ -122,7 +122,7 @@ def test_font_check_covers_geojson_labels_only(theme):
                "对标城市中位数为6.80"]),
     ("radar", ["生态宜居82.5", "多元包容91.4", "居民满意度：生态宜居76.1", "满分100分"]),
     ("ratings", ["生态宜居良好5项、预警1项、短板1项", "合计良好30项"]),
-    ("towns", ["东坑镇23.6", "洪梅镇无数据", "全市为15.2平方米/人", "规划目标为15.0平方米/人，15个街道（镇）未达到"]),
+    ("towns", ["东坑镇23.6", "洪梅镇无数据", "全市为15.2平方米/人", "规划目标为15.0平方米/人", "优于全市18个，差于全市15个"]),
     ("tracking", ["共34项建议", "已开展18项（53%）", "市自然资源局已开展5项、正在研究2项"]),
     ("bars", ["本地户籍74.6分", "个体经营者样本不足", "全市为72.0分"]),
     ("bars-vertical", ["满意20,931份"]),
@@ -142,13 +142,6 @@ def test_alt_text_mentions_values(name, needles):
 ])
 def test_fmt(value, decimals, text):
     assert style.fmt(value, decimals) == text
-
-
-@pytest.mark.parametrize("values, expected", [
-    ([1, 2, 3], 0), ([1.5, 2.25], 2), ([12.34, 15.2], 1), ([1234.5, 10], 0), ([0.123456], 2), ([None], 0),
-])
-def test_auto_decimals(values, expected):
-    assert style.auto_decimals(values) == expected
 
 
 def test_ranked_follows_direction():
@@ -267,9 +260,12 @@ def test_town_totals_are_not_rated_against_the_city_target(theme):
         "values": [600.0, 300.0, 100.0], "city_value": 1000.0, "reference": 800.0,
         "reference_label": "规划目标", "direction": "+"})
     alt = alt_text(spec)
-    assert "合计1,000亩" in alt and "未达到" not in alt and "由大到小" in alt
+    assert "合计1,000亩" in alt and "差于全市" not in alt and "规划目标" not in alt and "由大到小" in alt
     rated = dataclasses.replace(spec, data={**spec.data, "additive": False})
-    assert "3个街道（镇）未达到" in alt_text(rated)
+    assert "差于全市3个" in alt_text(rated)
+    per_capita = dataclasses.replace(spec, data={**spec.data, "per_capita": [60.0, 10.0, 5.0],
+                                                 "city_per_capita": 20.0})
+    assert "优于全市1个，差于全市2个" in alt_text(per_capita) and "规划目标" not in alt_text(per_capita)
     assert draw_png(spec, theme) != draw_png(rated, theme)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import zipfile
 from pathlib import Path
 
 import docx
@@ -104,22 +105,107 @@ def test_department_sheet_roles_and_other_departments(built):
     assert plain(zr["R01"].rows[1][3].inlines) == "市自然资源局（本部门）"
     assert plain(zr["R02"].rows[1][3].inlines) == "市自然资源局（本部门）、市住房城乡建设局"
     text = flat(pdf_text(built[1] / "sheets" / "zj.pdf"))
-    assert "一、牵头落实的策略建议（1项）" in text and "二、配合落实的策略建议（1项）" in text
+    assert "二、牵头落实的策略建议（1项）" in text and "三、配合落实的策略建议（1项）" in text
 
 
 def test_department_sheet_indicators_chart_and_texts(built):
     _, out, result = built
     zj = next(s for s in result.sheets if s.key == "zj").doc
-    ind = [t for t in zj.tables() if t.key == "indicators/R01"][0]
-    assert [plain(c.inlines) for c in ind.header[0]] == ["指标名称", "单位", "数值", "参照值", "参照类型", "评价", "趋势"]
-    assert [plain(c.inlines) for c in ind.rows[0]] == ["人均公园绿地面积", "平方米/人", "14.0", "15.0", "规划目标", "预警", "改善"]
+    ind = [t for t in zj.tables() if t.key == "indicators"]
+    assert len(ind) == 1                       # one table per department, not one per item
+    ind = ind[0]
+    assert [plain(c.inlines) for c in ind.header[0]] == ["指标名称", "单位", "数值", "参照值", "参照类型", "评价", "趋势",
+                                                        "相关建议"]
+    rows = {plain(r[0].inlines): [plain(c.inlines) for c in r] for r in ind.rows}
+    assert rows["人均公园绿地面积"] == ["人均公园绿地面积", "平方米/人", "14.0", "15.0", "规划目标", "预警", "改善", "R01"]
+    assert set(rows) == {"人均公园绿地面积", "通勤时间超过45分钟的人口比例", "建成区高峰期平均机动车速度"}
+    assert rows["通勤时间超过45分钟的人口比例"][-1] == "R02"
     figs = zj.figures()
-    assert [f.number for f in figs][:1] == ["图1-1"]
+    assert [f.number for f in figs][:1] == ["图4-1"]        # after the lead and assist items
     assert figs[0].path.name == "sheet-trend-EC-01.png" and figs[0].path.is_file()
+    assert len({f.path.name for f in figs}) == len(figs)          # each indicator's chart once
     text = flat(pdf_text(out / "sheets" / "zj.pdf"))
     for words in ("体检结果：人均公园绿地面积未达规划目标", "治理对策：加快社区公园建设", "行动建议：推进口袋公园建设",
-                  "表1-1相关指标评价（2020年）", "图1-1甲市人均公园绿地面积变化情况"):
+                  "表1-1相关指标评价（2020年）", "四、相关指标变化情况", "图4-1甲市人均公园绿地面积变化情况", "相关指标人均公园绿地面积"):
         assert words in text
+
+
+def test_each_item_is_kept_with_its_feedback_box(built):
+    from reportkit.document import KEEP, Section
+
+    _, out, result = built
+    for s in result.sheets:
+        if s.kind != "department":
+            continue
+        groups = [b for b in s.doc.blocks if isinstance(b, Section) and b.orientation == KEEP]
+        assert len(groups) == len(s.items)
+        for g in groups:
+            assert isinstance(g.blocks[-1], Box) and g.blocks[-1].role == "feedback"
+    # Word: every paragraph of an item but the last keeps with the next; PDF: the box never
+    # starts a page alone (each box is on the page of its item's action)
+    body = zipfile.ZipFile(out / "sheets" / "zj.docx").read("word/document.xml").decode("utf-8")
+    assert body.count("<w:keepLines/>") >= 10 and "<w:keepNext/><w:keepLines/>" in body
+    with pymupdf.open(out / "sheets" / "zj.pdf") as doc:
+        for page in doc:
+            t = flat(page.get_text())
+            if "落实情况反馈（" in t:
+                assert "行动建议：" in t
+
+
+def test_department_sheet_issuing_block(tmp_path):
+    """Recipient, issuer, date, deadline and contact on every department sheet ([feedback])."""
+    from conftest import MINI
+
+    root = tmp_path / "project"
+    shutil.copytree(MINI, root)
+    toml = (root / "project.toml").read_text(encoding="utf-8")
+    toml = toml.replace('demo = true', 'demo = true\ndate = "2021年3月"')
+    toml += '\n[feedback]\ndeadline = 2021-04-30\ncontact = "李明"\nphone = "0769-12345678"\nissuer = "甲市城市体检工作领导小组办公室"\n'
+    (root / "project.toml").write_text(toml, encoding="utf-8")
+    result = build(root, tmp_path / "out", ("sheets",), workers=1).composed["sheets"].data
+    for s in result.sheets:
+        if s.kind != "department":
+            continue
+        issue = [t for t in s.doc.tables() if t.key == "issue"][0]
+        cells = [plain(c.inlines) for row in issue.rows for c in row]
+        assert cells == ["接收单位", s.name, "印发单位", "甲市城市体检工作领导小组办公室", "印发日期", "2021年3月",
+                         "反馈截止", "2021年4月30日", "联系人", "李明", "联系电话", "0769-12345678"]
+        assert "于2021年4月30日前反馈甲市城市体检工作领导小组办公室" in dump(s.doc)
+    text = flat(pdf_text(tmp_path / "out" / "sheets" / "zj.pdf"))
+    assert "反馈截止2021年4月30日" in text and "接收单位市住房城乡建设局" in text
+
+
+def test_issuer_defaults_to_the_organisation(built):
+    _, _, result = built
+    s = next(s for s in result.sheets if s.kind == "department")
+    cells = [plain(c.inlines) for row in [t for t in s.doc.tables() if t.key == "issue"][0].rows for c in row]
+    assert cells[3] == "甲市住房和城乡建设局" and cells[7] == "　"     # a blank to fill in, never a made-up date
+
+
+def test_town_totals_by_share_and_per_capita(tmp_path):
+    """A `sum` indicator: the town's share of the city and per capita, never the city total or target."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from city_factory import make_city
+    from reportkit.compose.sheets import compose_sheets
+    from reportkit.load.project import open_project
+    from reportkit.score.indicators import score_project
+    from reportkit.theme import load_theme
+
+    project, _ = open_project(make_city(tmp_path / "c"))
+    scores = score_project(project)
+    sheets = compose_sheets(project, scores, load_theme(project.root), tmp_path / "fig", kinds=("town",))
+    sheet = sheets.sheets[0]
+    totals = [t for t in sheet.doc.tables() if t.key.endswith("-totals")]
+    assert totals
+    rows = {plain(r[0].inlines): [plain(c.inlines) for c in r] for t in totals for r in t.rows}
+    row = rows["存在使用安全隐患的住宅数量"]
+    assert row[3].endswith("%") and row[6] == "栋/万人" and "130" not in row     # never the city's 130
+    assert row[-1] in ("人均优于全市", "人均差于全市", "人均与全市持平")
+    plain_rows = {plain(r[0].inlines) for t in sheet.doc.tables() if t.key in ("town-short", "town-rest")
+                  for r in t.rows}
+    assert "存在使用安全隐患的住宅数量" not in plain_rows
 
 
 def test_feedback_block(built):

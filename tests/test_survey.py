@@ -331,7 +331,8 @@ def test_command_writes_every_output_without_respondent(tmp_path):
     groups = pd.read_csv(out / "survey" / "groups.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert list(groups.columns[:4]) == ["group", "value", "n", "overall"]
     hot = pd.read_csv(out / "survey" / "hot_issues.csv", encoding="utf-8-sig")
-    assert len(hot) == 5 and list(hot["rank"]) == [1, 2, 3, 4, 5]
+    # one answer about parking: one hot issue (a theme nobody raised is never one)
+    assert list(hot["rank"]) == [1] and list(hot["problem"]) == ["停车难"]
 
 
 def test_command_on_truncated_export_writes_nothing(tmp_path):
@@ -435,4 +436,5 @@ def test_survey_chapter_blocks(tmp_path):
     assert {k for k in keys if not k.startswith("survey-")} == set() and "survey-heatmap" in keys
     tables = {b.caption: b for b in doc.walk() if isinstance(b, Table)}
     assert "问卷筛选结果" in tables and "热点问题" in tables
-    assert len(tables["热点问题"].rows) == 5
+    # only what residents raised: two themes, never padded to five
+    assert len(tables["热点问题"].rows) == 2 and "排出以下两个热点问题" in text

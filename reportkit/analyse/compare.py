@@ -1,19 +1,23 @@
 """Objective vs subjective: indicator scores beside satisfaction scores, per dimension.
 
-For every dimension with both scores:
-  difference = satisfaction score - indicator score (both 0-100, Scores.dimensions
-               and SurveyResult.dimension_scores);
-  centred    = difference - mean difference over those dimensions.  The two scores
-               are measured differently (indicator scores are 100 whenever the
-               reference is met, satisfaction rarely exceeds 80), so a contradiction
-               is judged on the centred difference, not on the raw one;
-  ranks      = 1 for the best dimension on each score.
-A dimension is flagged (templates/concerns.toml [compare]):
-  指标评价优于市民感受 (objective_better) when centred <= -min_gap (10 points), or
-      when it ranks in the top third on indicators and the bottom third on satisfaction;
-  市民感受优于指标评价 (subjective_better) when centred >= +min_gap, or the reverse
-      rank inversion.
-The difference test decides when both tests apply.
+For every dimension with both scores (Scores.dimensions and
+SurveyResult.dimension_scores, both 0-100):
+
+  gap = satisfaction score - indicator score, computed from the two scores as
+        the report prints them (one decimal), so that the verdict agrees with
+        the difference a reader sees in the table beside it.
+
+A dimension is judged by the size of its gap alone, against one threshold
+`compare_gap` (project.toml [survey], default 10 points):
+
+  gap <= -compare_gap   指标评价优于市民感受 (objective_better)
+  gap >= +compare_gap   市民感受优于指标评价 (subjective_better)
+  otherwise             基本一致 (consistent)
+
+The rule is monotonic: a larger gap is never judged "more consistent" than a
+smaller one of the same sign, whatever the other dimensions score.  The labels
+are in templates/concerns.toml [compare.labels]; the method appendix
+(templates/report/method.md) states the rule with the project's threshold.
 """
 from __future__ import annotations
 
@@ -21,8 +25,12 @@ import math
 
 import pandas as pd
 
-COLUMNS = ["dimension", "indicator_score", "satisfaction", "difference", "centred", "indicator_rank",
+from ..fmt import round_text
+
+COLUMNS = ["dimension", "indicator_score", "satisfaction", "difference", "indicator_rank",
            "satisfaction_rank", "flag", "judgement"]
+DEFAULT_GAP = 10.0
+DECIMALS = 1     # scores are printed with one decimal everywhere
 
 
 def _f(x) -> float:
@@ -33,13 +41,32 @@ def _f(x) -> float:
     return x
 
 
-def compare(scores, survey, config=None) -> pd.DataFrame:
+def _shown(x: float) -> float:
+    return math.nan if math.isnan(x) else float(round_text(x, DECIMALS, False))
+
+
+def classify(gap: float, threshold: float) -> str:
+    """objective_better / subjective_better / consistent / missing for one printed gap."""
+    if gap is None or math.isnan(gap):
+        return "missing"
+    if gap <= -threshold + 1e-9:
+        return "objective_better"
+    if gap >= threshold - 1e-9:
+        return "subjective_better"
+    return "consistent"
+
+
+def compare_gap(survey) -> float:
+    st = getattr(survey, "settings", None)
+    return float(getattr(st, "compare_gap", DEFAULT_GAP))
+
+
+def compare(scores, survey, config=None, threshold: float | None = None) -> pd.DataFrame:
     from .concerns import load_concerns_config
 
-    cfg = config or load_concerns_config(getattr(survey.project, "root", None), survey.dimensions)
-    min_gap = float(cfg.compare.get("min_gap", 10.0))
-    labels = {"objective_better": "指标评价优于市民感受", "subjective_better": "市民感受优于指标评价",
-              "consistent": "基本一致", "missing": "数据不足", **cfg.compare_labels}
+    cfg = config or load_concerns_config(getattr(survey.project, "root", None))
+    gap_points = compare_gap(survey) if threshold is None else float(threshold)
+    labels = cfg.compare_labels
     ind = dict(zip(scores.dimensions["dimension"], scores.dimensions["score"]))
     sat = survey.dimension_scores
     dims = list(dict.fromkeys(list(scores.dimensions["dimension"]) + list(survey.dimensions)))
@@ -47,32 +74,11 @@ def compare(scores, survey, config=None) -> pd.DataFrame:
                        "indicator_score": [_f(ind.get(d)) for d in dims],
                        "satisfaction": [_f(sat.get(d)) for d in dims]})
     both = df["indicator_score"].notna() & df["satisfaction"].notna()
-    df["difference"] = df["satisfaction"] - df["indicator_score"]
-    mean_diff = df.loc[both, "difference"].mean() if both.any() else math.nan
-    df["centred"] = df["difference"] - mean_diff
+    df["difference"] = [_shown(s) - _shown(i) for s, i in zip(df["satisfaction"], df["indicator_score"])]
+    df["difference"] = df["difference"].round(DECIMALS)
     df["indicator_rank"] = df["indicator_score"].where(both).rank(ascending=False, method="min").astype("Int64")
     df["satisfaction_rank"] = df["satisfaction"].where(both).rank(ascending=False, method="min").astype("Int64")
-    k = int(both.sum())
-    third = math.ceil(k / 3) if k else 0
-    flags = []
-    for r in df.itertuples(index=False):
-        if pd.isna(r.centred):
-            flags.append("missing")
-            continue
-        if r.centred <= -min_gap + 1e-9:
-            flags.append("objective_better")
-            continue
-        if r.centred >= min_gap - 1e-9:
-            flags.append("subjective_better")
-            continue
-        if k >= 3:
-            if r.indicator_rank <= third and r.satisfaction_rank > k - third:
-                flags.append("objective_better")
-                continue
-            if r.satisfaction_rank <= third and r.indicator_rank > k - third:
-                flags.append("subjective_better")
-                continue
-        flags.append("consistent")
+    flags = [classify(g, gap_points) for g in df["difference"]]
     df["flag"] = ["" if f in ("consistent", "missing") else f for f in flags]
     df["judgement"] = [labels[f] for f in flags]
     return df[COLUMNS]

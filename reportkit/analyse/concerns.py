@@ -1,18 +1,31 @@
-"""Open-text concerns: personal data masked, jieba segmentation, keywords and themes.
+"""Residents' concerns: personal data masked, keywords, themes, choices and quotations.
 
-Order of work, per distinct answer text (answers repeat, so each text is
-handled once and weighted by how often it occurs):
+Works on any questionnaire and any indicator system.  Order of work, per
+distinct answer text (answers repeat, so each text is handled once and weighted
+by how often it occurs):
+
   1. personal data are replaced with *** BEFORE anything else sees the text:
      mobile and landline phone numbers, 18/15-digit ID numbers, any other run
      of 7+ digits, e-mail addresses, WeChat ids, and names introduced by
      我叫 / 姓名 / 名字是 / 联系人 / 我姓 …;
-  2. segmentation with jieba (default dictionary + templates/jieba/userdict.txt),
-     stop words (templates/jieba/stopwords.txt), one-character words and
-     tokens without a letter or a CJK character are dropped;
-  3. themes (templates/concerns.toml): an answer mentions a theme when it
-     contains one of the theme's keywords; each theme maps to a dimension;
-  4. quotations: for the most mentioned themes, the most frequent answers that
-     needed no masking at all (and are of a readable length).
+  2. keywords: jieba.posseg segmentation (default dictionary + the user
+     dictionaries); nouns and verbs only, each at least as specific as a minimum
+     general-language IDF (jieba.analyse's table), no stop word (the stopwordsiso
+     general Chinese list + templates/jieba/stopwords.txt + the project's own);
+     ranked by TF-IDF weight (count x IDF);
+  3. themes (templates/concerns.toml, merged with the project's own copy): an
+     answer mentions a theme when one of the theme's patterns (stems, synonyms)
+     occurs in it and no exclusion does.  Each theme finds its indicators in the
+     project's catalogue by words in their names and units, and its dimension as
+     the one holding most of them (then most matching satisfaction questions, then
+     a dimension whose name holds a theme word) -- never by a fixed list of
+     dimension names;
+  4. choice questions about what needs improving (kind `choice`, text matching
+     [choices] improvement): every option chosen is counted, and matched to the
+     themes like an answer;
+  5. quotations: for the most raised themes, the most frequent answers that needed
+     no masking (and are of a readable length), near-duplicates (the same words
+     up to punctuation, particles and a few characters) merged into one.
 
 jieba is initialised quietly (log level WARNING) with its cache file in a
 fixed, writable folder: $REPORTKIT_CACHE_DIR, else $XDG_CACHE_HOME/reportkit,
@@ -20,21 +33,21 @@ else ~/.cache/reportkit, else <tmp>/reportkit-<uid>.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
 import tempfile
 import time
-import tomllib
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ..theme import find_template
 
 MASK = "***"
 
@@ -132,7 +145,7 @@ def cache_dir() -> Path:
 
 
 @lru_cache(maxsize=4)
-def tokenizer(userdict: str | None):
+def tokenizer(userdicts: tuple[str, ...] | str | None):
     """A private jieba Tokenizer (the global one is left alone), initialised quietly."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -142,30 +155,73 @@ def tokenizer(userdict: str | None):
     tok.tmp_dir = str(cache_dir())
     tok.cache_file = "jieba-default.cache"  # the default dictionary's prefix dict
     tok.initialize()
-    if userdict:
-        tok.load_userdict(userdict)
+    for path in ([userdicts] if isinstance(userdicts, str) else userdicts or ()):
+        tok.load_userdict(path)
     return tok
 
 
-def read_stopwords(path: Path) -> frozenset[str]:
+
+def read_stopwords(*paths: Path) -> frozenset[str]:
     words = set()
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            words.add(line)
+    for path in paths:
+        for line in path.read_text(encoding="utf-8-sig").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                words.add(line)
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def general_stopwords() -> frozenset[str]:
+    """The general Chinese stop-word list of the stopwordsiso package (stopwords-iso, MIT)."""
+    import stopwordsiso
+
+    return frozenset(stopwordsiso.stopwords("zh"))
+
+
+@lru_cache(maxsize=1)
+def idf_table() -> tuple[dict, float]:
+    """jieba.analyse's general-language IDF table and its median (for unknown words)."""
+    import importlib
+
+    tfidf = importlib.import_module("jieba.analyse.tfidf")
+    return tfidf.IDFLoader(tfidf.DEFAULT_IDF).get_idf()
+
+
 _WORDY = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+
+
+def _files(name: str, project_root: Path | None) -> list[Path]:
+    """The built-in template file, then the project's own copy (both are used)."""
+    from ..theme import templates_dir
+
+    out = []
+    for d in reversed(list(templates_dir(project_root))):
+        if (d / name).exists() and (d / name) not in out:
+            out.append(d / name)
+    return out
 
 
 # --- configuration --------------------------------------------------------------------
 @dataclass(frozen=True)
 class Theme:
     name: str
-    dimension: str | None          # resolved against the project's dimensions
-    keywords: tuple[str, ...]
-    indicators: tuple[str, ...]
+    dimension: str | None           # resolved against the project's own dimensions
+    patterns: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()  # words for the project's indicator names and units
+    codes: tuple[str, ...] = ()       # the project's indicators of this theme (resolved)
+    pinned: bool = False              # the project's own file names the dimension
+
+    @property
+    def keywords(self) -> tuple[str, ...]:
+        return self.patterns
+
+    def regex(self) -> str:
+        return "|".join(f"(?:{p})" for p in self.patterns)
+
+    def exclude_regex(self) -> str:
+        return "|".join(f"(?:{p})" for p in self.exclude)
 
 
 @dataclass(frozen=True)
@@ -178,24 +234,135 @@ class ConcernsConfig:
     compare: dict
     compare_labels: dict
     hot: dict
+    keywords: dict = field(default_factory=dict)
+    choices: dict = field(default_factory=dict)
+    paths: tuple[Path, ...] = ()
 
 
-def load_concerns_config(project_root: Path | None = None, dimensions=()) -> ConcernsConfig:
-    path = find_template("concerns.toml", project_root)
+class ConcernsConfigError(ValueError):
+    pass
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        if k == "themes":
+            continue
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _theme(t: dict, path: Path, pinned_ok: bool) -> Theme:
+    name = str(t.get("name", "")).strip()
+    pats = t.get("patterns", None)
+    if pats is None:   # an older file: plain keywords
+        pats = [re.escape(k) for k in t.get("keywords", [])]
+    pats = [pats] if isinstance(pats, str) else list(pats)
+    excl = t.get("exclude", [])
+    excl = [excl] if isinstance(excl, str) else list(excl)
+    for p in pats + excl:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ConcernsConfigError(f"{path}: {name}: {p!r}: {exc}") from None
+    words = t.get("indicators", [])
+    dim = t.get("dimension") if pinned_ok else None
+    if isinstance(dim, list):
+        dim = dim[0] if dim else None
+    return Theme(name, dim, tuple(str(p) for p in pats), tuple(str(p) for p in excl),
+                 tuple(str(w) for w in ([words] if isinstance(words, str) else words)), (), bool(dim))
+
+
+def load_concerns_config(project_root: Path | None = None, dimensions=(), project=None,
+                         questions=None) -> ConcernsConfig:
+    """templates/concerns.toml (built-in) merged with the project's own copy, the themes
+    resolved against the project's indicator catalogue (`project`) or, without one,
+    against the given `dimensions` names only."""
     from ..safety.files import load_toml
 
-    data = load_toml(path, "templates/concerns.toml")
-    dims = list(dimensions)
-    themes = []
-    for t in data.get("themes", []):
-        cand = t.get("dimension", [])
-        cand = [cand] if isinstance(cand, str) else list(cand)
-        dim = next((d for d in cand if d in dims), None) if dims else (cand[0] if cand else None)
-        themes.append(Theme(str(t["name"]), dim, tuple(t.get("keywords", [])), tuple(t.get("indicators", []))))
+    paths = _files("concerns.toml", project_root)
+    data: dict = {}
+    themes: dict[str, Theme] = {}
+    for i, path in enumerate(paths):
+        part = load_toml(path, "templates/concerns.toml")
+        own = i > 0      # the project's file may pin dimensions
+        if own and part.get("replace_themes"):
+            themes = {}
+        data = _merge(data, part)
+        for t in part.get("themes", []):
+            th = _theme(t, path, own)
+            themes[th.name] = th
+    resolved = resolve_themes(tuple(themes.values()), project, list(dimensions), questions)
     kw = data.get("keywords", {})
-    return ConcernsConfig(path, tuple(themes), int(kw.get("min_length", 2)), int(kw.get("top", 20)),
-                          dict(data.get("quotes", {})), dict(data.get("compare", {})),
-                          dict(data.get("compare", {}).get("labels", {})), dict(data.get("hot_issues", {})))
+    compare = data.get("compare", {})
+    return ConcernsConfig(paths[-1], resolved, int(kw.get("min_length", 2)), int(kw.get("top", 20)),
+                          dict(data.get("quotes", {})), dict(compare), dict(compare.get("labels", {})),
+                          dict(data.get("hot_issues", {})), dict(kw), dict(data.get("choices", {})),
+                          tuple(paths))
+
+
+def _contains(series: pd.Series, regex: str) -> pd.Series:
+    if not regex or not len(series):
+        return pd.Series(False, index=series.index)
+    with warnings.catch_warnings():     # groups in a pattern are fine: only the match counts
+        warnings.simplefilter("ignore", UserWarning)
+        return series.astype(str).str.contains(regex, regex=True)
+
+
+def resolve_themes(themes: tuple[Theme, ...], project=None, dimensions: list[str] | None = None,
+                   questions: pd.DataFrame | None = None) -> tuple[Theme, ...]:
+    """Each theme's indicators (codes) and dimension in this project.
+
+    Indicators: those whose name or unit holds one of the theme's `indicators` words.
+    Dimension: the one with most of those indicators, then most likert questions whose
+    text matches the theme's patterns, then one whose name holds a theme word; the first
+    in catalogue order on a tie.  A theme with none of these has no dimension."""
+    inds = None
+    if project is not None and "indicators" in getattr(project, "tables", {}):
+        inds = project.indicators
+        dimensions = list(project.dimensions)
+        if questions is None and "survey_questions" in project.tables:
+            qs = project.survey_questions
+            questions = qs[qs["kind"] == "likert5"]
+    dimensions = list(dict.fromkeys(dimensions or []))
+    if questions is not None and len(questions):
+        dimensions += [d for d in dict.fromkeys(questions["dimension"]) if d and d not in dimensions]
+    order = {d: i for i, d in enumerate(dimensions)}
+    out = []
+    for th in themes:
+        words = th.indicators or tuple(p for p in th.patterns if re.escape(p) == p)
+        wrx = "|".join(re.escape(w) for w in words)
+        codes: list[str] = []
+        count: dict[str, list[int]] = {d: [0, 0, 0] for d in dimensions}
+        if inds is not None and wrx:
+            text = inds["name"].astype(str) + " " + inds["unit"].astype(str)
+            # an indicator counts once per theme word it holds: 老旧小区改造完成率 (two words)
+            # speaks for the theme more than 村级工业园改造面积 (one)
+            strength = sum(_contains(text, re.escape(w)).astype(int) for w in words)
+            hit = inds[strength > 0]
+            for c, d, k in zip(hit["code"], hit["dimension"], strength[strength > 0]):
+                count.setdefault(d, [0, 0, 0])[0] += int(k)
+                codes.append(c)
+        if questions is not None and len(questions) and th.patterns:
+            qhit = questions[_contains(questions["text"], th.regex())]
+            for d in qhit["dimension"]:
+                if d in count:
+                    count[d][1] += 1
+        for d in count:
+            if wrx and re.search(wrx, d) or th.patterns and re.search(th.regex(), d):
+                count[d][2] = 1
+        dim = None
+        if th.pinned:
+            dim = th.dimension if th.dimension in order else None
+        else:
+            ranked = sorted((d for d, c in count.items() if sum(c)), key=lambda d: (
+                -count[d][0], -count[d][1], -count[d][2], order.get(d, len(order))))
+            dim = ranked[0] if ranked else None
+        if dim is not None and inds is not None:
+            own = set(inds.loc[inds["dimension"] == dim, "code"])
+            codes = [c for c in codes if c in own]
+        out.append(dataclasses.replace(th, dimension=dim, codes=tuple(dict.fromkeys(codes))))
+    return tuple(out)
 
 
 # --- the analysis -----------------------------------------------------------------------
@@ -204,31 +371,72 @@ class Concerns:
     answers: int                      # non-empty text answers of valid questionnaires
     distinct: int                     # distinct answer texts segmented
     masked: int                       # answers in which personal data were masked
-    keywords: pd.DataFrame            # word, count, answers
-    themes: pd.DataFrame              # theme, dimension, mentions, share, keywords, quotes
+    keywords: pd.DataFrame            # word, pos, count, answers, weight (TF-IDF order)
+    themes: pd.DataFrame              # theme, dimension, mentions, share, choices, choice_share, concern, ...
     quotes: dict = field(default_factory=dict)   # theme -> [quotation]
     mask_seconds: float = 0.0
     segment_seconds: float = 0.0
     config: ConcernsConfig | None = None
+    choices: pd.DataFrame | None = None          # qid, question, option, count, share, theme
+    choice_respondents: dict = field(default_factory=dict)   # qid -> respondents who answered
+    quote_counts: dict = field(default_factory=dict)          # quotation -> answers it stands for
 
     def top_themes(self, n: int = 5) -> pd.DataFrame:
-        t = self.themes[self.themes["mentions"] > 0]
+        t = self.themes[self.themes["concern"] > 0]
         return t.head(n)
 
 
-def segment(texts: list[str], tok, stopwords: frozenset[str], min_length: int) -> list[list[str]]:
+THEME_COLUMNS = ["theme", "dimension", "mentions", "share", "choices", "choice_share", "concern", "keywords",
+                 "indicators"]
+CHOICE_COLUMNS = ["qid", "question", "option", "count", "share", "theme"]
+
+
+def _pos_class(flag: str, cfg: dict) -> str | None:
+    if flag in cfg.get("pos_noun", ()):
+        return "noun"
+    if flag in cfg.get("pos_verb", ()):
+        return "verb"
+    return None
+
+
+def segment(texts: list[str], tok, stopwords: frozenset[str], kw: dict, user_words: frozenset[str]) -> list[list]:
+    """Keep, per text, the [word, pos] pairs that count as keywords (module docstring)."""
+    import jieba.posseg
+
+    pos = jieba.posseg.POSTokenizer(tok)
+    idf, _median = idf_table()
+    min_len = int(kw.get("min_length", 2))
+    floor = {"noun": float(kw.get("min_idf_noun", 5.0)), "verb": float(kw.get("min_idf_verb", 6.0))}
     out = []
     for t in texts:
         words = []
-        for w in tok.lcut(t):
-            w = w.strip()
-            if len(w) >= min_length and w not in stopwords and _WORDY.search(w) and MASK not in w:
-                words.append(w)
+        for pair in pos.cut(t):
+            w, flag = pair.word.strip(), pair.flag
+            if len(w) < min_len or w in stopwords or not _WORDY.search(w) or MASK in w:
+                continue
+            cls = _pos_class(flag, kw)
+            if cls is None and w not in user_words:
+                continue
+            if w not in user_words and w in idf and idf[w] < floor.get(cls, 0.0):
+                continue
+            if flag == "nr" and w not in idf and w not in user_words:
+                continue      # an unknown personal name is never a keyword
+            words.append([w, flag])
         out.append(words)
     return out
 
 
-def segment_cached(texts: list[str], userdict: Path, stop_path: Path, min_length: int) -> list[list[str]]:
+def _user_words(paths: list[Path]) -> frozenset[str]:
+    words = set()
+    for p in paths:
+        for line in p.read_text(encoding="utf-8-sig").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                words.add(line.split()[0])
+    return frozenset(words)
+
+
+def segment_cached(texts: list[str], project_root: Path | None, kw: dict) -> list[list]:
     """segment(), remembered on disk: an unchanged set of answers (the usual case when
     analysts rebuild the report) is not segmented again and jieba is not even loaded."""
     import hashlib
@@ -236,20 +444,23 @@ def segment_cached(texts: list[str], userdict: Path, stop_path: Path, min_length
 
     try:
         from importlib.metadata import version
-        jv = version("jieba")
+        jv = version("jieba") + "/" + version("stopwordsiso")
     except Exception:  # pragma: no cover - metadata missing
         jv = "?"
+    dicts = _files("jieba/userdict.txt", project_root)
+    stops = _files("jieba/stopwords.txt", project_root)
     h = hashlib.sha256()
-    for part in (jv, str(min_length), userdict.read_text(encoding="utf-8"),
-                 stop_path.read_text(encoding="utf-8"), "\x1e".join(texts)):
+    for part in (jv, "posseg-1", json.dumps(kw, sort_keys=True, ensure_ascii=False),
+                 *(p.read_text(encoding="utf-8") for p in dicts + stops), "\x1e".join(texts)):
         h.update(part.encode("utf-8"))
         h.update(b"\x1f")
-    path = cache_dir() / f"segments-{h.hexdigest()[:24]}.json"
+    path = cache_dir() / f"keywords-{h.hexdigest()[:24]}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
-    words = segment(texts, tokenizer(str(userdict)), read_stopwords(stop_path), min_length)
+    tok = tokenizer(tuple(str(p) for p in dicts))
+    words = segment(texts, tok, general_stopwords() | read_stopwords(*stops), kw, _user_words(dicts))
     try:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
@@ -260,88 +471,206 @@ def segment_cached(texts: list[str], userdict: Path, stop_path: Path, min_length
 
 
 def analyse_concerns(result, config: ConcernsConfig | None = None) -> Concerns:
-    """Keywords, themes and quotations of the open-text answers of a SurveyResult."""
+    """Keywords, themes, choices and quotations of the answers of a SurveyResult."""
     root = getattr(result.project, "root", None)
-    cfg = config or load_concerns_config(root, _project_dimensions(result))
-    raw = result.texts()
-    return analyse_texts(raw, cfg, root)
+    cfg = config or load_concerns_config(root, project=result.project,
+                                         questions=_likert_questions(result))
+    return analyse_texts(result.texts(), cfg, root, choice_answers(result, cfg))
 
 
-def _project_dimensions(result) -> list[str]:
-    dims = list(result.dimensions)
+def _likert_questions(result) -> pd.DataFrame | None:
+    qt = getattr(result, "question_table", None)
+    return None if qt is None else qt[["qid", "text", "dimension"]]
+
+
+def improvement_questions(questions: pd.DataFrame, cfg: ConcernsConfig) -> pd.DataFrame:
+    """The choice questions about what needs improving (concerns.toml [choices])."""
+    ch = cfg.choices
+    qs = questions[questions["kind"] == "choice"]
+    listed = set(ch.get("questions", []))
+    rx = "|".join(f"(?:{p})" for p in ch.get("improvement", []))
+    hit = qs["qid"].isin(listed)
+    if rx:
+        hit |= _contains(qs["text"], rx)
+    return qs[hit]
+
+
+def choice_answers(result, cfg: ConcernsConfig) -> list[tuple[str, str, pd.Series]]:
+    """(qid, question text, answers of valid questionnaires) of each improvement question."""
     p = result.project
-    if "indicators" in getattr(p, "tables", {}):
-        dims = list(dict.fromkeys(list(p.dimensions) + dims))
-    return dims
+    if "survey_questions" not in getattr(p, "tables", {}):
+        return []
+    out = []
+    df = p.survey
+    for q in improvement_questions(p.survey_questions, cfg).itertuples():
+        if q.qid in df.columns:
+            s = df.loc[result._valid_mask, q.qid].astype(object).fillna("").astype(str)
+            out.append((q.qid, q.text, s[s.str.strip() != ""].reset_index(drop=True)))
+    return out
 
 
-def analyse_texts(raw: pd.Series, cfg: ConcernsConfig, project_root: Path | None = None) -> Concerns:
+def split_options(answers: pd.Series, separators) -> pd.DataFrame:
+    """One row per (answer, option chosen): columns row, option."""
+    seps = "|".join(re.escape(s) for s in separators) or r"$^"
+    parts = answers.astype(str).str.split(seps, regex=True)
+    rows = [(i, o.strip()) for i, opts in enumerate(parts) for o in dict.fromkeys(x.strip() for x in opts) if o.strip()]
+    return pd.DataFrame(rows, columns=["row", "option"])
+
+
+def _theme_hits(texts: pd.Series, themes) -> dict[str, np.ndarray]:
+    hits = {}
+    for th in themes:
+        if not th.patterns:
+            continue
+        hit = _contains(texts, th.regex()).to_numpy().copy()
+        if th.exclude:
+            hit &= ~_contains(texts, th.exclude_regex()).to_numpy()
+        hits[th.name] = hit
+    return hits
+
+
+_NORM = re.compile(r"[\s\W_]+|[了的啊呀吧呢吗哦嘛啦哈]+")
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    t = _NORM.sub("", text)
+    return frozenset(t[i:i + 2] for i in range(len(t) - 1)) or frozenset([t])
+
+
+def near_duplicate(a: frozenset, b: frozenset) -> bool:
+    """Two answers say the same (up to punctuation, particles and a few characters):
+    their character bigrams overlap by 70% of the shorter one, or half of all of them."""
+    inter = len(a & b)
+    if not inter:
+        return False
+    return inter / min(len(a), len(b)) >= 0.7 or inter / len(a | b) >= 0.5
+
+
+def analyse_texts(raw: pd.Series, cfg: ConcernsConfig, project_root: Path | None = None,
+                  choices: list | None = None) -> Concerns:
     t0 = time.perf_counter()
     raw = raw.astype(object)
     counts = raw.value_counts(sort=False)
     uniq = pd.Series(counts.index.astype(object), dtype=object)
-    weights = counts.to_numpy()
+    weights = counts.to_numpy().astype(np.int64)
     masked, changed = mask_pii(uniq)
     # a text that already held *** is never quoted either
-    changed = changed | uniq.str.contains(re.escape(MASK), regex=True)
+    changed = changed | uniq.astype(str).str.contains(re.escape(MASK), regex=True)
     t1 = time.perf_counter()
     n_answers = int(weights.sum())
 
-    userdict = find_template("jieba/userdict.txt", project_root)
-    stop_path = find_template("jieba/stopwords.txt", project_root)
-    words = segment_cached(masked.tolist(), userdict, stop_path, cfg.min_length)
+    words = segment_cached(masked.tolist(), project_root, cfg.keywords or {"min_length": cfg.min_length})
     t2 = time.perf_counter()
 
+    idf, median = idf_table()
     total: Counter = Counter()
     per_answer: Counter = Counter()
+    tags: dict[str, Counter] = {}
     for ws, w in zip(words, weights):
-        for word in ws:
+        for word, flag in ws:
             total[word] += int(w)
-        for word in set(ws):
+            tags.setdefault(word, Counter())[flag] += int(w)
+        for word in {x for x, _ in ws}:
             per_answer[word] += int(w)
-    kw = pd.DataFrame(sorted(total.items(), key=lambda kv: (-kv[1], -per_answer[kv[0]], kv[0])),
-                      columns=["word", "count"])
-    kw["answers"] = kw["word"].map(per_answer).astype(int)
+    rows = [(word, tags[word].most_common(1)[0][0], c, per_answer[word], c * idf.get(word, median))
+            for word, c in total.items()]
+    kw = pd.DataFrame(rows, columns=["word", "pos", "count", "answers", "weight"])
+    kw = kw.sort_values(["weight", "count", "word"], ascending=[False, False, True], kind="stable")
+    kw = kw.reset_index(drop=True)
 
-    rows = []
-    quotes: dict[str, list[str]] = {}
-    hits = {}
-    for th in cfg.themes:
-        if not th.keywords:
+    # themes in the open text
+    hits = _theme_hits(masked, cfg.themes)
+    # choice questions: options chosen, matched to themes
+    choice_rows, respondents, theme_choosers = [], {}, Counter()
+    seps = cfg.choices.get("separators", [])
+    for qid, text, answers in choices or []:
+        respondents[qid] = len(answers)
+        opts = split_options(answers, seps)
+        if not len(opts):
             continue
-        pat = "|".join(re.escape(k) for k in th.keywords)
-        hit = masked.str.contains(pat, regex=True).to_numpy()
-        hits[th.name] = hit
-        mentions = int(weights[hit].sum())
-        kwc = Counter()
-        for k in th.keywords:
-            kwc[k] = int(weights[masked.str.contains(re.escape(k), regex=True).to_numpy()].sum())
-        top_k = [k for k, c in sorted(kwc.items(), key=lambda kv: (-kv[1], th.keywords.index(kv[0]))) if c > 0][:5]
-        rows.append({"theme": th.name, "dimension": th.dimension or "", "mentions": mentions,
-                     "share": mentions / n_answers if n_answers else 0.0, "keywords": "、".join(top_k)})
-    themes = pd.DataFrame(rows, columns=["theme", "dimension", "mentions", "share", "keywords"])
-    order = {t.name: i for i, t in enumerate(cfg.themes)}
-    themes = themes.sort_values(["mentions", "theme"], ascending=[False, True],
-                                key=lambda s: s.map(order) if s.name == "theme" else s,
-                                kind="stable").reset_index(drop=True)
+        oc = opts.groupby("option", sort=False)["row"].nunique()
+        uniq_opts = pd.Series(oc.index.astype(str))
+        ohits = _theme_hits(uniq_opts, cfg.themes)
+        opt_theme = {}
+        for th in cfg.themes:
+            if th.name in ohits:
+                for o in uniq_opts[ohits[th.name]]:
+                    opt_theme.setdefault(o, th.name)
+        for o, n in oc.sort_values(ascending=False, kind="stable").items():
+            choice_rows.append({"qid": qid, "question": text, "option": o, "count": int(n),
+                                "share": n / len(answers) if len(answers) else 0.0, "theme": opt_theme.get(o, "")})
+        for th in cfg.themes:
+            if th.name in ohits:
+                chosen = set(uniq_opts[ohits[th.name]])
+                theme_choosers[th.name] += int(opts.loc[opts["option"].isin(chosen), "row"].nunique())
+    base_choice = sum(respondents.values())
+    choice_df = pd.DataFrame(choice_rows, columns=CHOICE_COLUMNS)
 
-    q = cfg.quotes
+    trows = []
+    for th in cfg.themes:
+        hit = hits.get(th.name, np.zeros(len(uniq), bool))
+        mentions = int(weights[hit].sum())
+        share = mentions / n_answers if n_answers else 0.0
+        chosen = int(theme_choosers.get(th.name, 0))
+        cshare = chosen / base_choice if base_choice else 0.0
+        parts = ([share] if n_answers else []) + ([cshare] if base_choice else [])
+        concern = sum(parts) / len(parts) if parts else 0.0
+        kwc = Counter()
+        for ws, w, h in zip(words, weights, hit):
+            if h:
+                for word in {x for x, _ in ws}:
+                    kwc[word] += int(w)
+        # the theme's own words first (a keyword matching its patterns), co-mentions only if none
+        own = {k for k in kwc if th.patterns and re.search(th.regex(), k)}
+        ranked = sorted(kwc.items(), key=lambda kv: (kv[0] not in own, -kv[1], kv[0]))
+        top_k = [k for k, _ in ranked if k in own][:3] or [k for k, _ in ranked][:3]
+        trows.append({"theme": th.name, "dimension": th.dimension or "", "mentions": mentions, "share": share,
+                      "choices": chosen, "choice_share": cshare, "concern": concern,
+                      "keywords": "、".join(top_k), "indicators": ";".join(th.codes)})
+    themes = pd.DataFrame(trows, columns=THEME_COLUMNS)
+    order = {t.name: i for i, t in enumerate(cfg.themes)}
+    themes["_o"] = themes["theme"].map(order)
+    themes = themes.sort_values(["concern", "mentions", "_o"], ascending=[False, False, True],
+                                kind="stable").drop(columns="_o").reset_index(drop=True)
+
+    quotes, quote_counts = _quotes(themes, hits, uniq, weights, changed.to_numpy(), cfg.quotes)
+    themes["quotes"] = themes["theme"].map(lambda n: " | ".join(quotes.get(n, [])))
+    return Concerns(n_answers, len(uniq), int(weights[changed.to_numpy()].sum()), kw, themes, quotes,
+                    t1 - t0, t2 - t1, cfg, choice_df, respondents, quote_counts)
+
+
+def _quotes(themes, hits, uniq, weights, changed, q) -> tuple[dict, dict]:
+    """Representative quotations of the most raised themes, near-duplicates merged: the most
+    frequent wording of a group stands for the group, with the group's count."""
     per_theme, top_n = int(q.get("per_theme", 3)), int(q.get("top_themes", 5))
     lo, hi = int(q.get("min_chars", 8)), int(q.get("max_chars", 60))
-    lengths = uniq.str.len().to_numpy()
-    used: set[str] = set()
+    lengths = uniq.astype(str).str.len().to_numpy()
+    used: list[frozenset] = []
+    quotes: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
     for name in themes.loc[themes["mentions"] > 0, "theme"].head(top_n):
-        ok = hits[name] & ~changed.to_numpy() & (lengths >= lo) & (lengths <= hi)
+        if name not in hits:
+            continue
+        ok = hits[name] & ~changed & (lengths >= lo) & (lengths <= hi)
         cand = pd.DataFrame({"text": uniq[ok].to_numpy(), "w": weights[ok], "len": lengths[ok]})
-        cand = cand.sort_values(["w", "len", "text"], ascending=[False, True, True], kind="stable")
+        cand = cand.sort_values(["w", "len", "text"], ascending=[False, True, True], kind="stable").head(400)
+        groups: list[list] = []       # [text, bigrams, count]
+        for text, w in zip(cand["text"], cand["w"]):
+            bg = _bigrams(text)
+            for g in groups:
+                if near_duplicate(bg, g[1]):
+                    g[2] += int(w)
+                    break
+            else:
+                groups.append([text, bg, int(w)])
         chosen = []
-        for text in cand["text"]:
-            if text not in used:
-                chosen.append(text)
-                used.add(text)
+        for text, bg, n in sorted(groups, key=lambda g: -g[2]):
+            if any(near_duplicate(bg, u) for u in used):
+                continue
+            chosen.append(text)
+            counts[text] = n
+            used.append(bg)
             if len(chosen) >= per_theme:
                 break
         quotes[name] = chosen
-    themes["quotes"] = themes["theme"].map(lambda n: " | ".join(quotes.get(n, [])))
-    return Concerns(n_answers, len(uniq), int(weights[changed.to_numpy()].sum()), kw, themes, quotes,
-                    t1 - t0, t2 - t1, cfg)
+    return quotes, counts

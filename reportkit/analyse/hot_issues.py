@@ -1,27 +1,33 @@
-"""Hot issues (热点问题): the top five problems by indicators, satisfaction and concern.
+"""Hot issues (热点问题): the problems residents raise that indicators and satisfaction confirm.
 
-Method (also returned in Chinese by `method_text()` for the report's appendix):
-candidates are the concern themes of templates/concerns.toml whose dimension
-exists in the project.  For each candidate three inputs, each 0-1, bigger = worse:
+Method (also given in Chinese by `method_text()`, wording in templates/concerns.toml):
+candidates are the concern themes residents raised (mentioned in an open answer or
+chosen in a question about what needs improving) that found a dimension in the
+project (see reportkit.analyse.concerns.resolve_themes).  For each candidate three
+inputs, each 0-1, bigger = worse:
   indicator shortfall  I = 0.5 x (短板 + 0.5 x 预警) / rated indicators
                            + 0.5 x (100 - mean indicator score) / 100,
-                       over the theme's indicators (names containing one of the
-                       theme's `indicators` words; none -> all of its dimension;
-                       no rated indicator -> 0);
+                       over the theme's own indicators (found by name and unit);
+                       none -> all of its dimension; no rated indicator -> 0;
   satisfaction gap     S = (100 - satisfaction) / 100, satisfaction being the
                        lowest score of the dimension's likert questions whose text
-                       contains a theme keyword, else the dimension's score;
-  citizen concern      C = answers mentioning the theme / all text answers.
+                       matches the theme, else the dimension's score;
+  citizen concern      C = the theme's concern: the share of open answers mentioning
+                       it and the share of respondents choosing it, averaged over
+                       the two where both exist.
 Each input is min-max normalised over the candidates (worst 100, best 0; an input
 equal for every candidate gives 0) and the heat index is
   heat = wi x I' + ws x S' + wc x C'   (weights 0.4 / 0.3 / 0.3 by default,
                                         [hot_issues] in concerns.toml, rescaled to sum 1).
 Candidates are ranked by heat, then by concern; the first `top` (5) are the hot
-issues.  survey/hot_issues.csv shows every input beside each.
+issues.  With no candidate, `reason` says why (no answer at all, or no raised theme
+that fits the project's dimensions), so that the report can say so instead of
+printing an empty table.  survey/hot_issues.csv shows every input beside each.
 """
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +37,8 @@ from ..vocab import GOOD, SHORT, WARN
 
 COLUMNS = ["rank", "problem", "dimension", "heat", "indicator_input", "satisfaction_input", "concern_input",
            "short", "warning", "rated", "indicator_score", "weak_indicators", "satisfaction",
-           "satisfaction_basis", "mentions", "share"]
+           "satisfaction_basis", "mentions", "share", "choices", "choice_share"]
+NO_ANSWERS, NO_MATCH = "no_answers", "no_match"
 
 
 @dataclass
@@ -40,6 +47,7 @@ class HotIssues:
     top: pd.DataFrame       # the first `top` rows
     method: str             # Chinese method text for the appendix
     weights: tuple[float, float, float]
+    reason: str = ""        # why there is none: NO_ANSWERS | NO_MATCH ('' when there are)
 
 
 def _weights(hot: dict) -> tuple[float, float, float]:
@@ -76,13 +84,15 @@ def hot_issues(scores, survey, concerns=None, config=None) -> HotIssues:
     themes = concerns.themes.set_index("theme")
     rows = []
     for th in cfg.themes:
-        if not th.dimension:
+        if not th.dimension or th.name not in themes.index:
             continue
+        t = themes.loc[th.name]
+        if float(t["concern"]) <= 0:
+            continue      # nobody raised it: not a hot issue, whatever the indicators say
         inds = table[table["dimension"] == th.dimension]
-        if th.indicators:
-            own = inds[inds["name"].str.contains("|".join(map(_escape, th.indicators)), regex=True)]
-            if len(own):
-                inds = own
+        own = inds[inds["code"].isin(th.codes)]
+        if len(own):
+            inds = own
         rated = inds[inds["rating"].isin([GOOD, WARN, SHORT])]
         n_rated = len(rated)
         n_short = int((rated["rating"] == SHORT).sum())
@@ -93,8 +103,9 @@ def hot_issues(scores, survey, concerns=None, config=None) -> HotIssues:
         else:
             ind_in = 0.0
         weak = rated[rated["rating"].isin([SHORT, WARN])].sort_values("score", kind="stable")
-        qs = qt[(qt["dimension"] == th.dimension) & qt["text"].str.contains("|".join(map(_escape, th.keywords)),
-                                                                             regex=True)]
+        qs = qt[(qt["dimension"] == th.dimension)]
+        if th.patterns and len(qs):
+            qs = qs[qs["text"].astype(str).str.contains(th.regex(), regex=True)]
         qs = qs[qs["score"].notna()]
         if len(qs):
             worst = qs.loc[qs["score"].astype(float).idxmin()]
@@ -103,13 +114,12 @@ def hot_issues(scores, survey, concerns=None, config=None) -> HotIssues:
             sat, basis = dim_sat.get(th.dimension), th.dimension
             sat = math.nan if sat is None else float(sat)
         sat_in = 0.0 if math.isnan(sat) else (100 - sat) / 100
-        mentions = int(themes["mentions"].get(th.name, 0)) if th.name in themes.index else 0
-        share = float(themes["share"].get(th.name, 0.0)) if th.name in themes.index else 0.0
         rows.append({"problem": th.name, "dimension": th.dimension, "indicator_input": ind_in,
-                     "satisfaction_input": sat_in, "concern_input": share, "short": n_short, "warning": n_warn,
-                     "rated": n_rated, "indicator_score": mean_score,
+                     "satisfaction_input": sat_in, "concern_input": float(t["concern"]), "short": n_short,
+                     "warning": n_warn, "rated": n_rated, "indicator_score": mean_score,
                      "weak_indicators": ";".join(f"{r.code} {r.name}（{r.rating}）" for r in weak.itertuples()),
-                     "satisfaction": sat, "satisfaction_basis": basis, "mentions": mentions, "share": share})
+                     "satisfaction": sat, "satisfaction_basis": basis, "mentions": int(t["mentions"]),
+                     "share": float(t["share"]), "choices": int(t["choices"]), "choice_share": float(t["choice_share"])})
     df = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("rank", "heat")])
     if len(df):
         norm = np.vstack([_minmax(df[c].to_numpy()) for c in
@@ -122,10 +132,12 @@ def hot_issues(scores, survey, concerns=None, config=None) -> HotIssues:
         df["heat"] = []
     df.insert(0, "rank", range(1, len(df) + 1))
     df = df[COLUMNS]
-    return HotIssues(df, df.head(top_n).reset_index(drop=True), method_text(cfg), weights)
+    reason = ""
+    if not len(df):
+        raised = (concerns.answers > 0 or sum(concerns.choice_respondents.values()) > 0)
+        reason = NO_MATCH if raised else NO_ANSWERS
+    return HotIssues(df, df.head(top_n).reset_index(drop=True), method_text(cfg), weights, reason)
 
 
 def _escape(s: str) -> str:
-    import re
-
     return re.escape(s)

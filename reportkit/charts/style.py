@@ -152,38 +152,33 @@ def numbers(values: Iterable) -> list[float]:
     return [math.nan if is_missing(v) else float(v) for v in values]
 
 
-def auto_decimals(values: Iterable, max_decimals: int = 2) -> int:
-    """Decimals that show these values sensibly: as few as the data needs, fewer for
-    big numbers (≥1000: 0, ≥10: at most 1), never more than `max_decimals`."""
-    vals = [abs(v) for v in numbers(values) if not math.isnan(v)]
-    if not vals:
-        return 0
-    top = max(vals)
-    cap = 0 if top >= 1000 else 1 if top >= 10 else max_decimals
-    need = 0
-    for v in vals:
-        for d in range(cap + 1):
-            if abs(round(v, d) - v) < 1e-9 * max(1.0, v):
-                need = max(need, d)
-                break
-        else:
-            need = cap
-    return min(need, cap)
-
-
 def spec_decimals(spec, values: Iterable, max_decimals: int = 2) -> int:
-    """The spec's own "decimals" (set it to match tables and text), else `auto_decimals`."""
+    """The spec's own "decimals" (composers set it from reportkit.fmt, so that a chart
+    prints its numbers as the tables and text do), else reportkit.fmt's rule for a set of
+    values of one quantity (Formatter.decimals_needed)."""
     given = spec.data.get("decimals")
-    return int(given) if given is not None else auto_decimals(values, max_decimals)
+    if given is not None:
+        return int(given)
+    from ..fmt import Formatter
+
+    return Formatter().decimals_needed(values, small=max_decimals)
 
 
 def fmt(v, decimals: int = 1, missing: str = "—") -> str:
-    """A number with thousands separators and fixed decimals ("—" when missing)."""
+    """A number with thousands separators and fixed decimals ("—" when missing), written
+    by reportkit.fmt (the same 四舍五入 rounding as the report's tables and text)."""
     if is_missing(v):
         return missing
-    from ..fmt import round_text  # same 四舍五入 rounding as the report's tables and text
+    from ..fmt import Formatter
 
-    return round_text(float(v), decimals)
+    return Formatter().num(float(v), decimals)
+
+
+def shares(counts) -> list[str]:
+    """Shares of one whole, as the tables print them (reportkit.fmt Formatter.shares)."""
+    from ..fmt import Formatter
+
+    return Formatter().shares(counts)
 
 
 def with_unit(label: str, unit: str, theme=None) -> str:

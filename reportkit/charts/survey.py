@@ -29,6 +29,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from ..fmt import Formatter
 from ..messages import msg
 from ..vocab import SHORT
 from . import style
@@ -141,18 +142,22 @@ def _screen(spec: ChartSpec):
     return collected, valid, [str(r) for r in spec.data["rules"]], counts
 
 
-def _share(n: int, total: int) -> str:
-    return f"{n / total * 100:.1f}%" if total else "—"
+def _shares(valid: int, counts: list[int]) -> tuple[str, str, list[str]]:
+    """Shares of the collected questionnaires (valid, rejected, each rule), rounded together
+    as the report's tables round them, so that they add up to 100%."""
+    parts = style.shares([valid, *counts])
+    return parts[0], Formatter().percent_sum(parts[1:]), parts[1:]
 
 
 def screening_alt(spec: ChartSpec, w) -> str:
     collected, valid, rules, counts = _screen(spec)
     unit = spec.data.get("unit", w.get("screening.unit"))
-    parts = [w.say("screening.rule", rule=r, n=style.fmt(n, 0), unit=unit, share=_share(n, collected))
-             for r, n in zip(rules, counts)]
+    valid_share, _, rule_shares = _shares(valid, counts)
+    parts = [w.say("screening.rule", rule=r, n=style.fmt(n, 0), unit=unit, share=sh)
+             for r, n, sh in zip(rules, counts, rule_shares)]
     return w.say("screening.alt", collected=style.fmt(collected, 0), unit=unit,
                  valid_label=spec.data.get("valid_label", w.get("screening.valid")), valid=style.fmt(valid, 0),
-                 valid_share=_share(valid, collected),
+                 valid_share=valid_share,
                  rejected_label=spec.data.get("rejected_label", w.get("screening.rejected")), rules=parts)
 
 
@@ -169,6 +174,7 @@ def draw_screening(spec: ChartSpec, theme):
     vl = spec.data.get("valid_label", w.get("screening.valid"))
     rl = spec.data.get("rejected_label", w.get("screening.rejected"))
     rejected = collected - valid
+    valid_share, rejected_share, rule_shares = _shares(valid, counts)
     heading = dict(loc="left", fontsize=theme.chart["font_size"], color=c["text"], pad=6)
 
     fig = style.figure(spec, theme, height_cm=max(7.0, 4.8 + 0.55 * n))
@@ -183,9 +189,9 @@ def draw_screening(spec: ChartSpec, theme):
     top.set_ylim(-0.5, 0.5)
     top.set_axis_off()
     top.text(valid / 2 if collected else 0, 0,
-             w.say("screening.share", label=vl, n=style.fmt(valid, 0), share=_share(valid, collected)),
+             w.say("screening.share", label=vl, n=style.fmt(valid, 0), share=valid_share),
              ha="center", va="center", color="#FFFFFF")
-    top.annotate(w.say("screening.share", label=rl, n=style.fmt(rejected, 0), share=_share(rejected, collected)),
+    top.annotate(w.say("screening.share", label=rl, n=style.fmt(rejected, 0), share=rejected_share),
                  (1.0, 0.8),
                  xycoords="axes fraction", xytext=(0, 3), textcoords="offset points", ha="right",
                  va="bottom", color=c["accent"])
@@ -194,7 +200,7 @@ def draw_screening(spec: ChartSpec, theme):
     bottom.set_title(w.say("screening.by_rule", label=rl, n=style.fmt(rejected, 0), unit=unit), **heading)
     pos = list(range(n))
     bars = bottom.barh(pos, counts, color=c["accent"], height=0.6, zorder=2)
-    bottom.bar_label(bars, [w.say("screening.bar", n=style.fmt(v, 0), share=_share(v, collected)) for v in counts],
+    bottom.bar_label(bars, [w.say("screening.bar", n=style.fmt(v, 0), share=sh) for v, sh in zip(counts, rule_shares)],
                      padding=3,
                      color=c["text"])
     bottom.set_yticks(pos, rules)

@@ -1,37 +1,41 @@
-"""towns: one indicator across the towns/districts (data/areas kind town), ranked bars or a map.
+"""towns: one indicator across the towns/districts (园镇/街道), ranked bars or a map.
 
 data = {
     "indicator": "人均公园绿地面积", "unit": "平方米/人", "year": 2020,
-    "areas": ["城关街道", …], "values": [12.3, None, …],     # None = no value ("towns" also accepted)
+    "areas": ["莞城街道", …], "values": [12.3, None, …],     # None = no value ("towns" also accepted)
     "city_value": 15.2, "city_label": "全市",                # optional vertical line
     "reference": 15.0, "reference_label": "规划目标",         # optional: colours shortfalls
-    "direction": "+", "warning_band": 0.10, "decimals": 1,   # optional
+    "direction": "+", "decimals": 1,                         # optional
     "additive": False,        # optional: True when town values add up to the city's (a total)
-    "town_term": "街道（镇）",  # optional: project.toml [terms] town, for the alt text
+    "per_capita": [...], "city_per_capita": 2.5,             # optional, for a total: compared per capita
+    "compare_labels": {"better": …, "worse": …, "same": …},  # optional (theme.toml [labels.town_compare])
     "geojson": {"type": "FeatureCollection", …},             # optional: draw a map instead
 }
+Every town is coloured by direction: better or worse than the city (its value
+against the city value by the indicator's direction; a total per capita against
+the city per capita, or not at all without populations), with its value.  No
+rating is computed here: the rating rule lives in reportkit.score.indicators.
 Bars: ranked best → worst, the figure grows with the number of towns so 30+
-bars stay legible.  With a reference, bars short of it take the 预警/短板 colour.
-Towns without a value get no bar: a note under the chart names them ("无数据：…"),
-so list every town, with None where it has no value.
-Map: one polygon per town (property `area`), shaded by value with a colour bar;
-towns without a value are grey.
+bars stay legible; the reference, if any, is a dashed line.  Towns without a
+value get no bar: a note under the chart names them ("无数据：…"), so list every
+town, with None where it has no value.
+Map: one polygon per town (property `area`), filled better / worse / like the
+city, its name and value written on it; towns without a value are grey.
 """
 from __future__ import annotations
 
 import math
 
 from matplotlib.collections import PolyCollection
-from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
+from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from ..messages import msg
-from ..vocab import DEFAULT_TOWN_TERM, GOOD, SHORT, WARN
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
 from .peers import ranked
-from .words import words
+
+NODATA = "无数据"
 
 
 def _pairs(spec: ChartSpec) -> list[tuple[str, float]]:
@@ -47,11 +51,31 @@ def _ref(spec: ChartSpec) -> float | None:
     return None if style.is_missing(r) else float(r)
 
 
-def _rating(spec: ChartSpec, value: float) -> str:
-    from ..score.indicators import rate  # the contract's rating rule, imported only when needed
+BETTER, WORSE, SAME = "better", "worse", "same"
 
-    return rate(value, _ref(spec), spec.data.get("direction", "+"),
-                float(spec.data.get("warning_band", 0.10)))
+
+def _compare(v: float, city: float | None, direction: str) -> str | None:
+    if city is None or math.isnan(v):
+        return None
+    if math.isclose(v, city, rel_tol=1e-9, abs_tol=1e-12):
+        return SAME
+    return BETTER if (v > city) == (direction == "+") else WORSE
+
+
+def compare_labels(spec: ChartSpec, theme=None) -> dict:
+    """"优于全市" …: the spec's own, else the theme's [labels.town_compare]."""
+    if spec.data.get("compare_labels"):
+        return dict(spec.data["compare_labels"])
+    if theme is None:
+        from ..theme import load_theme
+
+        theme = load_theme(None)
+    return dict(theme.data.get("labels", {}).get("town_compare", {}))
+
+
+def compare_color(theme, which: str | None) -> str:
+    c = theme.colors
+    return c.get("compare", {}).get(which, c["series"]["town"]) if which else c["series"]["town"]
 
 
 def additive(spec: ChartSpec, values: list[float]) -> bool:
@@ -70,19 +94,35 @@ def additive(spec: ChartSpec, values: list[float]) -> bool:
     return city > max(have) and abs(total - city) <= 0.25 * abs(city)
 
 
-def _context(spec: ChartSpec, w) -> dict:
+def _context(spec: ChartSpec) -> dict:
     d = spec.data
     pairs = _pairs(spec)
     values = [v for _, v in pairs]
     is_total = additive(spec, values)
     city = None if style.is_missing(d.get("city_value")) else float(d["city_value"])
     ref = None if is_total else _ref(spec)
+    direction = d.get("direction", "+")
+    key = "towns" if "towns" in d and "areas" not in d else "areas"
+    if is_total:
+        pc = dict(zip([str(t) for t in d[key]], style.numbers(d.get("per_capita") or [None] * len(d[key]))))
+        cpc = None if style.is_missing(d.get("city_per_capita")) else float(d["city_per_capita"])
+        cmp = {t: _compare(pc.get(t, math.nan), cpc, direction) for t, _ in pairs}
+    else:
+        cmp = {t: _compare(v, city, direction) for t, v in pairs}
     return {"pairs": pairs, "values": values, "additive": is_total, "city": city, "ref": ref,
             "dec": style.spec_decimals(spec, values + [city, _ref(spec)]),
-            "city_label": d.get("city_label") or w.get("common.city"),
-            "ref_label": d.get("reference_label") or w.get("common.reference"),
+            "city_label": d.get("city_label") or "全市",
+            "ref_label": d.get("reference_label") or "参考值",
             "total": sum(v for v in values if not math.isnan(v)),
-            "missing": [t for t, v in pairs if math.isnan(v)]}
+            "missing": [t for t, v in pairs if math.isnan(v)], "cmp": cmp}
+
+
+def _share_text(v: float, k: dict) -> str:
+    """A total's value with its share of the city total: "20（0.2%）"."""
+    base = style.fmt(v, k["dec"])
+    if not k["additive"] or not k["city"]:
+        return base
+    return f"{base}（{style.fmt(v / k['city'] * 100, 1)}%）"
 
 
 def _total_is_city(k: dict) -> bool:
@@ -90,40 +130,49 @@ def _total_is_city(k: dict) -> bool:
     return k["city"] is not None and style.fmt(k["total"], k["dec"]) == style.fmt(k["city"], k["dec"])
 
 
-def missing_note(towns: list[str], width_chars: int, theme=None) -> str:
+def missing_note(towns: list[str], width_chars: int) -> str:
     """"无数据：甲镇、乙镇", broken between names into lines of about `width_chars`."""
-    w = words(theme)
-    head = w.say("towns.missing_note", missing=w.get("common.missing"))
-    sep = w.get("towns.note_separator")
-    lines, line = [], head
+    lines, line = [], f"{NODATA}："
     for i, t in enumerate(towns):
-        part = t + (sep if i < len(towns) - 1 else "")
-        if len(line) + len(part) > width_chars and line != head:
+        part = t + ("、" if i < len(towns) - 1 else "")
+        if len(line) + len(part) > width_chars and not line.endswith("："):
             lines.append(line)
             line = ""
         line += part
     return "\n".join(lines + [line])
 
 
-def towns_alt(spec: ChartSpec, w) -> str:
+def towns_alt(spec: ChartSpec) -> str:
     d = spec.data
-    k = _context(spec, w)
+    k = _context(spec)
     unit, dec = d.get("unit", ""), k["dec"]
     have = [(t, v) for t, v in k["pairs"] if not math.isnan(v)]
-    year = w.say("common.year", year=d["year"]) if d.get("year") else ""
-    term = d.get("town_term") or DEFAULT_TOWN_TERM
+    year = f"{d['year']}年" if d.get("year") else ""
+    head = f"{year}各园镇（街道）{d.get('indicator', '')}"
     if not have:
-        return w.say("towns.alt_none", year=year, term=term, indicator=d.get("indicator", ""))
-    # totals are listed in the chart's order: best first, so smallest first when lower is better
-    order = ("ascending" if d.get("direction") == "-" else "descending") if k["additive"] else "best_first"
-    short = [t for t, v in have if _rating(spec, v) in (WARN, SHORT)] if k["ref"] is not None else []
-    return w.say("towns.alt", year=year, term=term, indicator=d.get("indicator", ""), order=w.get(f"towns.{order}"),
-                 items=[w.say("towns.item", area=t, value=style.fmt(v, dec)) for t, v in have], unit=unit,
-                 missing=k["missing"], additive=k["additive"], city_total=k["additive"] and _total_is_city(k),
-                 city_label=k["city_label"], total=style.fmt(k["total"], dec),
-                 city=style.fmt(k["city"], dec) if k["city"] is not None else None,
-                 reference_label=k["ref_label"], reference=style.fmt(k["ref"], dec) if k["ref"] is not None else None,
-                 short=len(short), direction="" if k["additive"] else w.get("common.direction").get(d.get("direction") or "", ""))
+        return f"{head}均无数据。"
+    order = "由大到小" if k["additive"] else "由优到劣"
+    text = f"{head}{order}依次为：" + "，".join(f"{t}{style.fmt(v, dec)}" for t, v in have)
+    text += f"（单位：{unit}）" if unit else ""
+    if k["missing"]:
+        text += f"；{'、'.join(k['missing'])}无数据"
+    if k["additive"] and _total_is_city(k):
+        text += f"；{k['city_label']}合计{style.fmt(k['total'], dec)}{unit}"
+    else:
+        if k["additive"]:
+            text += f"；合计{style.fmt(k['total'], dec)}{unit}"
+        if k["city"] is not None:
+            text += f"；{k['city_label']}为{style.fmt(k['city'], dec)}{unit}"
+    if k["ref"] is not None:
+        text += f"；{k['ref_label']}为{style.fmt(k['ref'], dec)}{unit}"
+    labels = compare_labels(spec)
+    counts = [(labels.get(w, w), sum(1 for t, _ in have if k["cmp"].get(t) == w)) for w in (BETTER, WORSE)]
+    if any(n for _, n in counts):
+        count = labels.get("count", "{label}{n}")
+        text += "；" + "，".join(count.format(label=lab, n=n) for lab, n in counts if n)
+    if style.direction_text(None, d.get("direction")) and not k["additive"]:
+        text += f"；{style.direction_text(None, d.get('direction'))}"
+    return text + "。"
 
 
 @register("towns", alt=towns_alt)
@@ -135,8 +184,7 @@ def draw(spec: ChartSpec, theme):
 
 def _draw_bars(spec: ChartSpec, theme):
     d = spec.data
-    w = words(theme)
-    k = _context(spec, w)
+    k = _context(spec)
     c = theme.colors
     ref, dec = k["ref"], k["dec"]
     # Towns without a value get no bar (an empty row reads as zero): a note names them.
@@ -152,25 +200,25 @@ def _draw_bars(spec: ChartSpec, theme):
     if k["missing"]:
         width_cm = spec.size[0] if spec.size else theme.chart["width_cm"]
         per_line = max(12, int(width_cm / (size * 2.54 / 72)) - 2)  # CJK characters are 1 em wide
-        note = missing_note(k["missing"], per_line, theme)
+        note = missing_note(k["missing"], per_line)
 
     note_cm = (note.count("\n") + 1) * size * 1.3 * 2.54 / 72 + 0.2 if note else 0.0
     fig = style.figure(spec, theme, height_cm=max(5.0, 2.6 + per_bar * n) + note_cm)
     ax = fig.add_subplot()
     pos = list(range(n))
-    base = c["series"]["town"]
-    colors, seen = [], set()
-    for _, v in pairs:
-        r = _rating(spec, v) if ref is not None else GOOD
-        colors.append(base if r == GOOD else theme.rating_color(r))
-        seen.add(r)
+    colors, seen = [], []
+    for t, _ in pairs:
+        which = k["cmp"].get(t)
+        colors.append(compare_color(theme, which))
+        if which and which not in seen:
+            seen.append(which)
     bars = ax.barh(pos, values, color=colors, height=0.66, zorder=2)
-    style.value_labels(ax, bars, values, [style.fmt(v, dec) for v in values],
+    style.value_labels(ax, bars, values, [_share_text(v, k) for v in values],
                        theme, padding=2.5, fontsize=size)
     ax.set_yticks(pos, [t for t, _ in pairs], fontsize=size)
     ax.set_ylim(n - 0.5, -0.5)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", ""), theme))
+    ax.set_xlabel(style.with_unit(d.get("axis_label", ""), d.get("unit", "")))
     ax.tick_params(axis="x", labelsize=size)
 
     handles = []
@@ -184,19 +232,17 @@ def _draw_bars(spec: ChartSpec, theme):
                                         linewidth=1.0, zorder=3))
         handles.append(Line2D([], [], color=c["primary"], linestyle=(0, (5, 3)), linewidth=1.0,
                               label=label))
-        if GOOD in seen:
-            handles.append(Patch(color=base, label=w.say("towns.reached", reference=k["ref_label"])))
-        for r in (WARN, SHORT):
-            if r in seen:
-                handles.append(Patch(color=theme.rating_color(r), label=r))
+    labels = compare_labels(spec, theme)
+    for which in (BETTER, SAME, WORSE):
+        if which in seen:
+            handles.append(Patch(color=compare_color(theme, which), label=labels.get(which, which)))
     if k["additive"]:
         if _total_is_city(k):
-            total = w.say("towns.city_total", city=k["city_label"], total=style.fmt(k["total"], dec))
-        elif k["city"] is not None:
-            total = w.say("towns.total_and_city", total=style.fmt(k["total"], dec), city=k["city_label"],
-                          value=style.fmt(k["city"], dec))
+            total = f"{k['city_label']}合计 {style.fmt(k['total'], dec)}"
         else:
-            total = w.say("towns.total", total=style.fmt(k["total"], dec))
+            total = f"合计 {style.fmt(k['total'], dec)}"
+            if k["city"] is not None:
+                total += f"，{k['city_label']} {style.fmt(k['city'], dec)}"
         handles.append(Line2D([], [], linestyle="none", label=total))
     elif style.direction_text(theme, d.get("direction")):
         handles.append(Line2D([], [], linestyle="none", label=style.direction_text(theme, d.get("direction"))))
@@ -258,20 +304,6 @@ def _area_centroid(ring: list[tuple[float, float]]) -> tuple[float, float, float
     return cx / (3 * a), cy / (3 * a), abs(a) / 2
 
 
-def _colormap(theme) -> LinearSegmentedColormap:
-    c = theme.colors
-    light = tuple(0.92 + 0.08 * x for x in to_rgb(c["secondary"]))  # a faint tint of the theme
-    return LinearSegmentedColormap.from_list("reportkit", [light, c["secondary"], c["primary"]])
-
-
-def _label_color(face, theme) -> tuple[str, bool]:
-    """Label colour on `face`: dark text with a light halo on light fills, plain light text
-    on dark fills (True = use the halo)."""
-    r, g, b = to_rgb(face)
-    light = 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45
-    return (theme.colors["text"], True) if light else (theme.colors["background"], False)
-
-
 def _draw_map(spec: ChartSpec, theme):
     d = spec.data
     c = theme.colors
@@ -283,30 +315,31 @@ def _draw_map(spec: ChartSpec, theme):
         props = (feat or {}).get("properties") or {}
         town = str(props.get("area", "")).strip()
         if not town:
-            raise data_error(spec, msg("charts.geo_no_area", n=i + 1))
+            raise data_error(spec, f"GeoJSON 第 {i + 1} 个要素缺少属性 area")
         try:
             rings = _rings((feat or {}).get("geometry") or {})
         except ValueError as exc:
-            raise data_error(spec, msg("charts.geo_type", town=town, kind=exc))
+            raise data_error(spec, f"GeoJSON 要素 {town} 的几何类型 {exc} 不是 Polygon/MultiPolygon")
         if not rings:
             continue
         cents = [_area_centroid(r) for r in rings]
         big = max(cents, key=lambda t: t[2])
         shapes.append((town, rings, (big[0], big[1]), sum(t[2] for t in cents)))
     if not shapes:
-        raise data_error(spec, msg("charts.geo_empty"))
+        raise data_error(spec, "GeoJSON 中没有可绘制的多边形")
     shapes.sort(key=lambda s: -s[3])  # big first, so enclosed towns are drawn on top
 
-    vals = [v for v in value_of.values() if not math.isnan(v)]
-    w = words(theme)
-    k = _context(spec, w)
-    ref, dec = k["ref"], k["dec"]
-    city = None if k["additive"] else k["city"]
-    vmin, vmax = (min(vals), max(vals)) if vals else (0.0, 1.0)
-    if vmin == vmax:
-        vmin, vmax = vmin - 1, vmax + 1
-    norm, cmap = Normalize(vmin, vmax), _colormap(theme)
+    k = _context(spec)
+    dec = k["dec"]
     nodata = "#E6E6E6"
+    labels = compare_labels(spec, theme)
+
+    def fill(town: str) -> str:
+        v = value_of.get(town, math.nan)
+        if math.isnan(v):
+            return nodata
+        base = to_rgb(compare_color(theme, k["cmp"].get(town)))
+        return tuple(0.45 + 0.55 * x for x in base)    # a light tint: names and values stay legible
 
     xs = [x for _, rings, _, _ in shapes for r in rings for x, _ in r]
     ys = [y for _, rings, _, _ in shapes for r in rings for _, y in r]
@@ -316,11 +349,9 @@ def _draw_map(spec: ChartSpec, theme):
     map_h = w_cm * 0.8 * (max(ys) - min(ys)) * aspect / ((max(xs) - min(xs)) or 1)
     fig = style.figure(spec, theme, height_cm=min(w_cm * 1.2, max(8.0, map_h + 2.0)))
     ax = fig.add_subplot()
-    polys, faces, label_colors = [], [], {}
+    polys, faces = [], []
     for town, rings, _, _ in shapes:
-        v = value_of.get(town, math.nan)
-        face = nodata if math.isnan(v) else cmap(norm(v))
-        label_colors[town] = _label_color(face, theme)
+        face = fill(town)
         for r in rings:
             polys.append(r)
             faces.append(face)
@@ -330,35 +361,33 @@ def _draw_map(spec: ChartSpec, theme):
     ax.set_ylim(min(ys), max(ys))
     ax.set_aspect(aspect)
     ax.set_axis_off()
-    label_size = theme.chart["font_size"] * (0.78 if len(shapes) > 20 else 0.9)
+    label_size = theme.chart["font_size"] * (0.72 if len(shapes) > 20 else 0.85)
     for town, _, (x, y), _ in shapes:
-        text_color, with_halo = label_colors[town]
-        ax.text(x, y, town, ha="center", va="center", fontsize=label_size, color=text_color,
-                path_effects=style.halo(theme, 1.6) if with_halo else None, zorder=4)
-
-    from matplotlib.cm import ScalarMappable
-
-    sm = ScalarMappable(norm=norm, cmap=cmap)
-    bar = fig.colorbar(sm, ax=ax, orientation="horizontal", location="bottom", shrink=0.6,
-                       aspect=40, pad=0.02)
-    bar.set_label(style.with_unit(d.get("indicator", ""), d.get("unit", ""), theme))
-    bar.outline.set_visible(False)
-    style.number_axis(bar.ax.xaxis)
+        v = value_of.get(town, math.nan)
+        text = town if math.isnan(v) else f"{town}\n{_share_text(v, k)}"
+        ax.text(x, y, text, ha="center", va="center", fontsize=label_size, color=c["text"],
+                linespacing=1.1, path_effects=style.halo(theme, 1.6), zorder=4)
     handles = []
-    for value, label, color, ls in (
-            (city, k["city_label"], c["series"]["city"], "-"),
-            (ref, k["ref_label"], c["text"], (0, (3, 2)))):
-        if value is not None and vmin <= value <= vmax:
-            bar.ax.axvline(value, color=color, linewidth=1.4, linestyle=ls)
-            handles.append(Line2D([], [], color=color, linewidth=1.4, linestyle=ls,
-                                  label=f"{label} {style.fmt(value, dec)}"))
+    seen = {k["cmp"].get(t) for t, *_ in shapes if not math.isnan(value_of.get(t, math.nan))}
+    for which in (BETTER, SAME, WORSE):
+        if which in seen:
+            base = to_rgb(compare_color(theme, which))
+            handles.append(Patch(color=tuple(0.45 + 0.55 * x for x in base), label=labels.get(which, which)))
     if any(math.isnan(value_of.get(t, math.nan)) for t, *_ in shapes):
-        handles.append(Patch(color=nodata, label=w.get("common.missing")))
-    note = None if k["additive"] else style.direction_text(theme, d.get("direction"))
+        handles.append(Patch(color=nodata, label=NODATA))
+    city = None if k["additive"] else k["city"]
+    if city is not None:
+        handles.append(Line2D([], [], linestyle="none", label=f"{k['city_label']} {style.fmt(city, dec)}"))
+    elif k["additive"]:
+        handles.append(Line2D([], [], linestyle="none", label=f"合计 {style.fmt(k['total'], dec)}"))
+    if k["ref"] is not None:
+        handles.append(Line2D([], [], linestyle="none", label=f"{k['ref_label']} {style.fmt(k['ref'], dec)}"))
+    note = None if k["additive"] else (style.direction_text(theme, d.get("direction")) or None)
     if note:
         handles.append(Line2D([], [], linestyle="none", label=note))
     if handles:
-        legend = fig.legend(handles=handles, loc="outside upper left", ncols=len(handles),
+        legend = fig.legend(handles=handles, loc="outside upper left",
+                            ncols=min(len(handles), style.legend_columns([h.get_label() for h in handles], 60)),
                             frameon=False, handlelength=1.4, fontsize=theme.chart["font_size"] * 0.85)
         _mute_notes(legend, handles, c["muted"])
     return fig

@@ -45,7 +45,8 @@ class ComposeContext:
     def __post_init__(self):
         self.figures_dir = Path(self.figures_dir).resolve()
         if self.fmt is None:
-            self.fmt = Formatter.from_theme(self.theme)
+            band = self.project.settings.scoring.warning_band
+            self.fmt = Formatter.from_theme(self.theme).for_scores(self.scores, band)
         if self.numbering is None:
             self.numbering = Wording.load("numbering.toml", getattr(self.project, "root", None), fmt=self.fmt)
         if self.narr is None:
@@ -257,7 +258,7 @@ def survey_lists(scores, survey, n: int = 5) -> dict:
     from ..analyse.hot_issues import hot_issues
 
     themes = survey.concerns.themes
-    themes = themes[themes["mentions"] > 0]
+    themes = themes[themes["concern"] > 0]
     return {"hot_issues": list(hot_issues(scores, survey).top["problem"]),
             "top_concerns": list(themes["theme"].head(n))}
 

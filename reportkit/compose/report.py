@@ -33,6 +33,7 @@ from ..vocab import GOOD, IMPROVED, NODATA, NOREF, SHORT, TRACKING_STATUSES, WAR
 from .context import ComposeContext
 from .keys import peers_fit_half_width, safe_name, trend_years
 from .widths import fit
+from .towns import town_chart_terms
 
 
 def wording(project_root: Path | None = None, terms: dict | None = None) -> dict:
@@ -68,9 +69,9 @@ def _texts(header, rows) -> list[list[str]]:
 def indicator_row_cells(ctx: ComposeContext, r, with_rank: bool = True) -> list:
     fmt = ctx.fmt
     labels = ctx.theme.data["labels"]["reference_kind"]
-    ref = fmt.like(r.reference, r.value, r.unit)
+    ref = fmt.ind(r.code, r.reference, r.unit)
     cells = [Cell((Span(r.name),)), Cell((Span(r.unit),), align="center"),
-             Cell((Span(fmt.value(r.value, r.unit)),), align="right"),
+             Cell((Span(fmt.ind(r.code, r.value, r.unit)),), align="right"),
              Cell((Span(ref),), align="right"),
              Cell((Span(labels.get(r.reference_kind, r.reference_kind)),), align="center"),
              rating_cell(r.rating), trend_cell(r.trend, fmt)]
@@ -410,7 +411,8 @@ class ReportComposer:
         size = HALF_CHART if pair else None
         if len(measured) >= 2:
             trend = {"indicator": r.name, "area": self.s.city, "unit": r.unit, "years": years, "values": values,
-                     "reference": ref, "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction}
+                     "reference": ref, "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction,
+                     "decimals": ctx.fmt.decimals_of(r.code)}
             row.append(ctx.figure(ChartSpec("trend", f"trend-{safe_name(r.code)}", trend, size=size),
                                   self.say(w["trend_caption"], name=r.name), key=f"trend/{r.code}",
                                   width=1.0 if pair else 0.9))
@@ -419,7 +421,7 @@ class ReportComposer:
             data = {"indicator": r.name, "unit": r.unit, "year": st.year, "areas": order,
                     "values": [None if _nan(vals.get(a)) else float(vals[a]) for a in order],
                     "city": self.s.city, "reference": ref, "reference_label": labels.get(r.reference_kind, ""),
-                    "direction": r.direction}
+                    "direction": r.direction, "decimals": ctx.fmt.decimals_of(r.code)}
             if pair:
                 data["horizontal"] = True   # names beside the bars: they fit half the width
             row.append(ctx.figure(ChartSpec("peers", f"peers-{safe_name(r.code)}", data, size=size),
@@ -463,7 +465,8 @@ class ReportComposer:
                     "values": [None if _nan(vals.get(a)) else float(vals[a]) for a in order], "city": self.s.city,
                     "city_value": None if _nan(r.value) else float(r.value), "reference": ref,
                     "reference_label": labels.get(r.reference_kind, ""), "direction": r.direction,
-                    "town_term": st.terms.town}
+                    "town_term": st.terms.town, "decimals": ctx.fmt.decimals_of(r.code)}
+            data.update(town_chart_terms(self.p, self.s, r.code, r.direction, order, ctx.theme))
             if self.p.geojson is not None:
                 data["geojson"] = self.p.geojson
             out.append(ctx.figure(ChartSpec("towns", f"towns-{safe_name(r.code)}", data),
@@ -664,8 +667,8 @@ class ReportComposer:
         head = ctx.appendix(ch["appendix_indicators"])
         mark = w.get("computed_mark", "")
         rows = [[r.code, r.name, r.dimension, r.category, r.unit, labels["direction_short"].get(r.direction, r.direction),
-                 fmt.value(r.value, r.unit) + (mark if getattr(r, "computed", False) else ""),
-                 fmt.like(r.reference, r.value, r.unit), labels["reference_kind"].get(r.reference_kind, ""),
+                 fmt.ind(r.code, r.value, r.unit) + (mark if getattr(r, "computed", False) else ""),
+                 fmt.ind(r.code, r.reference, r.unit), labels["reference_kind"].get(r.reference_kind, ""),
                  rating_cell(r.rating), trend_cell(r.trend, fmt), fmt.score(r.score)] for r in t.itertuples()]
         widths = fit([("fit", 8), ("flex", 1), ("fit", 7), ("fit", 5), ("fit", 7), ("fit", 2), ("fit", 6),
                       ("fit", 6), ("fit", 7), ("pill",), ("fit", 2), ("fit", 5)],
@@ -688,6 +691,7 @@ class ReportComposer:
             priority_1=list(self.w["recommendations"]["priority_1"]),
             priority_2=list(self.w["recommendations"]["priority_2"]),
             priority_labels=[self.w["recommendations"]["priority_labels"][k] for k in ("1", "2", "3")],
+            compare_gap=fmt.plain(self.settings.survey.compare_gap) if ctx.survey else "",
             **self.computed_vars())
         out.append(ctx.appendix(ch["appendix_sources"]))
         methods = t["method"].replace("", self.w["overview"]["method_unknown"]).value_counts()

@@ -15,18 +15,21 @@ are drawn once.  Wording comes from templates/sheets.toml.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..charts import ChartSpec
-from ..document import Block, Box, Cell, Document, Heading, Meta, Paragraph, Span, Table
+from ..document import KEEP, Block, Box, Cell, Document, Heading, Meta, Paragraph, Section, Span, Table
 from ..errors import Problems, ReportkitError
+from ..fmt import Formatter
 from ..score.indicators import rate
 from ..terms import project_terms
 from ..tracking import ASSIST, LEAD, Duty, duties, file_stem, role_split, sheet_wording
 from ..wording import Wording
 from ..vocab import SHORT, WARN
+from . import towns as towns_mod
 from .context import ComposeContext
 from .keys import safe_name
 from .previous import last_year_line
@@ -93,10 +96,15 @@ class SheetComposer:
         self.specs: dict[str, ChartSpec] = {}
         self.problems = Problems()
         self._years = None
+        self._feedback_info = None
+        self._aggregate = None
+        self._pc: dict = {}
+        # the project's number rule (reportkit.fmt), computed once for every sheet
+        self.fmt = Formatter.from_theme(theme).for_scores(scores, self.st.scoring.warning_band)
 
     # -- shared helpers ---------------------------------------------------------------
     def _ctx(self) -> ComposeContext:
-        return ComposeContext(self.p, self.s, self.theme, self.figures_dir, problems=self.problems)
+        return ComposeContext(self.p, self.s, self.theme, self.figures_dir, problems=self.problems, fmt=self.fmt)
 
     def _keep_specs(self, ctx: ComposeContext) -> None:
         for name, spec in ctx.specs.items():
@@ -142,35 +150,113 @@ class SheetComposer:
             return None
         data = {"indicator": r["name"], "area": self.s.city, "unit": r["unit"], "years": list(self.years),
                 "values": values, "reference": None if _nan(r["reference"]) else float(r["reference"]),
-                "reference_label": self.labels.get(r["reference_kind"], ""), "direction": r["direction"]}
+                "reference_label": self.labels.get(r["reference_kind"], ""), "direction": r["direction"],
+                "decimals": self.fmt.decimals_of(code)}
         return ChartSpec("trend", f"sheet-trend-{safe_name(code)}", data, size=TREND_SIZE)
 
     def department(self, dept_id: str, items: list[Duty]) -> Sheet:
         ctx = self._ctx()
+        w = self.w
         name = self.names.get(dept_id, dept_id)
         stem = file_stem(dept_id)
         leads = [d for d in items if d.role == LEAD]
         assists = [d for d in items if d.role == ASSIST]
         title = self._say("department.title")
         blocks: list[Block] = [self._title(title)]
-        blocks.append(Paragraph((Span(self._say("department.info", department=name)),), "center"))
+        blocks.append(self._issue_table(name))
         blocks += self._demo()
+        fb = self.feedback
         blocks.append(ctx.para(self._say("department.summary", department=name, total=len(items),
-                                         split=role_split(items, self.w), workbook=f"{stem}.xlsx")))
-        shown: dict[str, str] = {}   # indicator code -> figure label already in this sheet
+                                         split=role_split(items, w), workbook=f"{stem}.xlsx",
+                                         deadline=fb["deadline"], issuer=fb["issuer"])))
+        table, charts = self._indicators(ctx, [d.rec_id for d in items])
+        blocks += table
         for group, heading in ((leads, "department.lead_heading"), (assists, "department.assist_heading")):
             if not group:
                 continue
             blocks.append(ctx.heading(1, self._say(heading, n=len(group))))
             for duty in group:
-                blocks += self._item(ctx, dept_id, duty, shown)
+                # the item and its feedback box stay on one page (never a box alone)
+                blocks.append(Section(tuple(self._item(ctx, dept_id, duty)), KEEP))
+        if charts:   # the indicators' trends after the items: the items come first for a bureau
+            blocks.append(ctx.heading(1, self._say("department.charts_heading")))
+            blocks += [ctx.figure(spec, caption, key=key, width=TREND_WIDTH) for spec, caption, key in charts]
         header = self._say("department.header", department=name)
         meta = self._meta(title, header, self._say("department.subject", department=name), name)
         doc = ctx.resolve(Document(meta, tuple(blocks), "sheet"))
         self._keep_specs(ctx)
         return Sheet(DEPARTMENT, dept_id, name, stem, tuple(d.rec_id for d in items), doc)
 
-    def _item(self, ctx: ComposeContext, dept_id: str, duty: Duty, shown: dict) -> list[Block]:
+    @property
+    def feedback(self) -> dict:
+        """The issuing details of every department sheet (project.toml [feedback]); what
+        the project does not give is left as a blank to fill in."""
+        if self._feedback_info is None:
+            fb = getattr(self.st, "feedback", None)
+            blank = self.w.get("department.blank")
+
+            def text(key: str) -> str:
+                v = getattr(fb, key, "") if fb is not None else ""
+                if isinstance(v, dt.date):
+                    return self._say("department.date_format", y=v.year, m=v.month, d=v.day)
+                return str(v).strip() or ""
+
+            date = str(self.st.date or "").strip()
+            self._feedback_info = {"deadline": text("deadline"), "contact": text("contact"),
+                                   "phone": text("phone"), "issuer": text("issuer") or self.st.organisation,
+                                   "date": date, "blank": blank}
+        return self._feedback_info
+
+    def _issue_table(self, department: str) -> Table:
+        """Recipient, issuing office, date, deadline and the office's contact: who sends
+        the sheet to whom, and by when and to whom it goes back."""
+        w, fb = self.w, self.feedback
+
+        def label(key: str) -> Cell:
+            return Cell((Span(w.get(key)),), align="center", bold=True)
+
+        def value(v: str, bold: bool = False) -> Cell:
+            return Cell((Span(v or fb["blank"], bold=bold and bool(v)),))
+
+        rows = ((label("department.recipient_label"), value(department, True),
+                 label("department.issuer_label"), value(fb["issuer"])),
+                (label("department.issue_date_label"), value(fb["date"]),
+                 label("department.deadline_label"), value(fb["deadline"], True)),
+                (label("department.office_contact_label"), value(fb["contact"]),
+                 label("department.office_phone_label"), value(fb["phone"])))
+        return Table((), rows, widths=(1.3, 2.6, 1.3, 2.6), size="small", key="issue")
+
+    def _indicators(self, ctx: ComposeContext, rec_ids: list[str]) -> tuple[list[Block], list]:
+        """One table of every indicator the department's items refer to (each once, with
+        the items it concerns), and one small trend chart per indicator (spec, caption,
+        key) for the end of the sheet."""
+        w = self.w
+        codes: dict[str, list[str]] = {}
+        for rid in rec_ids:
+            for c in self.recs.loc[rid, "indicator_list"]:
+                if c in self.table.index:
+                    codes.setdefault(c, [])
+                    if rid not in codes[c]:
+                        codes[c].append(rid)
+        if not codes:
+            return [], []
+        out: list[Block] = [ctx.heading(1, self._say("department.indicators_heading", n=len(codes)))]
+        rows = []
+        for c, rids in codes.items():
+            cells = indicator_row_cells(ctx, self.table.loc[c].pipe(_Row), with_rank=False)
+            rows.append(cells + [Cell((Span(w.get("list_sep").join(rids)),), align="center")])
+        out.append(ctx.table(self._say("department.indicators_caption"), w.get("department.indicators_columns"),
+                             rows, widths=(3.2, 1.4, 1.0, 1.0, 1.5, 0.8, 0.8, 1.1), size="small",
+                             key="indicators"))
+        charts = []
+        for c in codes:
+            spec = self.trend_spec(c)
+            if spec is not None:
+                charts.append((spec, self._say("department.trend_caption", name=self.table.loc[c, "name"]),
+                               f"trend/{c}"))
+        return out, charts
+
+    def _item(self, ctx: ComposeContext, dept_id: str, duty: Duty) -> list[Block]:
         w = self.w
         r = self.recs.loc[duty.rec_id]
         roles = w.get("department.roles")
@@ -181,39 +267,22 @@ class SheetComposer:
             return self.names.get(d, d) + (w.get("department.self_mark") if d == dept_id else "")
 
         assists = [a for a in dict.fromkeys(r["assist_list"]) if a != r["lead"]]
+
         def label(key: str) -> Cell:
             return Cell((Span(w.get(key)),), align="center", bold=True)
 
+        names = [self.table.loc[c, "name"] for c in r["indicator_list"] if c in self.table.index]
         info = ((label("department.id_label"), Cell((Span(duty.rec_id),)),
                  label("department.role_label"), Cell((Span(roles[duty.role], bold=True, role="accent"),))),
                 (label("department.lead_label"), Cell((Span(dept_label(r["lead"])),)),
                  label("department.assist_label"),
-                 Cell((Span(sep.join(dept_label(a) for a in assists) or w.get("none")),))))
+                 Cell((Span(sep.join(dept_label(a) for a in assists) or w.get("none")),))),
+                (label("department.item_indicators_label"),
+                 Cell((Span(sep.join(names) or w.get("department.no_indicators")),), colspan=3)))
         last = last_year_line(self.p, self.s, duty.rec_id)   # continues last year's item (v2 `previous`)
         if last is not None:
             info += ((Cell((Span(last[0]),), align="center", bold=True), Cell((Span(last[1]),), colspan=3)),)
         out.append(Table((), info, widths=(1.1, 2.4, 1.1, 3.4), size="small", key=f"item/{duty.rec_id}"))
-        codes = [c for c in r["indicator_list"] if c in self.table.index]
-        if codes:
-            rows = [indicator_row_cells(ctx, self.table.loc[c].pipe(_Row), with_rank=False) for c in codes]
-            out.append(ctx.table(self._say("department.indicators_caption"), w.get("department.indicators_columns"),
-                                 rows, widths=(3.4, 1.5, 1.1, 1.1, 1.6, 0.9, 0.9), size="small",
-                                 key=f"indicators/{duty.rec_id}"))
-            for c in codes:
-                ind = self.table.loc[c]
-                if c in shown:
-                    out.append(Paragraph((Span(self._say("department.trend_again", name=ind["name"],
-                                                         label=shown[c])),), "note"))
-                    continue
-                spec = self.trend_spec(c)
-                if spec is None:
-                    continue
-                fig = ctx.figure(spec, self._say("department.trend_caption", name=ind["name"]),
-                                 key=f"trend/{duty.rec_id}/{c}", width=TREND_WIDTH)
-                shown[c] = fig.number
-                out.append(fig)
-        else:
-            out.append(ctx.para(w.get("department.no_indicators"), "note"))
         out.append(self._label_run(w.get("department.result_label"), r["result"]))
         out.append(self._label_run(w.get("department.countermeasure_label"), r["countermeasure"]))
         out.append(self._label_run(w.get("department.action_label"), r["action"]))
@@ -236,9 +305,11 @@ class SheetComposer:
     # -- town sheets ------------------------------------------------------------------
     def town_rows(self, town: str) -> tuple[list[dict], list[dict]]:
         """(shortfalls, rest) for one town: each a dict per indicator with a value.
-        A shortfall is worse than the city value, or short of the reference (预警/短板),
-        by the indicator's direction.  Shortfalls are ordered worst position first,
-        the rest in catalogue order."""
+        A shortfall is worse than the city value, or short of the reference (预警/短板,
+        the ONE rating rule with the project's warning_band), by the indicator's
+        direction.  A `sum` indicator is compared by share of the city total and per
+        capita (reportkit.compose.towns), never with the city total or the target.
+        Shortfalls are ordered worst position first, the rest in catalogue order."""
         band = self.st.scoring.warning_band
         tv = self.s.towns[self.s.towns["area"] == town]
         short, rest = [], []
@@ -246,51 +317,96 @@ class SheetComposer:
             ind = self.table.loc[t.code]
             direction = ind["direction"]
             value, city = float(t.value), t.city_value
-            cmp_city = None
-            if not _nan(city):
-                diff = value - float(city)
-                if math.isclose(value, float(city), rel_tol=EPS, abs_tol=1e-12):
-                    cmp_city = 0
-                else:
-                    cmp_city = 1 if (diff > 0) == (direction == "+") else -1
-            rating = rate(value, ind["reference"], direction, band)
-            below_ref = rating in (WARN, SHORT)
-            of = int(t.rank_of)
-            position = None if of <= 1 else (of - int(t.rank)) / (of - 1) * 100
             row = {"code": t.code, "name": ind["name"], "unit": ind["unit"], "value": value, "city": city,
-                   "reference": ind["reference"], "rank": int(t.rank), "of": of, "cmp_city": cmp_city,
-                   "rating": rating, "below_ref": below_ref, "position": position}
-            (short if cmp_city == -1 or below_ref else rest).append(row)
+                   "reference": ind["reference"], "rank": int(t.rank), "of": int(t.rank_of), "sum": False}
+            if self.aggregate.get(t.code) == towns_mod.SUM:
+                pc = self._per_capita(t.code, direction)
+                row.update(sum=True, share=value / float(city) if not _nan(city) and float(city) else math.nan,
+                           rating="", below_ref=False, per_capita=math.nan, city_per_capita=math.nan,
+                           cmp_city=None)
+                if pc is not None and town in pc.index:
+                    p = pc.loc[town]
+                    row.update(per_capita=float(p["per_capita"]), city_per_capita=float(p["city_per_capita"]),
+                               rank=int(p["rank"]), of=int(p["of"]),
+                               cmp_city=towns_mod.compare(p["per_capita"], p["city_per_capita"], direction))
+            else:
+                rating = rate(value, ind["reference"], direction, band)
+                row.update(cmp_city=towns_mod.compare(value, city, direction), rating=rating,
+                           below_ref=rating in (WARN, SHORT))
+            of = row["of"]
+            row["position"] = None if of <= 1 else (of - row["rank"]) / (of - 1) * 100
+            (short if row["cmp_city"] == towns_mod.WORSE or row["below_ref"] else rest).append(row)
         order = {c: i for i, c in enumerate(self.s.table["code"])}
         short.sort(key=lambda x: (x["position"] if x["position"] is not None else 50.0, order[x["code"]]))
         rest.sort(key=lambda x: order[x["code"]])
         return short, rest
 
+    @property
+    def aggregate(self) -> dict:
+        if self._aggregate is None:
+            self._aggregate = towns_mod.aggregates(self.p, self.s)
+        return self._aggregate
+
+    def _per_capita(self, code: str, direction: str):
+        if code not in self._pc:
+            self._pc[code] = towns_mod.per_capita_table(self.p, self.s, code, direction)
+        return self._pc[code]
+
     def _compare(self, row: dict) -> Cell:
         c = self.w.get("town.compare")
         parts = []
         if row["cmp_city"] == -1:
-            parts.append(c["worse_city"])
+            parts.append(c["worse_city_per_capita"] if row["sum"] else c["worse_city"])
         if row["below_ref"]:
             parts.append(c["below_reference"])
         if parts:
             role = f"rating-{SHORT}" if row["rating"] == SHORT or row["cmp_city"] == -1 else f"rating-{WARN}"
             return Cell((Span(self.w.get("list_sep").join(parts), role=role),), align="center")
-        text = {1: c["better_city"], 0: c["same_city"], None: c["no_city"]}[row["cmp_city"]]
+        if row["sum"]:
+            text = {1: c["better_city_per_capita"], 0: c["same_city_per_capita"], None: c["by_share"]}[row["cmp_city"]]
+        else:
+            text = {1: c["better_city"], 0: c["same_city"], None: c["no_city"]}[row["cmp_city"]]
         return Cell((Span(text),), align="center")
 
-    def _town_table(self, ctx, town: str, rows: list[dict], caption: str, key: str) -> Table:
+    def _town_table(self, ctx, town: str, rows: list[dict], caption: str, key: str) -> list[Table]:
+        """The rated indicators against the city value and the reference, and the `sum`
+        indicators (totals) by share of the city and per capita, in a table of their own."""
         fmt = ctx.fmt
-        cols = [self.w.say(c, _literal=True, town=town) for c in self.w.get("town.columns")]
-        body = []
-        for r in rows:
-            nums = (r["value"], r["city"], r["reference"])
-            dec = row_decimals(fmt, r["unit"], nums)
-            body.append([Cell((Span(r["name"]),)), Cell((Span(r["unit"]),), align="center"),
-                 *(Cell((Span(fmt.num(x, dec)),), align="right") for x in nums),
-                 Cell((Span(self.w.say("town.rank", rank=r["rank"], of=r["of"])),), align="center"),
-                 self._compare(r)])
-        return ctx.table(caption, cols, body, widths=(3.3, 1.5, 1.0, 1.0, 1.0, 0.9, 2.3), size="small", key=key)
+        out = []
+        plain = [r for r in rows if not r["sum"]]
+        totals = [r for r in rows if r["sum"]]
+        if plain:
+            cols = [self.w.say(c, _literal=True, town=town) for c in self.w.get("town.columns")]
+            body = []
+            for r in plain:
+                nums = (r["value"], r["city"], r["reference"])
+                body.append([Cell((Span(r["name"]),)), Cell((Span(r["unit"]),), align="center"),
+                             *(Cell((Span(fmt.ind(r["code"], x, r["unit"])),), align="right") for x in nums),
+                             Cell((Span(self.w.say("town.rank", rank=r["rank"], of=r["of"])),), align="center"),
+                             self._compare(r)])
+            out.append(ctx.table(caption, cols, body, widths=(3.3, 1.5, 1.0, 1.0, 1.0, 0.9, 2.3), size="small",
+                                 key=key))
+        if totals:
+            with_pc = any(not _nan(r["per_capita"]) for r in totals)
+            cols = [self.w.say(c, _literal=True, town=town)
+                    for c in self.w.get("town.total_columns" if with_pc else "town.total_columns_share")]
+            body = []
+            for r in totals:
+                row = [Cell((Span(r["name"]),)), Cell((Span(r["unit"]),), align="center"),
+                       Cell((Span(fmt.ind(r["code"], r["value"], r["unit"])),), align="right"),
+                       Cell((Span(fmt.pct(r["share"])),), align="right")]
+                if with_pc:
+                    pcd = fmt.decimals_needed([r["per_capita"], r["city_per_capita"]], small=2)
+                    row += [Cell((Span(fmt.num(r["per_capita"], pcd)),), align="right"),
+                            Cell((Span(fmt.num(r["city_per_capita"], pcd)),), align="right"),
+                            Cell((Span(self._say("town.per_capita_unit", unit=r["unit"])),), align="center")]
+                body.append(row + [Cell((Span(self.w.say("town.rank", rank=r["rank"], of=r["of"])),),
+                                        align="center"), self._compare(r)])
+            widths = (2.9, 1.0, 1.0, 1.0, 1.0, 1.0, 1.5, 0.8, 1.8) if with_pc else (3.3, 1.5, 1.2, 1.2, 0.9, 2.3)
+            out.append(ctx.table(self._say("town.total_caption", caption=caption), cols, body,
+                                 widths=widths, size="small", key=f"{key}-totals",
+                                 note=self.w.get("town.total_note" if with_pc else "town.total_note_share")))
+        return out
 
     def town(self, town: str, stem: str) -> Sheet:
         ctx = self._ctx()
@@ -305,10 +421,10 @@ class SheetComposer:
         blocks.append(ctx.para(self._say(intro, town=town, total=total, short=len(short))))
         if short:
             blocks.append(ctx.heading(1, self._say("town.short_heading", n=len(short))))
-            blocks.append(self._town_table(ctx, town, short, self._say("town.short_caption"), "town-short"))
+            blocks += self._town_table(ctx, town, short, self._say("town.short_caption"), "town-short")
         if rest:
             blocks.append(ctx.heading(1, self._say("town.rest_heading", n=len(rest))))
-            blocks.append(self._town_table(ctx, town, rest, self._say("town.rest_caption"), "town-rest"))
+            blocks += self._town_table(ctx, town, rest, self._say("town.rest_caption"), "town-rest")
         blocks.append(Paragraph((Span(w.get("town.table_note")),), "note"))
         order = {r["code"]: i for i, r in enumerate(short + rest)}
         ranked = sorted((r for r in short + rest if r["position"] is not None),
@@ -330,15 +446,6 @@ class SheetComposer:
         doc = ctx.resolve(Document(meta, tuple(blocks), "sheet"))
         self._keep_specs(ctx)
         return Sheet(TOWN, town, town, stem, tuple(r["code"] for r in short + rest), doc)
-
-
-def row_decimals(fmt, unit: str, values) -> int:
-    """One number of decimals for all numbers of a table row: the unit's own when the
-    theme fixes it, else the most any of the values needs."""
-    if unit in fmt.decimals_by_unit:
-        return int(fmt.decimals_by_unit[unit])
-    decs = [fmt.decimals_for(unit, v) for v in values if not _nan(v)]
-    return max(decs) if decs else fmt.default_decimals
 
 
 class _Row:

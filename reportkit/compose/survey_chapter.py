@@ -69,26 +69,30 @@ def _sample(ctx, r, L) -> list[Block]:
     s = r.summary
     collected, valid = s["collected"], s["valid"]
     rej = [(k, v) for k, v in s["rejected"].items() if v]
-    rejected = "；".join(f"{k} {fmt.int(v)} 份" for k, v in rej) or L["sample_none_rejected"]
+    rejected = L["sample_rule_sep"].join(L["sample_rule"].format(rule=k, n=fmt.int(v)) for k, v in rej) \
+        or L["sample_none_rejected"]
     st = r.settings
+    # one whole: valid + every rule; rounded together so that they add up to 100%
+    parts = fmt.shares([valid, *(s["rejected"][k] for k in REJECT_RULES)])
+    rule_share = dict(zip(REJECT_RULES, parts[1:]))
     out = [ctx.heading(2, L["h_sample"]),
            ctx.para(L["sample_text"].format(collected=fmt.int(collected), valid=fmt.int(valid),
-                                            rate=fmt.pct(valid / collected if collected else math.nan),
-                                            rejected=rejected)),
+                                            rate=parts[0], rejected=rejected)),
            ctx.para(L["rules_text"].format(min_duration=fmt.num(st.min_duration_s, 0),
                                            min_answered=fmt.pct(st.min_answered, 0),
                                            straight_min=st.straight_min))]
     msg = r.label_message()
     if msg:
         out.append(ctx.para(msg, style="note"))
-    share = (lambda n: fmt.pct(n / collected)) if collected else (lambda n: fmt.dash)
-    rows = [[_cell(L["collected"], bold=True), _cell(fmt.int(collected), "right"), _cell(share(collected), "right")],
-            [_cell(L["valid"]), _cell(fmt.int(valid), "right"), _cell(share(valid), "right")],
+    rows = [[_cell(L["collected"], bold=True), _cell(fmt.int(collected), "right"),
+             _cell(fmt.percent_sum(parts) if collected else fmt.dash, "right")],
+            [_cell(L["valid"]), _cell(fmt.int(valid), "right"), _cell(parts[0], "right")],
             [_cell(L["rejected"]), _cell(fmt.int(collected - valid), "right"),
-             _cell(share(collected - valid), "right")]]
+             _cell(fmt.percent_sum(parts[1:]) if collected else fmt.dash, "right")]]
     for k in REJECT_RULES:
         n = s["rejected"][k]
-        rows.append([_cell(f"　{k}"), _cell(fmt.int(n), "right"), _cell(share(n), "right")])
+        rows.append([_cell(L["sample_sub_item"].format(rule=k)), _cell(fmt.int(n), "right"),
+                     _cell(rule_share[k], "right")])
     out.append(ctx.table(L["tab_screening"], [L["item"], L["count"], L["share"]], rows, widths=(3, 2, 2),
                          key="survey-screening"))
     spec = ChartSpec("screening", "survey-screening", {
@@ -258,65 +262,133 @@ def _concerns(ctx, r, L) -> list[Block]:
     fmt = ctx.fmt
     con = r.concerns
     out = [ctx.heading(2, L["h_concerns"])]
-    if not con.answers:
+    n_choice = sum(con.choice_respondents.values())
+    if not con.answers and not n_choice:
         return out + [ctx.para(L["concerns_none"])]
     top = con.top_themes(5)
-    themes = "、".join(f"{t.theme}（{fmt.pct(t.share)}）" for t in top.itertuples())
-    out.append(ctx.para(L["concerns_text"].format(answers=fmt.int(con.answers), themes=themes)))
+    themes = L["list_sep"].join(L["concerns_theme_item"].format(theme=t.theme, share=fmt.pct(t.concern))
+                                for t in top.itertuples())
+    key = "concerns_text_both" if con.answers and n_choice else "concerns_text" if con.answers \
+        else "concerns_text_choice"
+    questions = L["list_sep"].join(L["question_quote"].format(text=_short_question(t, L))
+                                   for t in _choice_questions(con))
+    if len(top):
+        out.append(ctx.para(L[key].format(answers=fmt.int(con.answers), respondents=fmt.int(n_choice),
+                                          questions=questions, themes=themes)))
+    else:
+        out.append(ctx.para(L["concerns_no_theme"].format(answers=fmt.int(con.answers))))
+    # the words of highest TF-IDF weight, shown in order of how often they occur
     kw = con.keywords.head(con.config.top_keywords if con.config else 20)
+    kw = kw.sort_values(["count", "weight"], ascending=[False, False], kind="stable")
     if len(kw):
         spec = ChartSpec("keywords", "survey-keywords", {
-            "words": list(kw["word"]), "counts": [int(x) for x in kw["count"]], "unit": "次",
-            "axis_label": "出现次数"})
-        out.append(ctx.figure(spec, L["fig_keywords"], key="survey-keywords"))
-    shown = con.themes[con.themes["mentions"] > 0].head(10)
-    rows = [[_cell(t.theme), _cell(t.dimension or fmt.dash, "center"), _cell(fmt.int(t.mentions), "right"),
-             _cell(fmt.pct(t.share), "right"), _cell(t.keywords)] for t in shown.itertuples()]
-    out.append(ctx.table(L["tab_themes"], [L["theme"], L["dimension"], L["mentions"], L["mention_share"],
-                                           L["keywords"]], rows, widths=(2.5, 2, 1.5, 1.5, 3.5),
-                         key="survey-themes"))
+            "words": list(kw["word"]), "counts": [int(x) for x in kw["count"]], "unit": L["times_unit"],
+            "axis_label": L["keywords_axis"], "alt_intro": L["keywords_alt"]})
+        out.append(ctx.figure(spec, L["fig_keywords"], key="survey-keywords", note=L["keywords_note"]))
+    out += _choices(ctx, con, L)
+    shown = con.themes[con.themes["concern"] > 0].head(10)
+    with_choice = n_choice > 0
+    rows = []
+    for t in shown.itertuples():
+        row = [_cell(t.theme), _cell(t.dimension or fmt.dash, "center"), _cell(fmt.int(t.mentions), "right"),
+               _cell(fmt.pct(t.share) if con.answers else fmt.dash, "right")]
+        if with_choice:
+            row += [_cell(fmt.int(t.choices), "right"), _cell(fmt.pct(t.choice_share), "right")]
+        rows.append(row + [_cell(t.keywords or fmt.dash)])
+    head = [L["theme"], L["dimension"], L["mentions"], L["mention_share"]]
+    widths = [2.5, 2, 1.5, 1.5]
+    if with_choice:
+        head += [L["choices"], L["choice_share"]]
+        widths += [1.5, 1.5]
+    if rows:
+        out.append(ctx.table(L["tab_themes"], head + [L["keywords"]], rows, widths=widths + [3.0],
+                             key="survey-themes", note=L["themes_note"]))
     for t in top.itertuples():
         quotes = con.quotes.get(t.theme) or []
         if not quotes:
             continue
         out.append(ctx.para(L["quotes_intro"].format(theme=t.theme)))
-        out.append(Quote(tuple(Paragraph((Span(f"“{q}”"),), "body") for q in quotes)))
-    out.append(ctx.para(L["pii_note"], style="note"))
+        paras = []
+        for q in quotes:
+            n = con.quote_counts.get(q, 1)
+            text = L["quote"].format(text=q) + (L["quote_similar"].format(n=fmt.int(n)) if n > 1 else "")
+            paras.append(Paragraph((Span(text),), "body"))
+        out.append(Quote(tuple(paras)))
+    if con.answers:
+        out.append(ctx.para(L["pii_note"], style="note"))
+    return out
+
+
+def _choice_questions(con) -> list:
+    if con.choices is None or not len(con.choices):
+        return []
+    return list(dict.fromkeys(con.choices["question"]))
+
+
+def _short_question(text: str, L) -> str:
+    """A question's text without its listed options ("…？（A／B／C）")."""
+    import re
+
+    return re.split(L["options_start"], str(text), maxsplit=1)[0].strip()
+
+
+def _choices(ctx, con, L) -> list[Block]:
+    """The improvement choice questions: every option, how many chose it, its theme."""
+    fmt = ctx.fmt
+    out: list[Block] = []
+    if con.choices is None or not len(con.choices):
+        return out
+    top = int(con.config.choices.get("top", 12)) if con.config else 12
+    for qid, g in con.choices.groupby("qid", sort=False):
+        q = _short_question(g["question"].iloc[0], L)
+        n = con.choice_respondents.get(qid, 0)
+        first = g.head(3)
+        items = L["list_sep"].join(L["choice_item"].format(option=o.option, share=fmt.pct(o.share))
+                                   for o in first.itertuples())
+        out.append(ctx.para(L["choices_text"].format(question=q, n=fmt.int(n), items=items)))
+        rows = [[_cell(o.option), _cell(fmt.int(o.count), "right"), _cell(fmt.pct(o.share), "right"),
+                 _cell(o.theme or fmt.dash, "center")] for o in g.head(top).itertuples()]
+        out.append(ctx.table(L["tab_choices"].format(question=q), [L["option"], L["chosen"], L["chosen_share"],
+                                                                   L["theme"]], rows, widths=(3.5, 1.5, 1.5, 2.5),
+                             key=f"survey-choices/{qid}", note=L["choices_note"]))
     return out
 
 
 # --- objective vs subjective ------------------------------------------------------------------
 def _compare(ctx, r, L) -> list[Block]:
-    from ..analyse.compare import compare
+    from ..analyse.compare import compare, compare_gap
 
     fmt = ctx.fmt
     df = compare(ctx.scores, r)
     both = df[df["indicator_score"].notna() & df["satisfaction"].notna()]
     out = [ctx.heading(2, L["h_compare"])]
+    gap = fmt.num(compare_gap(r), None)
     flagged = both[both["flag"] != ""]
     if len(flagged):
-        items = "；".join(L["compare_item"].format(dimension=f.dimension, label=f"（{f.judgement}）")
-                         for f in flagged.itertuples())
-        out.append(ctx.para(L["compare_text"].format(items=items + "。")))
+        items = L["compare_sep"].join(
+            L["compare_item"].format(dimension=f.dimension, label=f.judgement,
+                                     difference=fmt.num(f.difference, 1))
+            for f in flagged.itertuples())
+        out.append(ctx.para(L["compare_text"].format(gap=gap, items=items)))
     else:
-        out.append(ctx.para(L["compare_none"]))
+        out.append(ctx.para(L["compare_none"].format(gap=gap)))
     if len(both):
         spec = ChartSpec("dumbbell", "survey-compare", {
             "labels": list(both["dimension"]), "a": [float(x) for x in both["indicator_score"]],
             "b": [float(x) for x in both["satisfaction"]], "a_label": L["indicator_score"],
             "b_label": L["satisfaction"], "flags": [f != "" for f in both["flag"]],
-            "flag_label": "主客观不一致", "decimals": 1, "unit": "分", "axis_label": "得分"})
+            "flag_label": L["compare_flag_label"].format(gap=gap), "decimals": 1, "unit": L["points_unit"],
+            "axis_label": L["compare_axis"]})
         out.append(ctx.figure(spec, L["fig_compare"], key="survey-compare"))
     rows = []
     for d in df.itertuples():
         role = "rating-短板" if d.flag else None
         rows.append([_cell(d.dimension), _score_cell(ctx, d.indicator_score), _score_cell(ctx, d.satisfaction),
-                     _cell(fmt.dash if _missing(d.difference) else _shown_diff(fmt, d.satisfaction, d.indicator_score),
-                           "right"),
+                     _cell(fmt.dash if _missing(d.difference) else fmt.num(d.difference, 1), "right"),
                      _cell(d.judgement, "center", role)])
     out.append(ctx.table(L["tab_compare"], [L["dimension"], L["indicator_score"], L["satisfaction"],
                                             L["difference"], L["judgement"]], rows, widths=(2.5, 1.5, 1.5, 2, 3.5),
-                         key="survey-compare"))
+                         key="survey-compare", note=L["compare_note"].format(gap=gap)))
     return out
 
 
@@ -326,15 +398,22 @@ def _hot(ctx, r, L) -> list[Block]:
 
     fmt = ctx.fmt
     hot = hot_issues(ctx.scores, r)
-    out = [ctx.heading(2, L["h_hot"]), ctx.para(L["hot_text"])]
+    out = [ctx.heading(2, L["h_hot"])]
+    if not len(hot.top):
+        # never an empty table: say why there is no hot issue
+        return out + [ctx.para(L[f"hot_none_{hot.reason}"])]
+    n = len(hot.top)
+    words = L["count_words"]
+    out.append(ctx.para(L["hot_text"].format(n=words[n] if n < len(words) else fmt.int(n))))
     rows = []
     for h in hot.top.itertuples():
         ind = (L["indicator_input_fmt"].format(short=h.short, warn=h.warning, score=fmt.num(h.indicator_score, 1))
                if h.rated else L["no_indicators"])
+        concern = L["concern_input_fmt"].format(mentions=fmt.int(h.mentions), share=fmt.pct(h.share))
+        if h.choices:
+            concern += L["concern_choice_fmt"].format(choices=fmt.int(h.choices), share=fmt.pct(h.choice_share))
         rows.append([_cell(str(h.rank), "center"), _cell(h.problem, bold=True), _cell(h.dimension, "center"),
-                     _cell(ind), _cell(fmt.num(h.satisfaction, 1), "right"),
-                     _cell(L["concern_input_fmt"].format(mentions=fmt.int(h.mentions), share=fmt.pct(h.share)),
-                           "right"),
+                     _cell(ind), _cell(fmt.num(h.satisfaction, 1), "right"), _cell(concern, "right"),
                      _cell(fmt.num(h.heat, 1), "right")])
     out.append(ctx.table(L["tab_hot"], [L["rank"], L["problem"], L["dimension"], L["indicator_input"],
                                         L["satisfaction_input"], L["concern_input"], L["heat"]], rows,
@@ -343,7 +422,8 @@ def _hot(ctx, r, L) -> list[Block]:
     weak = [h for h in hot.top.itertuples() if h.weak_indicators]
     if weak:
         out.append(ctx.para(L["hot_indicators"]))
-        items = tuple((ctx.para(f"{h.problem}：{h.weak_indicators.replace(';', '；')}"),) for h in weak)
+        items = tuple((ctx.para(L["hot_indicator_item"].format(
+            problem=h.problem, indicators=L["list_sep_strong"].join(h.weak_indicators.split(";")))),) for h in weak)
         out.append(ListBlock(items))
     return out
 
@@ -353,4 +433,4 @@ def survey_method_text(survey) -> str:
     from ..analyse.concerns import load_concerns_config
     from ..analyse.hot_issues import method_text
 
-    return method_text(load_concerns_config(getattr(survey.project, "root", None), survey.dimensions))
+    return method_text(load_concerns_config(getattr(survey.project, "root", None)))

@@ -186,6 +186,32 @@ def _rpr(*, style=None, b=False, i=False, color=None, sz=None, shd=None, valign=
     return f"<w:rPr>{''.join(out)}</w:rPr>" if out else ""
 
 
+_PPR = re.compile(r"<w:p>(<w:pPr>(.*?)</w:pPr>)?")
+_PSTYLE = re.compile(r'^(<w:pStyle w:val="[^"]*"/>)?')
+
+
+def _keep_together(xml: str, last: bool) -> str:
+    """Every paragraph of `xml` (a block of a KEEP group) kept on its page and with the
+    next one (keepLines, keepNext), except the group's very last paragraph, which only
+    keeps its lines: Word then moves the whole group to the next page rather than
+    splitting it.  In a table, keepNext on a row's paragraphs keeps it with the next row."""
+    paras = list(_PPR.finditer(xml))
+
+    def fix(m, keep_next: bool) -> str:
+        inner = (m.group(2) or "").replace("<w:keepNext/>", "").replace("<w:keepLines/>", "")
+        style = _PSTYLE.match(inner).group(0)
+        flags = ("<w:keepNext/>" if keep_next else "") + "<w:keepLines/>"
+        return f"<w:p><w:pPr>{style}{flags}{inner[len(style):]}</w:pPr>"
+
+    out, pos = [], 0
+    for i, m in enumerate(paras):
+        out.append(xml[pos:m.start()])
+        out.append(fix(m, not (last and i == len(paras) - 1)))
+        pos = m.end()
+    out.append(xml[pos:])
+    return "".join(out)
+
+
 def _ppr(style=None, *, keep_next=False, page_break=False, num=None, tabs=None, spacing=None,
          ind=None, jc=None, outline=None, mark=None, sect=None) -> str:
     """A w:pPr in schema order.  num = (numId, ilvl); tabs = [(val, pos, leader)]."""
@@ -717,6 +743,10 @@ class _Writer:
         elif isinstance(b, d.PageBreak):
             if top:
                 self.state.pending_break = True
+        elif isinstance(b, d.Section) and b.orientation == d.KEEP:
+            parts = [x for inner in b.blocks for x in self.render(inner, ctx, width)]
+            for i, (xml, is_table) in enumerate(parts):
+                yield _keep_together(xml, last=i == len(parts) - 1), is_table
         elif isinstance(b, d.Section):
             if top and ctx == "flow":
                 self.section(b)
