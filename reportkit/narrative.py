@@ -21,7 +21,6 @@ Problems (unknown code, dimension, figure; syntax errors) name the file and line
 """
 from __future__ import annotations
 
-import math
 import re
 import sys
 import xml.etree.ElementTree as ET

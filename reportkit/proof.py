@@ -17,7 +17,7 @@ them errors (exit 2) under `--strict`.  Every message is worded in templates/pro
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import document as d
 from .wording import Wording, load_toml

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from .errors import Problems, Source, error, warning
+from .errors import Problems, error, warning
 
 
 def check_parts(project, problems: Problems, usable) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from ..charts import ChartSpec
-from ..document import Block, Cell, Paragraph, Span
+from ..document import Block, Cell, Span
 from ..vocab import GOOD, IMPROVED, SHORT, TRACKING_STATUSES, WARN
 from ..wording import Wording
 

@@ -26,7 +26,7 @@ from ...vocab import FILED, H_AREA, H_CODE, H_VALUE, H_YEAR, INTAKE_SHEET, NOT_F
 from ...workbook import NUMBER_TEXT, cell_text
 from .plan import FORMAT, Item, Plan
 from .read import Return, read_return
-from .template import COL, bounds, number_text
+from .template import bounds, number_text
 
 ERROR, WARNING = "error", "warning"
 PROBLEM_COLUMNS = ["file", "sheet", "cell", "value", "level", "rule", "message", "filer", "code", "area", "year",

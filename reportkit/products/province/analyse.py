@@ -28,7 +28,7 @@ import pandas as pd
 
 from ...config import ScoringSettings
 from ...score.indicators import rate
-from ...vocab import GOOD, NODATA, NOREF, SHORT, TRACKING_STATUSES, WARN
+from ...vocab import GOOD, NODATA, SHORT, TRACKING_STATUSES, WARN
 from .data import CityData
 
 MAX_MISSING = 0.20          # more than this share of indicators without data: no rank

@@ -9,7 +9,6 @@ Wording comes from templates/province.toml; numbers from analyse.ProvinceResult.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 
