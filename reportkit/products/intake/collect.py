@@ -262,7 +262,8 @@ class _Checker:
         if not ok:
             hint = "not_number_hint"
             self.add(ret, ret.display, cells["value"], raw, ERROR, "not_number", "not_number",
-                     "full_width_hint" if any(0xFF10 <= ord(ch) <= 0xFF19 for ch in raw) else hint,   # full-width digits filer, item, value=raw,
+                     # full-width digits get their own hint
+                     "full_width_hint" if any(0xFF10 <= ord(ch) <= 0xFF19 for ch in raw) else hint, filer, item, value=raw,
                      **{k: v for k, v in names.items() if k != "code"}, code=item.code)
             return None
         if value is None:
