@@ -1,4 +1,4 @@
-"""towns: one indicator across the towns/districts (园镇/街道), ranked bars or a map.
+"""towns: one indicator across the towns/districts (data/areas kind town), ranked bars or a map.
 
 data = {
     "indicator": "人均公园绿地面积", "unit": "平方米/人", "year": 2020,
@@ -31,6 +31,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..vocab import DEFAULT_TOWN_TERM
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
 from .peers import ranked
@@ -148,10 +149,11 @@ def towns_alt(spec: ChartSpec) -> str:
     unit, dec = d.get("unit", ""), k["dec"]
     have = [(t, v) for t, v in k["pairs"] if not math.isnan(v)]
     year = f"{d['year']}年" if d.get("year") else ""
-    head = f"{year}各园镇（街道）{d.get('indicator', '')}"
+    head = f"{year}各{d.get('town_term') or DEFAULT_TOWN_TERM}{d.get('indicator', '')}"
     if not have:
         return f"{head}均无数据。"
-    order = "由大到小" if k["additive"] else "由优到劣"
+    # totals are listed in the chart's order: best first, so smallest first when lower is better
+    order = ("由小到大" if d.get("direction") == "-" else "由大到小") if k["additive"] else "由优到劣"
     text = f"{head}{order}依次为：" + "，".join(f"{t}{style.fmt(v, dec)}" for t, v in have)
     text += f"（单位：{unit}）" if unit else ""
     if k["missing"]:
