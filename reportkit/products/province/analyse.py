@@ -103,9 +103,10 @@ class ProvinceResult:
 
 
 def _decimals(values) -> int:
-    from ...charts.style import auto_decimals
+    """As few decimals as the values need (the one number rule, reportkit/fmt.py)."""
+    from ...fmt import Formatter
 
-    return auto_decimals(values, 2)
+    return Formatter().decimals_needed(list(values), None, 2)
 
 
 def _majority(items):
