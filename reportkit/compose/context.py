@@ -45,8 +45,10 @@ class ComposeContext:
     def __post_init__(self):
         self.figures_dir = Path(self.figures_dir).resolve()
         if self.fmt is None:
-            band = self.project.settings.scoring.warning_band
-            self.fmt = Formatter.from_theme(self.theme).for_scores(self.scores, band)
+            fmt = Formatter.from_theme(self.theme)
+            if self.project is not None and self.scores is not None:   # a city (the province has none)
+                fmt = fmt.for_scores(self.scores, self.project.settings.scoring.warning_band)
+            self.fmt = fmt
         if self.numbering is None:
             self.numbering = Wording.load("numbering.toml", getattr(self.project, "root", None), fmt=self.fmt)
         if self.narr is None:
