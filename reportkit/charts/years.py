@@ -33,7 +33,7 @@ from .base import ChartSpec, data_error, need, register, same_length
 STATUS_ROLE = {"resolved": f"rating-{GOOD}", "improved": "secondary", "persisting": f"rating-{WARN}",
                "worse": f"rating-{SHORT}"}
 WRAP = 13           # characters per line of a row label
-ROW_CM = 0.62       # height per row (one-line label)
+ROW_CM = 0.48       # height per row (one-line label): 32 rows and the legend fit a page with text
 
 
 def status_color(theme, key: str) -> str:
