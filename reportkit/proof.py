@@ -229,6 +229,8 @@ def _texts(doc: d.Document):
             yield b.caption
             if b.note:
                 yield b.note
+            if b.alt:   # read aloud to those who cannot see the chart: proofread it too
+                yield b.alt
         elif isinstance(b, d.Cover):
             yield from (b.title, b.subtitle, *b.lines)
         elif isinstance(b, d.Box) and b.title:

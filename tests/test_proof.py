@@ -183,3 +183,9 @@ def test_report_prints_the_proof_and_strict_makes_it_an_error(mini, tmp_path):
                                   "--strict"])
     assert r.exit_code == 2 and "--strict" in r.output
     assert not (out2 / "report.docx").exists()
+
+
+def test_alt_text_is_proofread_too():
+    img = d.Figure("x.png", "各街道（镇）绿地", "图1-1", (1, 1), alt="2024年各园镇（街道）绿地由优到劣依次为：甲1。")
+    f = check_document(doc_of(img), "街道（镇）")
+    assert checks(f) == ["term"] and "园镇（街道）" in f[0].message
