@@ -174,17 +174,17 @@ def _feedback(data, display: str, problems: Problems) -> FeedbackSettings:
     if data is None:
         return FeedbackSettings()
     if not isinstance(data, dict):
-        problems.add(error(Source(display), "[feedback] 应为一个表（section）"))
+        problems.add(error(Source(display), msg("config.not_table", name="feedback")))
         return FeedbackSettings()
     values = {}
     for key, val in data.items():
         src = Source(display, column=f"feedback.{key}")
         if key not in {f.name for f in fields(FeedbackSettings)}:
-            problems.add(warning(src, f"未知的设置项“feedback.{key}”，已忽略"))
+            problems.add(warning(src, msg("config.unknown_key_ignored", name="feedback", key=key)))
         elif isinstance(val, str) or (key == "deadline" and isinstance(val, dt.date)):
             values[key] = val.strip() if isinstance(val, str) else val
         else:
-            problems.add(error(src, f"“feedback.{key}”应为文字", val))
+            problems.add(error(src, msg("config.not_text", key=f"feedback.{key}"), val))
     return FeedbackSettings(**values)
 
 

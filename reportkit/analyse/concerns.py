@@ -48,6 +48,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..wording import load_toml as builtin_template   # the built-in file (no project override)
 
 MASK = "***"
 
@@ -56,8 +57,9 @@ _SEP = r"[\s\-._/]{0,3}"
 # Order matters: e-mail first, ID numbers before phone numbers before any long digit run.
 # Each pattern: (regex, group) -- the text from the end of `group` (0: the start of the
 # match) to the end of the match is replaced by ***.
+_PRIVACY = builtin_template("concerns.toml")["privacy"]   # the patterns with words in them
 _PII: list[tuple[re.Pattern, int]] = [
-    (re.compile(r"[\w.+-]+\s*(?:@|\(at\)|\[at\]|（at）)\s*[\w-]+(?:\s*(?:\.|\(dot\)|\[dot\])\s*[\w-]+)+",
+    (re.compile(_PRIVACY["email"],
                 re.ASCII | re.IGNORECASE), 0),
     (re.compile(r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![0-9A-Za-z])", re.ASCII), 0),
     (re.compile(rf"(?<![0-9A-Za-z])\d(?:{_SEP}\d){{16}}{_SEP}[\dXx](?![0-9A-Za-z])", re.ASCII), 0),
@@ -65,10 +67,8 @@ _PII: list[tuple[re.Pattern, int]] = [
     (re.compile(rf"(?<!\d)(?:\+?86{_SEP})?1{_SEP}[3-9](?:{_SEP}\d){{9}}(?!\d)", re.ASCII), 0),
     (re.compile(rf"(?<!\d)0\d{{2,3}}{_SEP}\d(?:{_SEP}\d){{6,7}}(?!\d)", re.ASCII), 0),
     (re.compile(rf"\d(?:{_SEP}\d){{6,}}", re.ASCII), 0),
-    (re.compile(r"((?:微信|VX|vx|WX|wx|QQ|qq)(?:号)?\s*[:：是为]?\s*)[A-Za-z0-9_-]{5,}"), 1),
-    (re.compile(r"((?:我叫|我的名字(?:是|叫)|名字(?:是|叫)|本人(?:姓名|名字)(?:是|叫)?|本人叫|"
-                r"姓名(?:是|为)?|联系人(?:是|为)?|署名|我姓)\s*[:：]?\s*)"
-                r"(?:[\u4e00-\u9fff·•]{1,4}|[A-Za-z][A-Za-z .]{0,20})"), 1),
+    (re.compile(_PRIVACY["im"]), 1),
+    (re.compile(_PRIVACY["name"]), 1),
 ]
 # Full-width digits, letters and the characters used in numbers and e-mail addresses are
 # read as their ASCII forms (１３８－００１３, ａｂｃ＠ｑｑ．ｃｏｍ); one character each, so
@@ -529,7 +529,7 @@ def _theme_hits(texts: pd.Series, themes) -> dict[str, np.ndarray]:
     return hits
 
 
-_NORM = re.compile(r"[\s\W_]+|[了的啊呀吧呢吗哦嘛啦哈]+")
+_NORM = re.compile(builtin_template("concerns.toml")["quotes"]["normalise"])
 
 
 def _bigrams(text: str) -> frozenset[str]:
@@ -626,7 +626,7 @@ def analyse_texts(raw: pd.Series, cfg: ConcernsConfig, project_root: Path | None
         top_k = [k for k, _ in ranked if k in own][:3] or [k for k, _ in ranked][:3]
         trows.append({"theme": th.name, "dimension": th.dimension or "", "mentions": mentions, "share": share,
                       "choices": chosen, "choice_share": cshare, "concern": concern,
-                      "keywords": "、".join(top_k), "indicators": ";".join(th.codes)})
+                      "keywords": builtin_template("concerns.toml")["keywords"]["separator"].join(top_k), "indicators": ";".join(th.codes)})
     themes = pd.DataFrame(trows, columns=THEME_COLUMNS)
     order = {t.name: i for i, t in enumerate(cfg.themes)}
     themes["_o"] = themes["theme"].map(order)

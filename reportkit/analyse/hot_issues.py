@@ -76,6 +76,10 @@ def _minmax(x: np.ndarray) -> np.ndarray:
 def hot_issues(scores, survey, concerns=None, config=None) -> HotIssues:
     concerns = concerns if concerns is not None else survey.concerns
     cfg = config or concerns.config
+    from ..wording import Wording, load_toml
+
+    weak_item = Wording({"weak_indicator": cfg.hot.get("weak_indicator")
+                         or load_toml("concerns.toml")["hot_issues"]["weak_indicator"]}, "concerns.toml")
     top_n = int(cfg.hot.get("top", 5))
     weights = _weights(cfg.hot)
     table = scores.table
@@ -117,7 +121,8 @@ def hot_issues(scores, survey, concerns=None, config=None) -> HotIssues:
         rows.append({"problem": th.name, "dimension": th.dimension, "indicator_input": ind_in,
                      "satisfaction_input": sat_in, "concern_input": float(t["concern"]), "short": n_short,
                      "warning": n_warn, "rated": n_rated, "indicator_score": mean_score,
-                     "weak_indicators": ";".join(f"{r.code} {r.name}（{r.rating}）" for r in weak.itertuples()),
+                     "weak_indicators": ";".join(weak_item.say("weak_indicator", code=r.code, name=r.name,
+                                                               rating=r.rating) for r in weak.itertuples()),
                      "satisfaction": sat, "satisfaction_basis": basis, "mentions": int(t["mentions"]),
                      "share": float(t["share"]), "choices": int(t["choices"]), "choice_share": float(t["choice_share"])})
     df = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("rank", "heat")])

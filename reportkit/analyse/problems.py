@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import Problems, Source, error, warning
 from ..messages import msg
+from ..vocab import SHORT, WARN
 from ..wording import load_toml
 
 
@@ -64,9 +65,9 @@ def plan_problems(project, scores) -> ProblemPlan:
     root = project.root
     recs = project.recommendations
     rating = dict(zip(scores.table["code"], scores.table["rating"]))
-    main_ratings = _ratings(root, "problems.main_ratings", ("短板",))
-    p1 = _ratings(root, "recommendations.priority_1", ("短板",))
-    p2 = _ratings(root, "recommendations.priority_2", ("预警",))
+    main_ratings = _ratings(root, "problems.main_ratings", (SHORT,))
+    p1 = _ratings(root, "recommendations.priority_1", (SHORT,))
+    p2 = _ratings(root, "recommendations.priority_2", (WARN,))
     ids = list(recs["id"])
     by_id = {r.id: r for r in recs.itertuples()}
     by_name: dict[str, list[str]] = {}

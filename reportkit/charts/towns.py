@@ -31,12 +31,13 @@ from matplotlib.colors import to_rgb
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..messages import msg
 from ..vocab import DEFAULT_TOWN_TERM
 from . import style
 from .base import ChartSpec, data_error, need, register, same_length
 from .peers import ranked
+from .words import words
 
-NODATA = "无数据"
 
 
 def _pairs(spec: ChartSpec) -> list[tuple[str, float]]:
@@ -95,7 +96,7 @@ def additive(spec: ChartSpec, values: list[float]) -> bool:
     return city > max(have) and abs(total - city) <= 0.25 * abs(city)
 
 
-def _context(spec: ChartSpec) -> dict:
+def _context(spec: ChartSpec, w) -> dict:
     d = spec.data
     pairs = _pairs(spec)
     values = [v for _, v in pairs]
@@ -112,18 +113,18 @@ def _context(spec: ChartSpec) -> dict:
         cmp = {t: _compare(v, city, direction) for t, v in pairs}
     return {"pairs": pairs, "values": values, "additive": is_total, "city": city, "ref": ref,
             "dec": style.spec_decimals(spec, values + [city, _ref(spec)]),
-            "city_label": d.get("city_label") or "全市",
-            "ref_label": d.get("reference_label") or "参考值",
+            "city_label": d.get("city_label") or w.get("common.city"),
+            "ref_label": d.get("reference_label") or w.get("common.reference"),
             "total": sum(v for v in values if not math.isnan(v)),
             "missing": [t for t, v in pairs if math.isnan(v)], "cmp": cmp}
 
 
-def _share_text(v: float, k: dict) -> str:
+def _share_text(v: float, k: dict, w) -> str:
     """A total's value with its share of the city total: "20（0.2%）"."""
     base = style.fmt(v, k["dec"])
     if not k["additive"] or not k["city"]:
         return base
-    return f"{base}（{style.fmt(v / k['city'] * 100, 1)}%）"
+    return w.say("towns.share", value=base, share=style.fmt(v / k["city"] * 100, 1))
 
 
 def _total_is_city(k: dict) -> bool:
@@ -131,50 +132,43 @@ def _total_is_city(k: dict) -> bool:
     return k["city"] is not None and style.fmt(k["total"], k["dec"]) == style.fmt(k["city"], k["dec"])
 
 
-def missing_note(towns: list[str], width_chars: int) -> str:
+def missing_note(towns: list[str], width_chars: int, theme=None) -> str:
     """"无数据：甲镇、乙镇", broken between names into lines of about `width_chars`."""
-    lines, line = [], f"{NODATA}："
+    w = words(theme)
+    head = w.say("towns.missing_note", missing=w.get("common.missing"))
+    sep = w.get("towns.note_separator")
+    lines, line = [], head
     for i, t in enumerate(towns):
-        part = t + ("、" if i < len(towns) - 1 else "")
-        if len(line) + len(part) > width_chars and not line.endswith("："):
+        part = t + (sep if i < len(towns) - 1 else "")
+        if len(line) + len(part) > width_chars and line != head:
             lines.append(line)
             line = ""
         line += part
     return "\n".join(lines + [line])
 
 
-def towns_alt(spec: ChartSpec) -> str:
+def towns_alt(spec: ChartSpec, w) -> str:
     d = spec.data
-    k = _context(spec)
+    k = _context(spec, w)
     unit, dec = d.get("unit", ""), k["dec"]
     have = [(t, v) for t, v in k["pairs"] if not math.isnan(v)]
-    year = f"{d['year']}年" if d.get("year") else ""
-    head = f"{year}各{d.get('town_term') or DEFAULT_TOWN_TERM}{d.get('indicator', '')}"
+    year = w.say("common.year", year=d["year"]) if d.get("year") else ""
+    term = d.get("town_term") or DEFAULT_TOWN_TERM
     if not have:
-        return f"{head}均无数据。"
+        return w.say("towns.alt_none", year=year, term=term, indicator=d.get("indicator", ""))
     # totals are listed in the chart's order: best first, so smallest first when lower is better
-    order = ("由小到大" if d.get("direction") == "-" else "由大到小") if k["additive"] else "由优到劣"
-    text = f"{head}{order}依次为：" + "，".join(f"{t}{style.fmt(v, dec)}" for t, v in have)
-    text += f"（单位：{unit}）" if unit else ""
-    if k["missing"]:
-        text += f"；{'、'.join(k['missing'])}无数据"
-    if k["additive"] and _total_is_city(k):
-        text += f"；{k['city_label']}合计{style.fmt(k['total'], dec)}{unit}"
-    else:
-        if k["additive"]:
-            text += f"；合计{style.fmt(k['total'], dec)}{unit}"
-        if k["city"] is not None:
-            text += f"；{k['city_label']}为{style.fmt(k['city'], dec)}{unit}"
-    if k["ref"] is not None:
-        text += f"；{k['ref_label']}为{style.fmt(k['ref'], dec)}{unit}"
+    order = ("ascending" if d.get("direction") == "-" else "descending") if k["additive"] else "best_first"
     labels = compare_labels(spec)
-    counts = [(labels.get(w, w), sum(1 for t, _ in have if k["cmp"].get(t) == w)) for w in (BETTER, WORSE)]
-    if any(n for _, n in counts):
-        count = labels.get("count", "{label}{n}")
-        text += "；" + "，".join(count.format(label=lab, n=n) for lab, n in counts if n)
-    if style.direction_text(None, d.get("direction")) and not k["additive"]:
-        text += f"；{style.direction_text(None, d.get('direction'))}"
-    return text + "。"
+    count = labels.get("count") or w.get("towns.compare_count")
+    counts = [(labels.get(x, x), sum(1 for t, _ in have if k["cmp"].get(t) == x)) for x in (BETTER, WORSE)]
+    return w.say("towns.alt", year=year, term=term, indicator=d.get("indicator", ""), order=w.get(f"towns.{order}"),
+                 items=[w.say("towns.item", area=t, value=style.fmt(v, dec)) for t, v in have], unit=unit,
+                 missing=k["missing"], additive=k["additive"], city_total=k["additive"] and _total_is_city(k),
+                 city_label=k["city_label"], total=style.fmt(k["total"], dec),
+                 city=style.fmt(k["city"], dec) if k["city"] is not None else None,
+                 reference_label=k["ref_label"], reference=style.fmt(k["ref"], dec) if k["ref"] is not None else None,
+                 counts=[w.say(count, _literal=True, label=lab, n=n) for lab, n in counts if n],
+                 direction="" if k["additive"] else style.direction_text(None, d.get("direction")))
 
 
 @register("towns", alt=towns_alt)
@@ -186,7 +180,8 @@ def draw(spec: ChartSpec, theme):
 
 def _draw_bars(spec: ChartSpec, theme):
     d = spec.data
-    k = _context(spec)
+    w = words(theme)
+    k = _context(spec, w)
     c = theme.colors
     ref, dec = k["ref"], k["dec"]
     # Towns without a value get no bar (an empty row reads as zero): a note names them.
@@ -202,7 +197,7 @@ def _draw_bars(spec: ChartSpec, theme):
     if k["missing"]:
         width_cm = spec.size[0] if spec.size else theme.chart["width_cm"]
         per_line = max(12, int(width_cm / (size * 2.54 / 72)) - 2)  # CJK characters are 1 em wide
-        note = missing_note(k["missing"], per_line)
+        note = missing_note(k["missing"], per_line, theme)
 
     note_cm = (note.count("\n") + 1) * size * 1.3 * 2.54 / 72 + 0.2 if note else 0.0
     fig = style.figure(spec, theme, height_cm=max(5.0, 2.6 + per_bar * n) + note_cm)
@@ -215,7 +210,7 @@ def _draw_bars(spec: ChartSpec, theme):
         if which and which not in seen:
             seen.append(which)
     bars = ax.barh(pos, values, color=colors, height=0.66, zorder=2)
-    style.value_labels(ax, bars, values, [_share_text(v, k) for v in values],
+    style.value_labels(ax, bars, values, [_share_text(v, k, w) for v in values],
                        theme, padding=2.5, fontsize=size)
     ax.set_yticks(pos, [t for t, _ in pairs], fontsize=size)
     ax.set_ylim(n - 0.5, -0.5)
@@ -240,11 +235,12 @@ def _draw_bars(spec: ChartSpec, theme):
             handles.append(Patch(color=compare_color(theme, which), label=labels.get(which, which)))
     if k["additive"]:
         if _total_is_city(k):
-            total = f"{k['city_label']}合计 {style.fmt(k['total'], dec)}"
+            total = w.say("towns.city_total", city=k["city_label"], total=style.fmt(k["total"], dec))
+        elif k["city"] is not None:
+            total = w.say("towns.total_and_city", total=style.fmt(k["total"], dec), city=k["city_label"],
+                          value=style.fmt(k["city"], dec))
         else:
-            total = f"合计 {style.fmt(k['total'], dec)}"
-            if k["city"] is not None:
-                total += f"，{k['city_label']} {style.fmt(k['city'], dec)}"
+            total = w.say("towns.total", total=style.fmt(k["total"], dec))
         handles.append(Line2D([], [], linestyle="none", label=total))
     elif style.direction_text(theme, d.get("direction")):
         handles.append(Line2D([], [], linestyle="none", label=style.direction_text(theme, d.get("direction"))))
@@ -317,21 +313,22 @@ def _draw_map(spec: ChartSpec, theme):
         props = (feat or {}).get("properties") or {}
         town = str(props.get("area", "")).strip()
         if not town:
-            raise data_error(spec, f"GeoJSON 第 {i + 1} 个要素缺少属性 area")
+            raise data_error(spec, msg("charts.geo_no_area", n=i + 1))
         try:
             rings = _rings((feat or {}).get("geometry") or {})
         except ValueError as exc:
-            raise data_error(spec, f"GeoJSON 要素 {town} 的几何类型 {exc} 不是 Polygon/MultiPolygon")
+            raise data_error(spec, msg("charts.geo_type", town=town, kind=exc))
         if not rings:
             continue
         cents = [_area_centroid(r) for r in rings]
         big = max(cents, key=lambda t: t[2])
         shapes.append((town, rings, (big[0], big[1]), sum(t[2] for t in cents)))
     if not shapes:
-        raise data_error(spec, "GeoJSON 中没有可绘制的多边形")
+        raise data_error(spec, msg("charts.geo_empty"))
     shapes.sort(key=lambda s: -s[3])  # big first, so enclosed towns are drawn on top
 
-    k = _context(spec)
+    w = words(theme)
+    k = _context(spec, w)
     dec = k["dec"]
     nodata = "#E6E6E6"
     labels = compare_labels(spec, theme)
@@ -366,7 +363,7 @@ def _draw_map(spec: ChartSpec, theme):
     label_size = theme.chart["font_size"] * (0.72 if len(shapes) > 20 else 0.85)
     for town, _, (x, y), _ in shapes:
         v = value_of.get(town, math.nan)
-        text = town if math.isnan(v) else f"{town}\n{_share_text(v, k)}"
+        text = town if math.isnan(v) else w.say("towns.map_label", town=town, value=_share_text(v, k, w))
         ax.text(x, y, text, ha="center", va="center", fontsize=label_size, color=c["text"],
                 linespacing=1.1, path_effects=style.halo(theme, 1.6), zorder=4)
     handles = []
@@ -376,12 +373,12 @@ def _draw_map(spec: ChartSpec, theme):
             base = to_rgb(compare_color(theme, which))
             handles.append(Patch(color=tuple(0.45 + 0.55 * x for x in base), label=labels.get(which, which)))
     if any(math.isnan(value_of.get(t, math.nan)) for t, *_ in shapes):
-        handles.append(Patch(color=nodata, label=NODATA))
+        handles.append(Patch(color=nodata, label=w.get("common.missing")))
     city = None if k["additive"] else k["city"]
     if city is not None:
         handles.append(Line2D([], [], linestyle="none", label=f"{k['city_label']} {style.fmt(city, dec)}"))
     elif k["additive"]:
-        handles.append(Line2D([], [], linestyle="none", label=f"合计 {style.fmt(k['total'], dec)}"))
+        handles.append(Line2D([], [], linestyle="none", label=w.say("towns.total", total=style.fmt(k["total"], dec))))
     if k["ref"] is not None:
         handles.append(Line2D([], [], linestyle="none", label=f"{k['ref_label']} {style.fmt(k['ref'], dec)}"))
     note = None if k["additive"] else (style.direction_text(theme, d.get("direction")) or None)

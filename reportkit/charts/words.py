@@ -10,14 +10,33 @@ from __future__ import annotations
 from ..wording import Wording, load_toml
 
 NAME = "charts.toml"
-_cache: dict[int, Wording] = {}
 
 
-def words(theme=None) -> Wording:
+class ChartWording(Wording):
+    """Wording whose values may come straight from chart data: numpy numbers are passed
+    to the sandbox as the Python numbers they are."""
+
+    def say(self, path_or_text: str, _literal: bool = False, **values) -> str:
+        return super().say(path_or_text, _literal, **{k: _plain(v) for k, v in values.items()})
+
+
+def _plain(v):
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    item = getattr(v, "item", None)
+    if item is not None and not isinstance(v, (str, bytes)) and getattr(v, "shape", None) == ():
+        return item()
+    return v
+
+
+_cache: dict[int, ChartWording] = {}
+
+
+def words(theme=None) -> ChartWording:
     data = load_toml(NAME, getattr(theme, "root", None))
     w = _cache.get(id(data))
     if w is None or w.data is not data:
-        w = _cache[id(data)] = Wording(data, NAME)
+        w = _cache[id(data)] = ChartWording(data, NAME)
     return w
 
 

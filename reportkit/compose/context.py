@@ -272,8 +272,12 @@ def _split_refs(span: Span, labels: dict) -> list:
     """A span holding reference placeholders -> spans and `Ref` inlines."""
     from ..narrative import REF_RE
 
+    from ..wording import load_toml
+
+    unknown = load_toml("narrative.toml")["placeholders"]["unknown"]
+
     def mark(m):
-        label = labels.get((m.group(1), m.group(2)), "【?】")
+        label = labels.get((m.group(1), m.group(2)), unknown)
         return f"{_MARK_OPEN}{m.group(1)}:{m.group(2)}\x00{label}{_MARK_CLOSE}"
     text = REF_RE.sub(mark, span.text)
     text = tidy_spacing(text) if " " in text else text
@@ -284,7 +288,7 @@ def _split_refs(span: Span, labels: dict) -> list:
         if piece.startswith(_MARK_OPEN):
             ref, label = piece[1:-1].split("\x00", 1)
             kind, key = ref.split(":", 1)
-            out.append(Ref(label, kind, key, span.bold) if label != "【?】" else Span(label, span.bold))
+            out.append(Ref(label, kind, key, span.bold) if label != unknown else Span(label, span.bold))
         else:
             out.append(dataclasses.replace(span, text=piece))
     return out

@@ -105,6 +105,13 @@ class ReportComposer:
     def say(self, template: str, **extra) -> str:
         return self.ctx.render(template, **extra)
 
+    def word(self, key: str, **extra):
+        """A small word of report.toml [words], rendered with `extra`."""
+        return self.say(self.w["words"][key], **extra) if extra else self.w["words"][key]
+
+    def listing(self, items, sep: str = "list_sep") -> str:
+        return self.w["words"][sep].join(items)
+
     def md(self, text: str) -> list[Block]:
         return self.ctx.number_headings(markdown_blocks(text, self.ctx.problems, None, base_level=2))
 
@@ -131,7 +138,7 @@ class ReportComposer:
     def compose(self) -> Document:
         st = self.settings
         w = self.w
-        date = st.date or f"{st.year + 1}年"
+        date = st.date or self.say(w["cover"]["date"], year=st.year + 1)
         lines = tuple(self.say(x, organisation=st.organisation, date=date) for x in w["cover"]["lines"])
         blocks: list[Block] = [Cover(st.title, st.subtitle, lines, w["cover"]["badge"] if st.demo else "")]
         blocks.append(Toc(w["toc"]["title"], 2))
@@ -150,8 +157,8 @@ class ReportComposer:
         blocks += self.recommendation_list()
         blocks += self.tracking()
         blocks += self.appendices()
-        meta = Meta(title=st.title, author=st.organisation, subject=f"{st.city}{st.year}年城市体检",
-                    keywords=("城市体检", st.city, str(st.year)), header=st.title, demo=st.demo)
+        meta = Meta(title=st.title, author=st.organisation, subject=self.word("subject", city=st.city, year=st.year),
+                    keywords=(self.word("keyword"), st.city, str(st.year)), header=st.title, demo=st.demo)
         doc = Document(meta, tuple(blocks), "report")
         return self.ctx.resolve(doc)
 
@@ -167,7 +174,7 @@ class ReportComposer:
         if not ctx.chapter_narratives(section="overview"):
             # nobody described the city and the work: say what the project's files tell
             out.append(ctx.heading(2, w["profile_heading"]))
-            out.append(ctx.para(self.say(w["profile"], peers="、".join(p.peers), n_peers=len(p.peers))))
+            out.append(ctx.para(self.say(w["profile"], peers=self.listing(p.peers), n_peers=len(p.peers))))
             out.append(ctx.heading(2, w["organisation_heading"]))
             leads = len(set(p.recommendations["lead"])) if len(p.recommendations) else 0
             out.append(ctx.para(self.say(w["organisation"], organisation=st.organisation,
@@ -178,7 +185,7 @@ class ReportComposer:
         composition = self.say(w["composition"], categories=counts)
         out.append(ctx.heading(2, w["system_heading"]))
         out.append(ctx.para(self.say(w["system"], composition=composition,
-                                     dimension_list="、".join(p.dimensions))))
+                                     dimension_list=self.listing(p.dimensions))))
         rows = []
         for d in p.dimensions:
             sub = t[t["dimension"] == d]
@@ -199,7 +206,7 @@ class ReportComposer:
         filers = [self.say(w["filer_item"], n=n, kind=k) for n, k in filer_kinds(p)]
         out.append(ctx.para(self.say(
             w["collection"] if filers else w["collection_none"], filers=filers, sub_indicators=sub_n,
-            methods="、".join(f"{m} {n} 项" for m, n in methods.items()))))
+            methods=self.listing(self.word("count", label=m, n=int(n)) for m, n in methods.items()))))
         out.append(ctx.heading(2, w["survey_heading"]))
         if ctx.survey is None:
             out.append(ctx.para(w["no_survey"]))
@@ -318,7 +325,7 @@ class ReportComposer:
                            for v, p in zip(sub["value"], sub["previous_value"])]
             names = list(sub.sort_values("gain", ascending=False, kind="stable")["name"].head(int(w["improved_names"])))
             text = self.say(w["achievement"], dimension=r.dimension, score=ctx.fmt.score(r.score),
-                            count=int(r.indicators), good=int(getattr(r, GOOD)), improved="、".join(names))
+                            count=int(r.indicators), good=int(getattr(r, GOOD)), improved=self.listing(names))
             items.append((Paragraph((Span(r.dimension, bold=True), Span(text[len(r.dimension):]))
                                     if text.startswith(r.dimension) else (Span(text),)),))
         out.append(ctx.para(w["achievements_intro"]))
@@ -336,8 +343,8 @@ class ReportComposer:
         limit = int(w["problem_indicators"])
         for m in self.plan.main:
             codes = [c for c in self._worst(m.indicators) if self._rated(c)][:limit]
-            phrases = "；".join(self.indicator_phrase(c) for c in codes)
-            inl = (Span(m.title, bold=True),) + ((Span("：" + phrases + "。"),) if phrases else ())
+            phrases = self.listing((self.indicator_phrase(c) for c in codes), "clause_sep")
+            inl = (Span(m.title, bold=True),) + ((Span(self.word("after_label", text=phrases)),) if phrases else ())
             items.append((Paragraph(inl),))
         out.append(ListBlock(tuple(items)))
         return out
@@ -400,7 +407,7 @@ class ReportComposer:
         years, values = trend_years(self.p, self.s, r.code)
         measured = [y for y, v in zip(years, values) if v is not None]
         if len(measured) < 2:
-            text += self.say(w["single_year"], years="、".join(str(y) for y in measured) or str(st.year))
+            text += self.say(w["single_year"], years=self.listing(str(y) for y in measured) or str(st.year))
         out.append(ctx.para(text))
         ref = None if _nan(r.reference) else float(r.reference)
         row = []
@@ -491,7 +498,9 @@ class ReportComposer:
         out: list[Block] = [ctx.heading(2, m.title)]
         codes = self._worst(m.indicators)
         if codes:
-            out.append(self.labelled(w["indicators_label"], "；".join(self.indicator_phrase(c) for c in codes) + "。"))
+            out.append(self.labelled(w["indicators_label"],
+                                     self.listing((self.indicator_phrase(c) for c in codes), "clause_sep")
+                                     + self.word("end")))
         if ctx.survey is not None:
             out.append(self.labelled(w["survey_label"], self.survey_evidence(m)))
         if m.narrative is not None:
@@ -504,7 +513,7 @@ class ReportComposer:
             else:
                 body.insert(0, ctx.para((Span(w["cause_label"], bold=True),)))
             out += body
-        ids = "、".join(m.recommendations)
+        ids = self.listing(m.recommendations)
         out.append(self.labelled(w["recommendations_label"], self.say(
             w["recommendations"], n=len(m.recommendations), ids=ids, table=ctx.narr.table("recommendations"))))
         return out
@@ -527,11 +536,11 @@ class ReportComposer:
         q = related_question(r.question_table, dims, [m.title] + [t.at[c, "name"] for c in m.indicators
                                                                    if c in t.index])
         if q is not None and parts:
-            parts[-1] += "，" + self.say(w["survey_question"], text=q[0], score=ctx.fmt.score(q[1]))
+            parts[-1] += self.word("also", text=self.say(w["survey_question"], text=q[0], score=ctx.fmt.score(q[1])))
         hot = self._hot_issue(m)
         if hot is not None:
             parts.append(self.say(w["survey_hot"], name=hot[0], rank=hot[1]))
-        return "；".join(parts) + "。" if parts else w["survey_none"]
+        return self.listing(parts, "clause_sep") + self.word("end") if parts else w["survey_none"]
 
     def _hot_issue(self, m):
         """The hot issue (热点问题) this problem's indicators feed: the only one citing one of
@@ -548,7 +557,7 @@ class ReportComposer:
             return None
         linked = []
         for h in self._hot.itertuples():
-            cited = set(re.findall(r"[^;；\s（(]+", str(h.weak_indicators or "")))
+            cited = set(_CODE_TOKEN.findall(str(h.weak_indicators or "")))
             if cited & set(m.indicators):
                 linked.append((str(h.problem), int(h.rank)))
         if len(linked) == 1:
@@ -606,8 +615,8 @@ class ReportComposer:
                             priority=labels[str(self.plan.priority[r.id])])
             action = self.say(w["strategy_action"], action=r.action)
             depts = self.say(w["strategy_departments"], lead=names.get(r.lead, r.lead),
-                             assist="、".join(names.get(a, a) for a in r.assist_list))
-            end = "" if action.endswith(("。", "；", "！")) else "。"
+                             assist=self.listing(names.get(a, a) for a in r.assist_list))
+            end = "" if action.endswith(tuple(self.word("ends"))) else self.word("end")
             items.append((Paragraph((Span(head, bold=True), Span(action + end + depts))),))
         return ListBlock(tuple(items), ordered=True)
 
@@ -620,8 +629,9 @@ class ReportComposer:
         rows = []
         for r in self.p.recommendations.itertuples():
             rows.append([Cell((Span(r.id),), align="center"), r.problem,
-                         "；".join(ind_names.get(c, c) for c in r.indicator_list), r.result, r.countermeasure,
-                         r.action, names.get(r.lead, r.lead), "、".join(names.get(a, a) for a in r.assist_list)])
+                         self.listing((ind_names.get(c, c) for c in r.indicator_list), "clause_sep"), r.result,
+                         r.countermeasure, r.action, names.get(r.lead, r.lead),
+                         self.listing(names.get(a, a) for a in r.assist_list)])
         table = ctx.table(w["caption"], w["columns"], rows, widths=(0.6, 1.6, 1.7, 2.4, 2.2, 2.4, 1.2, 1.5),
                           size="small", key="recommendations")
         out.append(table)
@@ -683,7 +693,7 @@ class ReportComposer:
         kinds = set(t["reference_kind"])
         out += self.template_md(
             "method.md", band=f"{sc.warning_band:g}", flat=fmt.pct(sc.flat_band, 0),
-            peers="、".join(self.p.peers) or "", target_year=sc.target_year or "",
+            peers=self.listing(self.p.peers) or "", target_year=sc.target_year or "",
             uses_target="target" in kinds, uses_standard="standard" in kinds, uses_peers="peer_median" in kinds,
             uses_trend=bool((t["trend"] != "").any()), uses_progress=bool((t["progress"] != "").any()),
             uses_problems=bool(self.plan.main), uses_priority=bool(len(self.p.recommendations)),
@@ -722,7 +732,7 @@ def _computed_vars(self) -> dict:
     computed = [f"{r.name} = {basis_text(formulas.get(r.code, ''), names, codes)}"
                 for r in t.itertuples() if r.computed and str(formulas.get(r.code, "")).strip()]
     summed = [r.name for r in t.itertuples() if aggregates(self.p).get(r.code) == "sum"]
-    return {"computed": computed, "computed_count": len(computed), "summed": "、".join(summed),
+    return {"computed": computed, "computed_count": len(computed), "summed": self.listing(summed),
             "mark": self.w["appendix"].get("computed_mark", "")}
 
 
@@ -765,3 +775,8 @@ def related_question(questions, dimensions, texts) -> tuple[str, float] | None:
 
 def compose_report(ctx: ComposeContext) -> Document:
     return ReportComposer(ctx).compose()
+
+
+# the codes in hot_issues' weak_indicators ("STYJ-01 名称（短板）;…"): runs without ; ( or space,
+# half or full width (the full-width forms are the ASCII ones + 0xFEE0)
+_CODE_TOKEN = re.compile(r"[^;(\s" + "".join(chr(ord(c) + 0xFEE0) for c in ";(") + "]+")

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..charts import ChartSpec
 from ..document import KEEP, Block, Box, Cell, Document, Heading, Meta, Paragraph, Section, Span, Table
 from ..errors import Problems, ReportkitError
+from ..messages import join, msg
 from ..fmt import Formatter
 from ..score.indicators import rate
 from ..terms import project_terms
@@ -110,7 +111,7 @@ class SheetComposer:
         for name, spec in ctx.specs.items():
             old = self.specs.get(name)
             if old is not None and old != spec:  # pragma: no cover - a composer bug
-                raise ReportkitError(f"图表 {name} 在不同反馈单中的数据不一致")
+                raise ReportkitError(msg("sheets.chart_differs", name=name))
             self.specs[name] = spec
 
     def _say(self, key: str, **values) -> str:
@@ -126,8 +127,8 @@ class SheetComposer:
 
     def _meta(self, title: str, header: str, subject: str, who: str) -> Meta:
         st = self.st
-        return Meta(title=f"{title}（{who}）", author=st.organisation, subject=subject,
-                    keywords=("城市体检", st.city, str(st.year), who), header=header, demo=st.demo)
+        return Meta(title=self.w.say("meta_title", title=title, who=who), author=st.organisation, subject=subject,
+                    keywords=(self.w.get("keyword"), st.city, str(st.year), who), header=header, demo=st.demo)
 
     @property
     def years(self) -> list[int]:
@@ -476,6 +477,5 @@ def compose_sheets(project, scores, theme, figures_dir: Path, kinds=(DEPARTMENT,
     stems = [s.stem for s in sheets]
     dupes = sorted({s for s in stems if stems.count(s) > 1})
     if dupes:
-        raise ReportkitError(f"反馈单文件名重复：{'、'.join(dupes)}.pdf（两个部门编号对应同一文件名，"
-                             f"或部门编号与{project.settings.terms.town}反馈单文件名 town-NN 冲突）；请在 data/departments 中改用其他编号")
+        raise ReportkitError(msg("sheets.duplicate_stems", stems=join(dupes), town=project.settings.terms.town))
     return SheetSet(sheets, comp.specs, comp.problems)

@@ -16,7 +16,7 @@ import pandas as pd
 from ..charts import ChartSpec
 from ..charts import survey as _survey_charts  # noqa: F401  (registers heatmap, screening, keywords, dumbbell)
 from ..document import Block, Cell, ListBlock, Paragraph, Quote, Span
-from ..vocab import INSUFFICIENT, REJECT_RULES
+from ..vocab import INSUFFICIENT, REJECT_RULES, SHORT
 
 HEATMAP_GROUPS = ("hukou", "occupation", "age_group", "channel")   # towns have their own chart
 
@@ -97,7 +97,7 @@ def _sample(ctx, r, L) -> list[Block]:
                          key="survey-screening"))
     spec = ChartSpec("screening", "survey-screening", {
         "collected": collected, "valid": valid, "valid_label": L["valid"], "rejected_label": L["rejected"],
-        "rules": list(REJECT_RULES), "counts": [s["rejected"][k] for k in REJECT_RULES], "unit": "份"})
+        "rules": list(REJECT_RULES), "counts": [s["rejected"][k] for k in REJECT_RULES], "unit": L["copies_unit"]})
     out.append(ctx.figure(spec, L["fig_screening"], key="survey-screening"))
     return out
 
@@ -122,7 +122,7 @@ def _overall(ctx, r, L) -> list[Block]:
                          widths=(3, 1.5, 2), key="survey-dimensions", note=L["formula_note"]))
     spec = ChartSpec("bars", "survey-dimensions", {
         "labels": list(dims), "values": [None if _missing(v) else float(v) for v in dims.values()],
-        "unit": "分", "axis_label": L["score"], "orientation": "h",
+        "unit": L["points_unit"], "axis_label": L["score"], "orientation": "h",
         "reference": None if _missing(r.overall) else float(r.overall), "reference_label": L["overall"],
         "max": 100, "decimals": 1, "missing_label": INSUFFICIENT})
     out.append(ctx.figure(spec, L["fig_dimensions"], key="survey-dimensions"))
@@ -152,7 +152,7 @@ def _groups(ctx, r, L) -> list[Block]:
     if rows:
         spec = ChartSpec("heatmap", "survey-heatmap", {
             "columns": list(r.dimensions), "rows": rows, "sections": sections, "values": values,
-            "missing_label": INSUFFICIENT, "decimals": 1, "unit": "分"})
+            "missing_label": INSUFFICIENT, "decimals": 1, "unit": L["points_unit"]})
         out.append(ctx.figure(spec, L["fig_heatmap"], key="survey-heatmap", width=0.95,
                               note=L["heatmap_note"].format(min=r.settings.min_group)))
 
@@ -176,13 +176,16 @@ def _groups(ctx, r, L) -> list[Block]:
     if len(flagged):
         # the largest gaps in the text, every flagged gap in a table
         flagged = flagged.sort_values("gap", ascending=False, kind="stable")
-        items = "；".join(
-            f"{names.get(g.group, g.group)}·{g.dimension}（{g.high} {fmt.num(g.high_score, 1)}，"
-            f"{g.low} {fmt.num(g.low_score, 1)}，相差 {_shown_diff(fmt, g.high_score, g.low_score)} 分）"
+        items = L["list_sep_strong"].join(
+            L["gap_item"].format(group=names.get(g.group, g.group), dimension=g.dimension, high=g.high,
+                                 high_score=fmt.num(g.high_score, 1), low=g.low, low_score=fmt.num(g.low_score, 1),
+                                 diff=_shown_diff(fmt, g.high_score, g.low_score))
             for g in flagged.head(3).itertuples())
         out.append(ctx.para(L["gaps_text"].format(gap=gap, n=len(flagged), items=items)))
-        rows = [[names.get(g.group, g.group), g.dimension, f"{g.high}（{fmt.num(g.high_score, 1)}）",
-                 f"{g.low}（{fmt.num(g.low_score, 1)}）", _cell(_shown_diff(fmt, g.high_score, g.low_score), "right")]
+        rows = [[names.get(g.group, g.group), g.dimension,
+                 L["group_score"].format(group=g.high, score=fmt.num(g.high_score, 1)),
+                 L["group_score"].format(group=g.low, score=fmt.num(g.low_score, 1)),
+                 _cell(_shown_diff(fmt, g.high_score, g.low_score), "right")]
                 for g in flagged.itertuples()]
         out.append(ctx.table(L["tab_gaps"], [L["group"], L["dimension"], L["gap_high"], L["gap_low"], L["gap"]],
                              rows, widths=(1.2, 1.2, 2.2, 2.2, 0.9), size="small", key="survey-gaps"))
@@ -201,22 +204,22 @@ def _hukou(ctx, r, L) -> list[Block]:
     dims = hk[hk["dimension"] != "overall"]
     if hk["gap"].isna().all():
         return out + [ctx.para(L["hukou_missing"])]
-    items = "，".join(L["hukou_gap_item"].format(
+    items = L["list_sep_comma"].join(L["hukou_gap_item"].format(
         dimension=d.dimension, direction=L["hukou_higher"] if d.gap > 0 else L["hukou_lower"],
         gap=_shown_diff(fmt, d.migrant, d.local).lstrip("-")) for d in dims.itertuples() if not _missing(d.gap))
     out.append(ctx.para(L["hukou_text"].format(items=items)))
     flagged = dims[dims["flagged"]]
     if len(flagged):
         out.append(ctx.para(L["hukou_flag_text"].format(gap=fmt.num(cfg.gap_points, 0),
-                                                         items="、".join(flagged["dimension"]))))
+                                                         items=L["list_sep"].join(flagged["dimension"]))))
     rows = []
     for d in hk.itertuples():
         label = L["overall"] if d.dimension == "overall" else d.dimension
         rows.append([_cell(label, bold=d.dimension == "overall"), _score_cell(ctx, d.local),
                      _score_cell(ctx, d.migrant),
                      _cell(fmt.dash if _missing(d.gap) else _shown_diff(fmt, d.migrant, d.local), "right",
-                           "rating-短板" if d.flagged else None),
-                     _cell(L["yes"] if d.flagged else "", "center", "rating-短板" if d.flagged else None)])
+                           f"rating-{SHORT}" if d.flagged else None),
+                     _cell(L["yes"] if d.flagged else "", "center", f"rating-{SHORT}" if d.flagged else None)])
     out.append(ctx.table(L["tab_hukou"], [L["dimension"], L["local"], L["migrant"], L["gap"], L["flag"]], rows,
                          widths=(3, 2, 2, 2, 1.5), key="survey-hukou"))
     spec = ChartSpec("dumbbell", "survey-hukou", {
@@ -224,7 +227,8 @@ def _hukou(ctx, r, L) -> list[Block]:
         "a": [None if _missing(x) else float(x) for x in dims["local"]],
         "b": [None if _missing(x) else float(x) for x in dims["migrant"]],
         "a_label": cfg.local, "b_label": cfg.migrant, "flags": [bool(x) for x in dims["flagged"]],
-        "flag_label": f"差距≥{fmt.num(cfg.gap_points, 0)}分", "decimals": 1, "unit": "分",
+        "flag_label": L["gap_flag_label"].format(gap=fmt.num(cfg.gap_points, 0)), "decimals": 1,
+            "unit": L["points_unit"],
         "axis_label": L["score"]})
     out.append(ctx.figure(spec, L["fig_hukou"], key="survey-hukou"))
     return out
@@ -246,11 +250,11 @@ def _towns(ctx, r, L) -> list[Block]:
                                                    best_score=fmt.num(best["overall"], 1), worst=worst["value"],
                                                    worst_score=fmt.num(worst["overall"], 1))))
     if len(small):
-        out.append(ctx.para(L["towns_insufficient"].format(names="、".join(small["value"]))))
+        out.append(ctx.para(L["towns_insufficient"].format(names=L["list_sep"].join(small["value"]))))
     labels = list(ok["value"]) + list(small["value"])
     values = [float(v) for v in ok["overall"]] + [None] * len(small)
     spec = ChartSpec("bars", "survey-towns", {
-        "labels": labels, "values": values, "unit": "分", "axis_label": L["overall"], "orientation": "h",
+        "labels": labels, "values": values, "unit": L["points_unit"], "axis_label": L["overall"], "orientation": "h",
         "reference": None if _missing(r.overall) else float(r.overall), "reference_label": L["city"],
         "max": 100, "decimals": 1, "missing_label": INSUFFICIENT})
     out.append(ctx.figure(spec, L["fig_towns"], key="survey-towns", width=0.95))
@@ -382,7 +386,7 @@ def _compare(ctx, r, L) -> list[Block]:
         out.append(ctx.figure(spec, L["fig_compare"], key="survey-compare"))
     rows = []
     for d in df.itertuples():
-        role = "rating-短板" if d.flag else None
+        role = f"rating-{SHORT}" if d.flag else None
         rows.append([_cell(d.dimension), _score_cell(ctx, d.indicator_score), _score_cell(ctx, d.satisfaction),
                      _cell(fmt.dash if _missing(d.difference) else fmt.num(d.difference, 1), "right"),
                      _cell(d.judgement, "center", role)])

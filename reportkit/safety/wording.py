@@ -1,5 +1,5 @@
 """Wording a project may override and that Python fills in with str.format
-(templates/survey.toml, promo.toml): a format string is data too.
+(templates/survey.toml [details] and [chapter]; everything else is Jinja in the sandbox): a format string is data too.
 
 `safe_format(text, **values)` accepts only plain `{name}` fields of the values
 given, with a short format spec (`{score:.1f}`, `{n:,}`, width at most 99): no
