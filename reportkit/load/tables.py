@@ -175,6 +175,18 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
         problems.add(error(Source(display, 1), say("tables.too_many_columns", n=f"{first.count(bsep) + 1:,}",
                                                    limit=f"{MAX_COLS:,}"), hint=say("tables.columns_hint")))
         return None
+    # duplicate names, from the header line itself (pandas would rename a second "a" to "a.1")
+    from collections import Counter
+
+    try:
+        names = next(csv.reader([first.decode("utf-8").lstrip("\ufeff").rstrip("\r")], delimiter=sep))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        names = []
+    dupes = [c for c, k in Counter(n.strip() for n in names).items() if k > 1 and c]
+    if dupes:
+        for c in dupes[:20]:
+            problems.add(error(Source(display, 1, c), "表头中该列名重复出现"))
+        return None
     try:
         import warnings
 
@@ -316,6 +328,43 @@ def read_xlsx(path: Path, display: str, problems: Problems) -> pd.DataFrame | No
         problems.add(error(Source(display), "不是有效的 .xlsx 文件（文件不是 Excel 工作簿）",
                            hint="请用 Excel 打开后另存为 .xlsx，或改用 .csv"))
         return None
+    from .xlsx import read_sheet
+
+    sheet = read_sheet(path)   # the sheet XML read directly (a million rows in seconds) …
+    if sheet is not None:
+        rows, sheet_names, percent, no_value = sheet.rows, sheet.sheet_names, sheet.percent, \
+            sheet.formulas_without_value
+    else:                      # … or, for a workbook it does not recognise, through openpyxl
+        got = _rows_openpyxl(path, display, problems)
+        if got is None:
+            return None
+        rows, sheet_names, percent = got
+        no_value = None
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        others = "、".join(sheet_names[1:])
+        problems.add(error(Source(display), f"工作簿第一个工作表“{sheet_names[0]}”为空，没有表头",
+                           hint=f"数据须放在第一个工作表中{('（其他工作表：' + others + '）') if others else ''}"))
+        return None
+    if percent:
+        problems.add(warning(Source(display, cell=percent[0]),
+                             f"{len(percent)} 个单元格设置为百分比格式，已按显示的数值读取（如 0.131 读作 13.1）",
+                             hint="如不是百分数，请把这些单元格改为“常规”或“数值”格式"))
+    if no_value:
+        _formula_problem(display, no_value, problems)
+    elif no_value is None and len(rows) <= 20000 and any("" in r for r in rows):
+        _check_formulas(path, display, rows, problems)
+    header = rows[0]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    body = [(r + [""] * width)[:width] for r in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _rows_openpyxl(path: Path, display: str, problems: Problems):
+    """(rows, sheet names, percent-formatted cells) of the first sheet via openpyxl."""
     import openpyxl
 
     try:
@@ -343,25 +392,13 @@ def read_xlsx(path: Path, display: str, problems: Problems) -> pd.DataFrame | No
             rows.append(out)
     finally:
         wb.close()
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
-        others = "、".join(sheet_names[1:])
-        problems.add(error(Source(display), f"工作簿第一个工作表“{sheet_names[0]}”为空，没有表头",
-                           hint=f"数据须放在第一个工作表中{('（其他工作表：' + others + '）') if others else ''}"))
-        return None
-    if percent:
-        problems.add(warning(Source(display, cell=percent[0]),
-                             f"{len(percent)} 个单元格设置为百分比格式，已按显示的数值读取（如 0.131 读作 13.1）",
-                             hint="如不是百分数，请把这些单元格改为“常规”或“数值”格式"))
-    if len(rows) <= 20000 and any("" in r for r in rows):
-        _check_formulas(path, display, rows, problems)
-    header = rows[0]
-    while header and header[-1] == "":
-        header.pop()
-    width = len(header)
-    body = [(r + [""] * width)[:width] for r in rows[1:]]
-    return pd.DataFrame(body, columns=header, dtype=object)
+    return rows, sheet_names, percent
+
+
+def _formula_problem(display: str, bad: list[str], problems: Problems) -> None:
+    problems.add(error(Source(display, cell=bad[0]),
+                       f"{len(bad)} 个单元格是没有计算结果的公式（如 {'、'.join(bad[:5])}）",
+                       hint="请在 Excel 中打开并保存一次，或把公式改为数值"))
 
 
 def _check_formulas(path: Path, display: str, rows: list[list[str]], problems: Problems) -> None:
@@ -381,9 +418,7 @@ def _check_formulas(path: Path, display: str, rows: list[list[str]], problems: P
     finally:
         wb.close()
     if bad:
-        problems.add(error(Source(display, cell=bad[0]),
-                           f"{len(bad)} 个单元格是没有计算结果的公式（如 {'、'.join(bad[:5])}）",
-                           hint="请在 Excel 中打开并保存一次，或把公式改为数值"))
+        _formula_problem(display, bad, problems)
 
 
 def _cell_text(v) -> str:
