@@ -332,17 +332,19 @@ def read_xlsx(path: Path, display: str, problems: Problems) -> pd.DataFrame | No
 
     sheet = read_sheet(path)   # the sheet XML read directly (a million rows in seconds) …
     if sheet is not None:
-        rows, sheet_names, percent, no_value = sheet.rows, sheet.sheet_names, sheet.percent, \
+        grid, sheet_names, percent, no_value = sheet.rows, sheet.sheet_names, sheet.percent, \
             sheet.formulas_without_value
+        filled = np.flatnonzero((grid != "").any(axis=1)) if len(grid) else np.zeros(0, dtype=np.int64)
+        rows = grid[:filled[-1] + 1] if len(filled) else grid[:0]
     else:                      # … or, for a workbook it does not recognise, through openpyxl
         got = _rows_openpyxl(path, display, problems)
         if got is None:
             return None
         rows, sheet_names, percent = got
         no_value = None
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
+        while rows and not any(rows[-1]):
+            rows.pop()
+    if not len(rows):
         others = "、".join(sheet_names[1:])
         problems.add(error(Source(display), f"工作簿第一个工作表“{sheet_names[0]}”为空，没有表头",
                            hint=f"数据须放在第一个工作表中{('（其他工作表：' + others + '）') if others else ''}"))
@@ -355,10 +357,15 @@ def read_xlsx(path: Path, display: str, problems: Problems) -> pd.DataFrame | No
         _formula_problem(display, no_value, problems)
     elif no_value is None and len(rows) <= 20000 and any("" in r for r in rows):
         _check_formulas(path, display, rows, problems)
-    header = rows[0]
+    header = list(rows[0])
     while header and header[-1] == "":
         header.pop()
     width = len(header)
+    if sheet is not None:
+        body = rows[1:, :width]
+        if body.shape[1] < width:
+            body = np.hstack([body, np.full((len(body), width - body.shape[1]), "", dtype=object)])
+        return pd.DataFrame(body, columns=header, dtype=object)
     body = [(r + [""] * width)[:width] for r in rows[1:]]
     return pd.DataFrame(body, columns=header, dtype=object)
 
@@ -497,8 +504,13 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
     if dupes:
         return None
     if path.suffix.lower() == ".xlsx":
-        for c in df.columns:
-            df[c] = df[c].astype(str).str.strip()
+        for c in df.columns:     # strip each distinct text once (a million codes are a few hundred)
+            codes, uniq = pd.factorize(df[c].astype(str).to_numpy(dtype=object))
+            stripped = pd.Series(uniq, dtype=object).str.strip().to_numpy(dtype=object)
+            if not (stripped == uniq).all():
+                df[c] = stripped[codes]
+            else:
+                df[c] = df[c].astype(str)
     df = df.reset_index(drop=True)
     # blank rows are dropped; every remaining row keeps its row number as Excel shows it
     empty = None

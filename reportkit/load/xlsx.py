@@ -63,7 +63,7 @@ def _col_index(letters: bytes) -> int:
 
 @dataclass
 class Sheet:
-    rows: list                      # list of lists of cell texts (Excel rows 1..n, gaps as [])
+    rows: object                    # 2-D object array of cell texts (Excel rows 1..n, columns A..)
     sheet_names: list
     percent: list = field(default_factory=list)        # coordinates of percent-formatted numbers
     formulas_without_value: list = field(default_factory=list)
@@ -137,9 +137,24 @@ def _number_text(raw: bytes) -> str:
     return _cell_text(v)
 
 
+# One cell, as Excel, LibreOffice and openpyxl write it: its reference, its type and style
+# (attributes in any order), and its content (a formula, a value, an inline string).
+_CELL_ALL = re.compile(
+    rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"((?:\s+[\w:]+=\"[^\"]*\")*)\s*"
+    rb"(?:/>|>((?:(?!</(?:\w+:)?c>).)*)</(?:\w+:)?c>)", re.S)
+# the same without namespace prefixes (what Excel, LibreOffice and openpyxl write): twice as fast
+_CELL_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"((?: [\w:]+="[^"]*")*) ?(?:/>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)')
+_T_ATTR = re.compile(rb'\bt="([^"]*)"')
+_S_ATTR = re.compile(rb'\bs="([0-9]+)"')
+_ONE_V = re.compile(rb"^(?:<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>))?<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>$", re.S)
+
+
 def read_sheet(path, max_rows: int = 1_048_576) -> Sheet | None:
     """The first worksheet's cell texts, or None when this reader cannot be sure of it
-    (the caller then reads the file with openpyxl)."""
+    (the caller then reads the file with openpyxl).  Cells are taken by one regular
+    expression (in C); their texts are made per distinct value and per column."""
+    import numpy as np
+    import pandas as pd
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
     from .tables import _cell_text
@@ -162,90 +177,131 @@ def read_sheet(path, max_rows: int = 1_048_576) -> Sheet | None:
         return None
     if _DTD.search(data[:4096]) or b"<![CDATA[" in data:
         return None
-    start = data.find(b"<sheetData")
+    start = data.find(b"sheetData")
     if start < 0:
-        start = data.find(b":sheetData")
-        if start < 0:
-            return Sheet([], names)
-    end = data.find(b"sheetData>", start + 10)
+        return Sheet([], names)
+    end = data.find(b"sheetData", start + 9)
     region = data[start:] if end < 0 else data[start:end]
-    epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
-    rows: list[list[str]] = []
+    del data
+    # every "<c" of sheetData must be a cell the expression read (none without a reference,
+    # none written some other way; rich inline text with <color> falls back to openpyxl)
+    expected = region.count(b"<c")
+    cells = _CELL_PLAIN.findall(region)
+    if len(cells) != expected:
+        cells = _CELL_ALL.findall(region)
+        if len(cells) != len(re.findall(rb"<(?:\w+:)?c[\s>/]", region)):
+            return None
+    del region
+    if not cells:
+        return Sheet([], names)
+    table = np.array(cells, dtype=object)
+    del cells
+    letters, attrs, inner = table[:, 0], table[:, 2], table[:, 3]
+    try:
+        rows_i = np.array(table[:, 1].tolist(), dtype="S7").astype(np.int64)
+    except ValueError:
+        return None
+    del table
+    if rows_i.max() > max_rows or rows_i.min() < 1:
+        return None
+    lcodes, luniq = pd.factorize(letters)
+    cols_i = np.array([_col_index(u) for u in luniq], dtype=np.int64)[lcodes]
+    if cols_i.max() >= 16_384:
+        return None
+    # type and style per cell, from the distinct attribute strings
+    acodes, auniq = pd.factorize(attrs)
+    kinds = []
+    styles = []
+    for a in auniq:
+        t = _T_ATTR.search(a)
+        st = _S_ATTR.search(a)
+        kinds.append(t.group(1) if t else b"n")
+        styles.append(int(st.group(1)) if st else 0)
+    kind = np.array(kinds, dtype=object)[acodes]
+    style = np.array(styles, dtype=np.int64)[acodes]
+    # content: the value of a plain <v> (with or without a formula before it) per distinct content
+    icodes, iuniq = pd.factorize(inner)
+    raw = np.empty(len(iuniq), dtype=object)
+    has_f = np.zeros(len(iuniq), dtype=bool)
+    for i, x in enumerate(iuniq):
+        m = _ONE_V.match(x) if x else None
+        if m is None and x:
+            m = _V.search(x)
+        raw[i] = m.group(1) if m else None
+        has_f[i] = bool(x) and _F.search(x) is not None and (raw[i] is None or not raw[i].strip())
+    text = np.full(len(inner), "", dtype=object)
+    value = raw[icodes]
+    present = np.array([v is not None for v in raw], dtype=bool)[icodes]
     percent: list[str] = []
-    no_value: list[str] = []
-    current = None          # the row being filled
-    row_no = 0
-    col_no = -1
-    for m in _TOKEN.finditer(region):
-        if m.group("row") is not None:
-            attrs = dict(_ATTR.findall(m.group("rattrs")))
-            n = int(attrs[b"r"]) if b"r" in attrs else row_no + 1
-            if n <= row_no or n > max_rows:
-                return None
-            while len(rows) < n - 1:
-                rows.append([])
-            current = []
-            rows.append(current)
-            row_no, col_no = n, -1
-            continue
-        if current is None:
-            return None
-        attrs = dict(_ATTR.findall(m.group("cattrs")))
-        ref = attrs.get(b"r")
-        if ref is not None:
-            rr = _REF.fullmatch(ref)
-            if rr is None or int(rr.group(2)) != row_no:
-                return None
-            col_no = _col_index(rr.group(1))
-        else:
-            col_no += 1
-        if col_no >= 16_384:
-            return None
-        inner = m.group("inner") or b""
-        kind = attrs.get(b"t", b"n")
-        vm = _V.search(inner) if inner else None
-        raw = vm.group(1) if vm else None
-        if kind == b"s":
-            text = shared[int(raw)] if raw is not None and raw.strip().isdigit() and int(raw) < len(shared) else ""
-        elif kind == b"inlineStr":
-            text = _texts(inner)
-        elif kind in (b"str", b"e"):
-            text = _unescape(raw) if raw is not None else ""
-        elif kind == b"b":
-            text = "" if raw is None else ("1" if raw.strip() in (b"1", b"true") else "0")
-        elif kind == b"d":
-            text = ""
-            if raw is not None:
+
+    def coords(mask):
+        return [f"{_letters(c)}{r}" for c, r in zip(cols_i[mask].tolist(), rows_i[mask].tolist())]
+
+    for k in pd.unique(kind):
+        sel = kind == k
+        if k == b"s":
+            ok = sel & present
+            try:
+                idx = np.array(value[ok].tolist(), dtype="S12").astype(np.int64)
+            except ValueError:
+                idx = pd.to_numeric(pd.Series(value[ok]), errors="coerce").fillna(-1).to_numpy(dtype=np.int64)
+            sst = np.array(shared + [""], dtype=object)
+            idx = np.where((idx < 0) | (idx >= len(shared)), len(shared), idx)
+            text[ok] = sst[idx]
+        elif k == b"inlineStr":
+            for i in np.flatnonzero(sel):
+                text[i] = _texts(inner[i])
+        elif k in (b"str", b"e"):
+            ok = sel & present
+            text[ok] = [_unescape(v) for v in value[ok]]
+        elif k == b"b":
+            ok = sel & present
+            text[ok] = ["1" if v.strip() in (b"1", b"true") else "0" for v in value[ok]]
+        elif k == b"d":
+            ok = sel & present
+            out = []
+            for v in value[ok]:
                 try:
-                    text = _cell_text(dt.datetime.fromisoformat(raw.decode("ascii").strip()))
+                    out.append(_cell_text(dt.datetime.fromisoformat(v.decode("ascii").strip())))
                 except ValueError:
-                    text = raw.decode("ascii", "replace")
-        elif raw is None or not raw.strip():
-            text = ""
-        else:   # a number
-            style = int(attrs.get(b"s", b"0") or 0)
-            if style < len(dates) and dates[style]:
+                    out.append(v.decode("ascii", "replace"))
+            text[ok] = out
+        elif k == b"n":
+            ok = sel & present
+            is_date = np.array(dates + [False], dtype=bool)[np.minimum(style, len(dates))] if dates else np.zeros(len(style), bool)
+            is_pct = np.array(percents + [False], dtype=bool)[np.minimum(style, len(percents))] if percents else np.zeros(len(style), bool)
+            plain = ok & ~is_date & ~is_pct
+            vcodes, vuniq = pd.factorize(value[plain])
+            text[plain] = np.array([_number_text(v) if v.strip() else "" for v in vuniq], dtype=object)[vcodes] \
+                if len(vuniq) else []
+            epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+            for i in np.flatnonzero(ok & is_date):
+                v = value[i]
                 try:
-                    text = _cell_text(from_excel(float(raw), epoch))
+                    text[i] = _cell_text(from_excel(float(v), epoch)) if v.strip() else ""
                 except (ValueError, OverflowError):
-                    text = _number_text(raw)
-            elif style < len(percents) and percents[style]:
+                    text[i] = _number_text(v)
+            pct = ok & is_pct & ~is_date
+            for i in np.flatnonzero(pct):
+                v = value[i]
+                if not v.strip():
+                    continue
                 try:
-                    text = _cell_text(round(float(raw) * 100, 10))
-                    percent.append(f"{_letters(col_no)}{row_no}")
+                    text[i] = _cell_text(round(float(v) * 100, 10))
                 except ValueError:
-                    text = _number_text(raw)
-            else:
-                text = _number_text(raw)
-        if (raw is None or not raw.strip()) and inner and _F.search(inner):
-            no_value.append(f"{_letters(col_no)}{row_no}")
-        if col_no < len(current):
-            current[col_no] = text
+                    text[i] = _number_text(v)
+                    continue
+                percent.append(f"{_letters(int(cols_i[i]))}{int(rows_i[i])}")
         else:
-            if col_no > len(current):
-                current.extend([""] * (col_no - len(current)))
-            current.append(text)
-    return Sheet(rows, names, percent, no_value)
+            return None
+    no_value = coords(has_f[icodes])
+    # the grid, Excel rows 1..n; a cell given twice keeps the last (as openpyxl does)
+    n_rows, n_cols = int(rows_i.max()), int(cols_i.max()) + 1
+    if n_rows * n_cols > 200_000_000:
+        return None
+    grid = np.full((n_rows, n_cols), "", dtype=object)
+    grid[rows_i - 1, cols_i] = text
+    return Sheet(grid, names, percent, no_value)
 
 
 def _letters(col: int) -> str:
