@@ -394,14 +394,14 @@ def render_expressions(n: Narrative, ctx: NarrativeContext, extra: dict | None =
 
 
 def _tb_line(exc, template) -> int | None:
+    """The template line an exception was raised at.  Template.render hands exceptions
+    to Jinja's handle_exception, which rewrites the template frames of the traceback to
+    carry template lines already (no mapping from generated-code lines is needed)."""
     tb = exc.__traceback__
     line = None
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == "<template>":
-            try:
-                line = template.get_corresponding_lineno(tb.tb_lineno)
-            except Exception:
-                line = tb.tb_lineno
+            line = tb.tb_lineno
         tb = tb.tb_next
     return line
 

@@ -148,7 +148,14 @@ def _check_refs(problems: Problems, table: Table, column: str, known: set[str], 
     if column not in df.columns or known is None:
         return
     bad = []
-    for idx, cell in df[column].items():
+    if not is_list:   # vectorised: a million values rows are checked at once
+        s = df[column]
+        hits = df.index[(s != "") & ~s.isin(known)]
+        bad = [(idx, [df.at[idx, column]]) for idx in hits[:MAX_PER_CHECK + 1]]
+        extra = len(hits) - len(bad)
+    else:
+        extra = 0
+    for idx, cell in (df[column].items() if is_list else ()):
         if cell == "":
             continue
         items = split_list(cell) if is_list else [cell]
@@ -158,8 +165,9 @@ def _check_refs(problems: Problems, table: Table, column: str, known: set[str], 
     for idx, unknown in bad[:MAX_PER_CHECK]:
         problems.add(error(table.source(idx, column), msg("validate.unknown_ref", what=what, items=join(unknown)),
                            df.at[idx, column], hint))
-    if len(bad) > MAX_PER_CHECK:
-        problems.add(error(table.source(None, column), msg("validate.more_unknown_refs", n=len(bad) - MAX_PER_CHECK, what=what)))
+    if len(bad) + extra > MAX_PER_CHECK:
+        problems.add(error(table.source(None, column),
+                           msg("validate.more_unknown_refs", n=len(bad) + extra - MAX_PER_CHECK, what=what)))
 
 
 def validate(project: Project, problems: Problems | None = None,

@@ -100,8 +100,10 @@ def mask_text(text: str) -> str:
     return text
 
 
-def mask_pii(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Mask personal data in every text (vectorised over distinct values).
+def mask_pii(texts: pd.Series, cache: dict | None = None) -> tuple[pd.Series, pd.Series]:
+    """Mask personal data in every text (vectorised over distinct values).  `cache`
+    (text -> masked) is consulted and filled, so texts masked once -- the survey's open
+    answers, for the concerns and for responses.csv -- are not masked again.
 
     Returns (masked texts, True where something was masked)."""
     s = texts.astype(object).fillna("")
@@ -111,14 +113,22 @@ def mask_pii(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     codes, uniq = factorize_texts(s.to_numpy(dtype=object))
     u = pd.Series(uniq, dtype=object).astype(str)
-    odd = u.str.contains(_NEEDS_NORMALISING, regex=True).to_numpy()
     m = u.copy()
-    plain = m[~odd]
+    known = np.zeros(len(u), dtype=bool)
+    if cache:
+        got = u.map(cache)
+        known = got.notna().to_numpy()
+        m[known] = got[known]
+    todo = ~known
+    odd = u.str.contains(_NEEDS_NORMALISING, regex=True).to_numpy() & todo
+    plain = m[todo & ~odd]
     for pat, repl in _PII_PATTERNS:
         plain = plain.str.replace(pat, repl, regex=True)
-    m[~odd] = plain
+    m[todo & ~odd] = plain
     if odd.any():   # full-width forms: the careful way, one text at a time
         m[odd] = [mask_text(x) for x in u[odd]]
+    if cache is not None and todo.any():
+        cache.update(zip(u[todo].tolist(), m[todo].tolist()))
     masked = pd.Series(m.to_numpy()[codes], index=s.index, dtype=object)
     changed = pd.Series((m != u).to_numpy()[codes], index=s.index)
     return masked, changed
@@ -475,7 +485,8 @@ def analyse_concerns(result, config: ConcernsConfig | None = None) -> Concerns:
     root = getattr(result.project, "root", None)
     cfg = config or load_concerns_config(root, project=result.project,
                                          questions=_likert_questions(result))
-    return analyse_texts(result.texts(), cfg, root, choice_answers(result, cfg))
+    return analyse_texts(result.texts(), cfg, root, choice_answers(result, cfg),
+                         getattr(result, "pii_cache", None))
 
 
 def _likert_questions(result) -> pd.DataFrame | None:
@@ -547,13 +558,13 @@ def near_duplicate(a: frozenset, b: frozenset) -> bool:
 
 
 def analyse_texts(raw: pd.Series, cfg: ConcernsConfig, project_root: Path | None = None,
-                  choices: list | None = None) -> Concerns:
+                  choices: list | None = None, mask_cache: dict | None = None) -> Concerns:
     t0 = time.perf_counter()
     raw = raw.astype(object)
     counts = raw.value_counts(sort=False)
     uniq = pd.Series(counts.index.astype(object), dtype=object)
     weights = counts.to_numpy().astype(np.int64)
-    masked, changed = mask_pii(uniq)
+    masked, changed = mask_pii(uniq, mask_cache)
     # a text that already held *** is never quoted either
     changed = changed | uniq.astype(str).str.contains(re.escape(MASK), regex=True)
     t1 = time.perf_counter()

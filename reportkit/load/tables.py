@@ -176,6 +176,18 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
         problems.add(error(Source(display, 1), say("tables.too_many_columns", n=f"{first.count(bsep) + 1:,}",
                                                    limit=f"{MAX_COLS:,}"), hint=say("tables.columns_hint")))
         return None
+    # duplicate names, from the header line itself (pandas would rename a second "a" to "a.1")
+    from collections import Counter
+
+    try:
+        names = next(csv.reader([first.decode("utf-8").lstrip("\ufeff").rstrip("\r")], delimiter=sep))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        names = []
+    dupes = [c for c, k in Counter(n.strip() for n in names).items() if k > 1 and c]
+    if dupes:
+        for c in dupes[:20]:
+            problems.add(error(Source(display, 1, c), "表头中该列名重复出现"))
+        return None
     try:
         import warnings
 
@@ -317,6 +329,51 @@ def read_xlsx(path: Path, display: str, problems: Problems) -> pd.DataFrame | No
         problems.add(error(Source(display), msg("tables.not_xlsx"),
                            hint=msg("tables.not_xlsx_hint")))
         return None
+    from .xlsx import read_sheet
+
+    sheet = read_sheet(path)   # the sheet XML read directly (a million rows in seconds) …
+    if sheet is not None:
+        grid, sheet_names, percent, no_value = sheet.rows, sheet.sheet_names, sheet.percent, \
+            sheet.formulas_without_value
+        filled = np.flatnonzero((grid != "").any(axis=1)) if len(grid) else np.zeros(0, dtype=np.int64)
+        rows = grid[:filled[-1] + 1] if len(filled) else grid[:0]
+    else:                      # … or, for a workbook it does not recognise, through openpyxl
+        got = _rows_openpyxl(path, display, problems)
+        if got is None:
+            return None
+        rows, sheet_names, percent = got
+        no_value = None
+        while rows and not any(rows[-1]):
+            rows.pop()
+    if not len(rows):
+        others = join(sheet_names[1:])
+        problems.add(error(Source(display), msg("tables.first_sheet_empty", sheet=sheet_names[0]),
+                           hint=msg("tables.first_sheet_hint",
+                                    others=msg("tables.other_sheets", names=others) if others else "")))
+        return None
+    if percent:
+        problems.add(warning(Source(display, cell=percent[0]),
+                             msg("tables.percent_cells", n=len(percent)),
+                             hint=msg("tables.percent_cells_hint")))
+    if no_value:
+        _formula_problem(display, no_value, problems)
+    elif no_value is None and len(rows) <= 20000 and any("" in r for r in rows):
+        _check_formulas(path, display, rows, problems)
+    header = list(rows[0])
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    if sheet is not None:
+        body = rows[1:, :width]
+        if body.shape[1] < width:
+            body = np.hstack([body, np.full((len(body), width - body.shape[1]), "", dtype=object)])
+        return pd.DataFrame(body, columns=header, dtype=object)
+    body = [(r + [""] * width)[:width] for r in rows[1:]]
+    return pd.DataFrame(body, columns=header, dtype=object)
+
+
+def _rows_openpyxl(path: Path, display: str, problems: Problems):
+    """(rows, sheet names, percent-formatted cells) of the first sheet via openpyxl."""
     import openpyxl
 
     try:
@@ -344,26 +401,13 @@ def read_xlsx(path: Path, display: str, problems: Problems) -> pd.DataFrame | No
             rows.append(out)
     finally:
         wb.close()
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
-        others = join(sheet_names[1:])
-        problems.add(error(Source(display), msg("tables.first_sheet_empty", sheet=sheet_names[0]),
-                           hint=msg("tables.first_sheet_hint",
-                                    others=msg("tables.other_sheets", names=others) if others else "")))
-        return None
-    if percent:
-        problems.add(warning(Source(display, cell=percent[0]),
-                             msg("tables.percent_cells", n=len(percent)),
-                             hint=msg("tables.percent_cells_hint")))
-    if len(rows) <= 20000 and any("" in r for r in rows):
-        _check_formulas(path, display, rows, problems)
-    header = rows[0]
-    while header and header[-1] == "":
-        header.pop()
-    width = len(header)
-    body = [(r + [""] * width)[:width] for r in rows[1:]]
-    return pd.DataFrame(body, columns=header, dtype=object)
+    return rows, sheet_names, percent
+
+
+def _formula_problem(display: str, bad: list[str], problems: Problems) -> None:
+    problems.add(error(Source(display, cell=bad[0]),
+                       msg("tables.formulas", n=len(bad), cells=join(bad[:5])),
+                       hint=msg("tables.formulas_hint")))
 
 
 def _check_formulas(path: Path, display: str, rows: list[list[str]], problems: Problems) -> None:
@@ -383,9 +427,7 @@ def _check_formulas(path: Path, display: str, rows: list[list[str]], problems: P
     finally:
         wb.close()
     if bad:
-        problems.add(error(Source(display, cell=bad[0]),
-                           msg("tables.formulas", n=len(bad), cells=join(bad[:5])),
-                           hint=msg("tables.formulas_hint")))
+        _formula_problem(display, bad, problems)
 
 
 def _cell_text(v) -> str:
@@ -464,8 +506,13 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
     if dupes:
         return None
     if path.suffix.lower() == ".xlsx":
-        for c in df.columns:
-            df[c] = df[c].astype(str).str.strip()
+        for c in df.columns:     # strip each distinct text once (a million codes are a few hundred)
+            codes, uniq = pd.factorize(df[c].astype(str).to_numpy(dtype=object))
+            stripped = pd.Series(uniq, dtype=object).str.strip().to_numpy(dtype=object)
+            if not (stripped == uniq).all():
+                df[c] = stripped[codes]
+            else:
+                df[c] = df[c].astype(str)
     df = df.reset_index(drop=True)
     # blank rows are dropped; every remaining row keeps its row number as Excel shows it
     empty = None

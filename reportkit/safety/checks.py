@@ -27,6 +27,14 @@ TEXT_TABLES = ("indicators", "areas", "values", "departments", "recommendations"
 MAX_URL_BYTES = 1000    # a QR code holds about 2,300 bytes at the error level the images use
 
 
+def _any_control(df) -> bool:
+    try:
+        values = df.to_numpy(dtype=object).ravel()
+        return CONTROL.search("\n".join(values)) is not None or any(CONTROL.search(str(c)) for c in df.columns)
+    except TypeError:   # not all strings
+        return True
+
+
 def check(project, problems: Problems, usable) -> None:
     url = str(getattr(project.settings, "survey_url", "") or "")
     if len(url.encode("utf-8")) > MAX_URL_BYTES:
@@ -54,6 +62,8 @@ def check(project, problems: Problems, usable) -> None:
         tab = t[name]
         df = tab.df
         found = 0
+        if not _any_control(df):     # one scan of the whole table; columns only when something is found
+            continue
         for col in df.columns:
             s = df[col]
             if s.dtype != object and not str(s.dtype).startswith(("str", "string")):

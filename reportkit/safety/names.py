@@ -33,8 +33,9 @@ def safe_stem(s: str, allowed: str = ASCII_NAME, max_bytes: int = MAX_BYTES) -> 
     if trimmed != stem or not trimmed:
         changed = True
         stem = trimmed or "_"
-    if stem.split(".")[0].upper() in WINDOWS_RESERVED:
+    if stem.split(".")[0].upper() in WINDOWS_RESERVED:   # CON, con.x, NUL … (any extension)
         changed = True
+        stem = "_" + stem
     if len(stem.encode("utf-8")) > max_bytes:
         changed = True
         stem = _cut(stem, max_bytes).rstrip(". ") or "_"

@@ -271,7 +271,10 @@ def screen(df: pd.DataFrame, likert: list[str], towns: list[str], st, cfg: Surve
     put(rows, REJECT_RULES[0], {}, {"first": rid[first_row[rows]]})
 
     # 2. 答题过快
-    dur = pd.to_numeric(df["duration_s"].where(df["duration_s"] != ""), errors="coerce").to_numpy(float)
+    dcodes, duniq = factorize_texts(df["duration_s"].to_numpy(dtype=object))   # few distinct durations
+    dvals = pd.to_numeric(pd.Series(duniq, dtype=object).where(pd.Series(duniq, dtype=object) != ""),
+                          errors="coerce").to_numpy(float)
+    dur = dvals[dcodes] if len(dcodes) else np.zeros(0)
     with np.errstate(invalid="ignore"):
         fast = dur < st.min_duration_s
     rows = assign(2, fast)
@@ -414,6 +417,7 @@ class SurveyResult:
     label_cells: dict                 # likert labels met in the export -> number of cells mapped
     _valid_mask: np.ndarray = field(repr=False, default=None)
     _codes: np.ndarray = field(repr=False, default=None)
+    pii_cache: dict = field(repr=False, default_factory=dict)   # open answer -> masked (computed once)
 
     # -- the contract's numbers, handy for code ---------------------------------------
     @property
@@ -477,7 +481,8 @@ class SurveyResult:
             if c in likert:
                 out[c] = lut[codes[:, likert[c]]]
             elif c in masked:
-                out[c] = mask_pii(pd.Series(df[c].to_numpy(dtype=object)[mask]))[0].to_numpy(dtype=object)
+                out[c] = mask_pii(pd.Series(df[c].to_numpy(dtype=object)[mask]),
+                                  self.pii_cache)[0].to_numpy(dtype=object)
             else:
                 out[c] = df[c].to_numpy(dtype=object)[mask]
         return out

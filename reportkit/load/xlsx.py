@@ -1,0 +1,310 @@
+"""Reading the first worksheet of a data table's .xlsx, fast and safely.
+
+A million-row values.xlsx through openpyxl's read-only mode builds a Python cell
+object per cell (about a minute).  The sheet XML of an .xlsx is regular, so this
+reader takes the cells straight from it with regular expressions -- after the zip
+was measured (safety/files.check_zip: no bomb, no absurd sheet) and after checking
+that no part declares a DTD (so no entity is ever expanded).  It gives what
+openpyxl's read-only, data-only mode gives: shared and inline strings, numbers
+(dates by their number format, 1900 or 1904 epoch), booleans as 1/0, error values
+as text, a formula's cached result; plus which cells are percent-formatted and
+which formulas have no saved result.  Anything it does not recognise (a sheet
+without cell references, CDATA) makes `read_sheet` return None, and the caller
+uses openpyxl instead.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from posixpath import dirname, join, normpath
+
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
+_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+# a <row> start tag, or one <c> element (its attributes, and "/>" or its content up to </c>)
+_TOKEN = re.compile(rb"<(?:\w+:)?(?:(?P<row>row)\b(?P<rattrs>[^>]*?)/?>"
+                    rb"|c\b(?P<cattrs>[^>]*?)(?:/>|>(?P<inner>.*?)</(?:\w+:)?c>))", re.S)
+_ATTR = re.compile(rb'\b(r|t|s)="([^"]*)"')
+_V = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>(.*?)</(?:\w+:)?v>", re.S)
+_F = re.compile(rb"<(?:\w+:)?f\b")
+_T = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>|<(?:\w+:)?t(?:\s[^>]*)?/>", re.S)
+_REF = re.compile(rb"([A-Z]{1,3})(\d+)")
+_SI = re.compile(rb"<(?:\w+:)?si\b[^>]*>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si\b[^>]*/>", re.S)
+_RPH = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)   # phonetic runs are not the text
+
+
+def _unescape(b: bytes) -> str:
+    s = b.decode("utf-8")
+    if "&" not in s:
+        return s
+
+    def sub(m):
+        g = m.group(1)
+        if g[0] == "#":
+            return chr(int(g[2:], 16) if g[1] in "xX" else int(g[1:]))
+        return _NAMED[g]
+    return _ENTITY.sub(sub, s)
+
+
+def _texts(inner: bytes) -> str:
+    inner = _RPH.sub(b"", inner)
+    return "".join(_unescape(m.group(1)) for m in _T.finditer(inner) if m.group(1) is not None)
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+@dataclass
+class Sheet:
+    rows: object                    # 2-D object array of cell texts (Excel rows 1..n, columns A..)
+    sheet_names: list
+    percent: list = field(default_factory=list)        # coordinates of percent-formatted numbers
+    formulas_without_value: list = field(default_factory=list)
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _first_sheet(zf: zipfile.ZipFile) -> tuple[str, list[str], bool]:
+    """(path of the first worksheet in the zip, every sheet name, 1904 date system)."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    wb_xml = zf.read("xl/workbook.xml")
+    rels_xml = zf.read("xl/_rels/workbook.xml.rels")
+    if _DTD.search(wb_xml) or _DTD.search(rels_xml):
+        raise _Unsupported("dtd")
+    wb = etree.fromstring(wb_xml, parser)
+    ns = {"m": wb.nsmap.get(None, "http://schemas.openxmlformats.org/spreadsheetml/2006/main")}
+    sheets = wb.findall("m:sheets/m:sheet", ns)
+    if not sheets:
+        raise _Unsupported("no sheets")
+    names = [s.get("name", "") for s in sheets]
+    rid = sheets[0].get(f"{{{_NS_REL}}}id")
+    pr = wb.find("m:workbookPr", ns)
+    date1904 = pr is not None and pr.get("date1904") in ("1", "true")
+    rels = etree.fromstring(rels_xml, parser)
+    target = None
+    for rel in rels:
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+    if not target:
+        raise _Unsupported("no target")
+    path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+    return path, names, date1904
+
+
+def _styles(zf: zipfile.ZipFile) -> tuple[list[bool], list[bool]]:
+    """Per cell style index: (is a date format, is a percent format)."""
+    from lxml import etree
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+    try:
+        data = zf.read("xl/styles.xml")
+    except KeyError:
+        return [], []
+    if _DTD.search(data):
+        raise _Unsupported("dtd")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    root = etree.fromstring(data, parser)
+    ns = {"m": root.nsmap.get(None, "http://schemas.openxmlformats.org/spreadsheetml/2006/main")}
+    custom = {int(n.get("numFmtId")): n.get("formatCode", "") for n in root.findall("m:numFmts/m:numFmt", ns)}
+    dates, percents = [], []
+    for xf in root.findall("m:cellXfs/m:xf", ns):
+        fid = int(xf.get("numFmtId", "0"))
+        code = custom.get(fid, BUILTIN_FORMATS.get(fid, "General"))
+        dates.append(bool(is_date_format(code)))
+        percents.append("%" in code)
+    return dates, percents
+
+
+def _number_text(raw: bytes) -> str:
+    from .tables import _cell_text
+
+    text = raw.decode("ascii").strip()
+    try:
+        v = float(text)
+    except ValueError:
+        return text
+    return _cell_text(v)
+
+
+# One cell, as Excel, LibreOffice and openpyxl write it: its reference, its type and style
+# (attributes in any order), and its content (a formula, a value, an inline string).
+_CELL_ALL = re.compile(
+    rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"((?:\s+[\w:]+=\"[^\"]*\")*)\s*"
+    rb"(?:/>|>((?:(?!</(?:\w+:)?c>).)*)</(?:\w+:)?c>)", re.S)
+# the same without namespace prefixes (what Excel, LibreOffice and openpyxl write): twice as fast
+_CELL_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"((?: [\w:]+="[^"]*")*) ?(?:/>|>([^<]*(?:<(?!/c>)[^<]*)*)</c>)')
+_T_ATTR = re.compile(rb'\bt="([^"]*)"')
+_S_ATTR = re.compile(rb'\bs="([0-9]+)"')
+_ONE_V = re.compile(rb"^(?:<(?:\w+:)?f\b[^>]*?(?:/>|>.*?</(?:\w+:)?f>))?<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>$", re.S)
+
+
+def read_sheet(path, max_rows: int = 1_048_576) -> Sheet | None:
+    """The first worksheet's cell texts, or None when this reader cannot be sure of it
+    (the caller then reads the file with openpyxl).  Cells are taken by one regular
+    expression (in C); their texts are made per distinct value and per column."""
+    import numpy as np
+    import pandas as pd
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+    from .tables import _cell_text
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            sheet_path, names, date1904 = _first_sheet(zf)
+            dates, percents = _styles(zf)
+            shared: list[str] = []
+            if "xl/sharedStrings.xml" in zf.namelist():
+                sst = zf.read("xl/sharedStrings.xml")
+                if _DTD.search(sst[:4096]) or b"<![CDATA[" in sst:
+                    return None
+                shared = [_texts(m.group(1)) if m.group(1) is not None else "" for m in _SI.finditer(sst)]
+                del sst
+            data = zf.read(sheet_path)
+    except (KeyError, ValueError, _Unsupported, zipfile.BadZipFile):
+        return None
+    except Exception:   # lxml errors on a damaged part: let openpyxl report it
+        return None
+    if _DTD.search(data[:4096]) or b"<![CDATA[" in data:
+        return None
+    start = data.find(b"sheetData")
+    if start < 0:
+        return Sheet([], names)
+    end = data.find(b"sheetData", start + 9)
+    region = data[start:] if end < 0 else data[start:end]
+    del data
+    # every "<c" of sheetData must be a cell the expression read (none without a reference,
+    # none written some other way; rich inline text with <color> falls back to openpyxl)
+    expected = region.count(b"<c")
+    cells = _CELL_PLAIN.findall(region)
+    if len(cells) != expected:
+        cells = _CELL_ALL.findall(region)
+        if len(cells) != len(re.findall(rb"<(?:\w+:)?c[\s>/]", region)):
+            return None
+    del region
+    if not cells:
+        return Sheet([], names)
+    table = np.array(cells, dtype=object)
+    del cells
+    letters, attrs, inner = table[:, 0], table[:, 2], table[:, 3]
+    try:
+        rows_i = np.array(table[:, 1].tolist(), dtype="S7").astype(np.int64)
+    except ValueError:
+        return None
+    del table
+    if rows_i.max() > max_rows or rows_i.min() < 1:
+        return None
+    lcodes, luniq = pd.factorize(letters)
+    cols_i = np.array([_col_index(u) for u in luniq], dtype=np.int64)[lcodes]
+    if cols_i.max() >= 16_384:
+        return None
+    # type and style per cell, from the distinct attribute strings
+    acodes, auniq = pd.factorize(attrs)
+    kinds = []
+    styles = []
+    for a in auniq:
+        t = _T_ATTR.search(a)
+        st = _S_ATTR.search(a)
+        kinds.append(t.group(1) if t else b"n")
+        styles.append(int(st.group(1)) if st else 0)
+    kind = np.array(kinds, dtype=object)[acodes]
+    style = np.array(styles, dtype=np.int64)[acodes]
+    # content: the value of a plain <v> (with or without a formula before it) per distinct content
+    icodes, iuniq = pd.factorize(inner)
+    raw = np.empty(len(iuniq), dtype=object)
+    has_f = np.zeros(len(iuniq), dtype=bool)
+    for i, x in enumerate(iuniq):
+        m = _ONE_V.match(x) if x else None
+        if m is None and x:
+            m = _V.search(x)
+        raw[i] = m.group(1) if m else None
+        has_f[i] = bool(x) and _F.search(x) is not None and (raw[i] is None or not raw[i].strip())
+    text = np.full(len(inner), "", dtype=object)
+    value = raw[icodes]
+    present = np.array([v is not None for v in raw], dtype=bool)[icodes]
+    percent: list[str] = []
+
+    def coords(mask):
+        return [f"{_letters(c)}{r}" for c, r in zip(cols_i[mask].tolist(), rows_i[mask].tolist())]
+
+    for k in pd.unique(kind):
+        sel = kind == k
+        if k == b"s":
+            ok = sel & present
+            try:
+                idx = np.array(value[ok].tolist(), dtype="S12").astype(np.int64)
+            except ValueError:
+                idx = pd.to_numeric(pd.Series(value[ok]), errors="coerce").fillna(-1).to_numpy(dtype=np.int64)
+            sst = np.array(shared + [""], dtype=object)
+            idx = np.where((idx < 0) | (idx >= len(shared)), len(shared), idx)
+            text[ok] = sst[idx]
+        elif k == b"inlineStr":
+            for i in np.flatnonzero(sel):
+                text[i] = _texts(inner[i])
+        elif k in (b"str", b"e"):
+            ok = sel & present
+            text[ok] = [_unescape(v) for v in value[ok]]
+        elif k == b"b":
+            ok = sel & present
+            text[ok] = ["1" if v.strip() in (b"1", b"true") else "0" for v in value[ok]]
+        elif k == b"d":
+            ok = sel & present
+            out = []
+            for v in value[ok]:
+                try:
+                    out.append(_cell_text(dt.datetime.fromisoformat(v.decode("ascii").strip())))
+                except ValueError:
+                    out.append(v.decode("ascii", "replace"))
+            text[ok] = out
+        elif k == b"n":
+            ok = sel & present
+            is_date = np.array(dates + [False], dtype=bool)[np.minimum(style, len(dates))] if dates else np.zeros(len(style), bool)
+            is_pct = np.array(percents + [False], dtype=bool)[np.minimum(style, len(percents))] if percents else np.zeros(len(style), bool)
+            plain = ok & ~is_date & ~is_pct
+            vcodes, vuniq = pd.factorize(value[plain])
+            text[plain] = np.array([_number_text(v) if v.strip() else "" for v in vuniq], dtype=object)[vcodes] \
+                if len(vuniq) else []
+            epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+            for i in np.flatnonzero(ok & is_date):
+                v = value[i]
+                try:
+                    text[i] = _cell_text(from_excel(float(v), epoch)) if v.strip() else ""
+                except (ValueError, OverflowError):
+                    text[i] = _number_text(v)
+            pct = ok & is_pct & ~is_date
+            for i in np.flatnonzero(pct):
+                v = value[i]
+                if not v.strip():
+                    continue
+                try:
+                    text[i] = _cell_text(round(float(v) * 100, 10))
+                except ValueError:
+                    text[i] = _number_text(v)
+                    continue
+                percent.append(f"{_letters(int(cols_i[i]))}{int(rows_i[i])}")
+        else:
+            return None
+    no_value = coords(has_f[icodes])
+    # the grid, Excel rows 1..n; a cell given twice keeps the last (as openpyxl does)
+    n_rows, n_cols = int(rows_i.max()), int(cols_i.max()) + 1
+    if n_rows * n_cols > 200_000_000:
+        return None
+    grid = np.full((n_rows, n_cols), "", dtype=object)
+    grid[rows_i - 1, cols_i] = text
+    return Sheet(grid, names, percent, no_value)
+
+
+def _letters(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col + 1)
