@@ -186,7 +186,7 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
     dupes = [c for c, k in Counter(n.strip() for n in names).items() if k > 1 and c]
     if dupes:
         for c in dupes[:20]:
-            problems.add(error(Source(display, 1, c), "表头中该列名重复出现"))
+            problems.add(error(Source(display, 1, c), msg("tables.duplicate_column")))
         return None
     try:
         import warnings
