@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import io
 import json
 import re
 from pathlib import Path

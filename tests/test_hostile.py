@@ -605,7 +605,6 @@ def test_a_chapter_with_a_hundred_sections_is_numbered_in_chinese():
 
 def test_a_hundred_sections_compose(mini, tmp_path):
     from reportkit.build import prepare
-    from reportkit.document import Heading
 
     narrative(mini, "\n".join(f"## 第{i}节\n\n正文{i}。\n" for i in range(1, 102)), head="title: 附加\n")
     ctx, composed = prepare(mini.root, tmp_path / "out", ["report"])

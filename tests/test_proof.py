@@ -1,7 +1,6 @@
 """The proof (预检): each check fed a document (or a laid-out page) with its defect."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from click.testing import CliRunner

@@ -110,8 +110,6 @@ def parse_narrative(path: Path, display: str, problems: Problems, sections=SECTI
         if section is None and dimension is None:
             section = "problems"
         elif section != "problems":
-            from ..messages import msg
-
             problems.add(error(Source(display, line=1), msg("narrative.problem_section")))
             problem = ()
     return Narrative(path, display, title.strip(), float(order), body, body_line,
@@ -126,8 +124,6 @@ def _problem_list(value, display: str, problems: Problems) -> tuple[str, ...]:
     out = []
     for item in items:
         if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item).strip():
-            from ..messages import msg
-
             problems.add(error(Source(display, line=1), msg("narrative.problem_type"), value))
             return ()
         out.append(str(item).strip())

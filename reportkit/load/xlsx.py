@@ -18,7 +18,7 @@ import datetime as dt
 import re
 import zipfile
 from dataclasses import dataclass, field
-from posixpath import dirname, join, normpath
+from posixpath import join, normpath
 
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
