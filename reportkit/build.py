@@ -9,6 +9,7 @@ any stage leaves every earlier output as it was.
 """
 from __future__ import annotations
 
+import sys
 import os
 import time
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ class Progress:
     def bar(self, label: str, total: int):
         if self.quiet or total <= 0:
             return None
-        return click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"),
+        return click.progressbar(length=total, label=label, file=sys.stderr,
                                  show_pos=True)
 
     def say(self, text: str) -> None:
