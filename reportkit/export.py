@@ -19,6 +19,8 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == bool:
             out[col] = out[col].map({True: 1, False: 0})
+        elif out[col].dtype.kind == "f":   # 12 significant digits, as in the CSV files
+            out[col] = out[col].map(lambda v: float(f"{v:.12g}") if v == v else v)
     return out
 
 

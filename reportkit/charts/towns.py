@@ -2,7 +2,7 @@
 
 data = {
     "indicator": "人均公园绿地面积", "unit": "平方米/人", "year": 2020,
-    "areas": ["莞城街道", …], "values": [12.3, None, …],     # None = no value ("towns" also accepted)
+    "areas": ["甲街道", …], "values": [12.3, None, …],     # None = no value ("towns" also accepted)
     "city_value": 15.2, "city_label": "全市",                # optional vertical line
     "reference": 15.0, "reference_label": "规划目标",         # optional: colours shortfalls
     "direction": "+", "decimals": 1,                         # optional

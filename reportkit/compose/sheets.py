@@ -292,13 +292,14 @@ class SheetComposer:
 
     def _feedback(self, rec_id: str) -> Box:
         w = self.w
-        cells = (
-            (Cell((Span(w.get("department.contact")),), bold=True, align="center"), Cell((Span(""),)),
-             Cell((Span(w.get("department.phone")),), bold=True, align="center"), Cell((Span(""),))),
-            (Cell((Span(w.get("department.date")),), bold=True, align="center"),
-             Cell((Span(w.get("department.date_blank")),), colspan=3)),
-        )
-        form = Table((), cells, widths=(1.2, 2.4, 1.2, 2.4), align=("center", "left", "center", "left"))
+        def label(key: str) -> Cell:
+            return Cell((Span(w.get(key)),), bold=True, align="center")
+
+        # one row: contact, phone and date side by side (a box stays a third of a page)
+        cells = ((label("department.contact"), Cell((Span(""),)), label("department.phone"), Cell((Span(""),)),
+                  label("department.date"), Cell((Span(w.get("department.date_blank")),))),)
+        form = Table((), cells, widths=(0.9, 1.5, 1.0, 1.7, 1.0, 2.1),
+                     align=("center", "left", "center", "left", "center", "left"))
         return Box((Paragraph((Span(w.get("department.status_line")),)),
                     Paragraph((Span(w.get("department.progress_label")),)),
                     form), self.w.say("department.feedback_title", id=rec_id), "feedback")

@@ -545,7 +545,8 @@ def require_columns(table: Table, columns: list[str], problems: Problems) -> boo
 
 def write_csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 with BOM, CRLF-free, so Excel opens Chinese text correctly.  A text field a
-    spreadsheet would run as a formula (= + - @ …) gets a leading ' (safety/cells.py)."""
+    spreadsheet would run as a formula (= + - @ …) gets a leading ' (safety/cells.py).
+    Floats are written with 12 significant digits: a computed 17.4 is not 17.400000000000002."""
     from ..safety.cells import csv_may_need, neutralise_frame
 
     def write(frame) -> bytes:
@@ -556,7 +557,8 @@ def write_csv_bytes(df: pd.DataFrame) -> bytes:
             return fast
         # written as bytes straight away: a large table is never held as one Python string
         buf = io.BytesIO()
-        frame.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL, encoding="utf-8-sig")
+        frame.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL, encoding="utf-8-sig",
+                     float_format="%.12g")
         return buf.getvalue()
 
     data = write(df)
