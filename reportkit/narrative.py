@@ -358,6 +358,27 @@ def make_env(fmt: Formatter) -> Sandbox:
     })
 
 
+_COMPILED: dict[int, tuple] = {}     # id(formatter) -> (formatter, env, {text: template})
+
+
+def compiled(fmt: Formatter, text: str):
+    """The one-line wording template `text` compiled once per formatter: a build renders
+    the same few hundred sentences thousands of times (each Sandbox render keeps its
+    own budget, so sharing the environment is safe)."""
+    hit = _COMPILED.get(id(fmt))
+    if hit is None or hit[0] is not fmt:
+        if len(_COMPILED) >= 4:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        hit = _COMPILED[id(fmt)] = (fmt, make_env(fmt), {})
+    cache = hit[2]
+    tpl = cache.get(text)
+    if tpl is None:
+        if len(cache) >= 8192:
+            cache.clear()
+        tpl = cache[text] = hit[1].from_string(text)
+    return tpl
+
+
 def _to_float(x):
     try:
         return float(str(x).replace(",", ""))

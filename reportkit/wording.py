@@ -172,8 +172,6 @@ class Wording:
         self.data = data
         self.name = name
         self._fmt = fmt
-        self._env = None
-        self._cache: dict[str, object] = {}
 
     @classmethod
     def load(cls, name: str, project_root: Path | None = None, problems: Problems | None = None,
@@ -200,16 +198,19 @@ class Wording:
 
         text = path_or_text if _literal else self.get(path_or_text)
         try:
-            tpl = self._cache.get(text)
-            if tpl is None:
-                if self._env is None:
-                    from .fmt import Formatter
-                    from .narrative import make_env
-                    from .theme import load_theme
+            from .narrative import compiled
 
-                    self._env = make_env(self._fmt or Formatter.from_theme(load_theme()))
-                tpl = self._cache[text] = self._env.from_string(text)
+            tpl = compiled(self._fmt or _builtin_formatter(), text)
             return tpl.render(**values)
         except (TemplateError, *TEMPLATE_ERRORS) as exc:   # a project's sentence refused by the sandbox
             where = f"templates/{self.name} {'' if _literal else path_or_text}".strip()
             raise template_error(exc, display=where, line=False) from None
+
+
+@lru_cache(maxsize=1)
+def _builtin_formatter():
+    """The number rule of the built-in theme, for wording loaded without a project's."""
+    from .fmt import Formatter
+    from .theme import load_theme
+
+    return Formatter.from_theme(load_theme())

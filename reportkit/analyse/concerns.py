@@ -191,11 +191,21 @@ def general_stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def idf_table() -> tuple[dict, float]:
-    """jieba.analyse's general-language IDF table and its median (for unknown words)."""
-    import importlib
+    """jieba.analyse's general-language IDF table (jieba/analyse/idf.txt: "word idf" per
+    line) and its median (for unknown words), read directly: importing jieba.analyse
+    also loads TextRank and costs as much again as the table."""
+    import importlib.util
 
-    tfidf = importlib.import_module("jieba.analyse.tfidf")
-    return tfidf.IDFLoader(tfidf.DEFAULT_IDF).get_idf()
+    spec = importlib.util.find_spec("jieba")
+    path = Path(spec.origin).parent / "analyse" / "idf.txt"
+    idf: dict[str, float] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            word, _, value = line.rstrip("\n").rpartition(" ")
+            if word:
+                idf[word] = float(value)
+    values = sorted(idf.values())
+    return idf, values[len(values) // 2] if values else 0.0
 
 
 _WORDY = re.compile(r"[A-Za-z\u4e00-\u9fff]")

@@ -73,7 +73,24 @@ def _minmax(x: np.ndarray) -> np.ndarray:
     return (x - lo) / (hi - lo) * 100.0
 
 
+_MEMO: dict[tuple[int, int], tuple] = {}   # (id(scores), id(survey)) -> (scores, survey, HotIssues)
+
+
 def hot_issues(scores, survey, concerns=None, config=None) -> HotIssues:
+    """The hot issues of a build's scores and survey (computed once: the report, the
+    survey chapter, the narratives' vocabulary and survey/hot_issues.csv all ask)."""
+    if concerns is not None or config is not None:
+        return _hot_issues(scores, survey, concerns, config)
+    key = (id(scores), id(survey))
+    hit = _MEMO.get(key)
+    if hit is None or hit[0] is not scores or hit[1] is not survey:
+        if len(_MEMO) >= 4:
+            _MEMO.pop(next(iter(_MEMO)))
+        hit = _MEMO[key] = (scores, survey, _hot_issues(scores, survey))
+    return hit[2]
+
+
+def _hot_issues(scores, survey, concerns=None, config=None) -> HotIssues:
     concerns = concerns if concerns is not None else survey.concerns
     cfg = config or concerns.config
     from ..wording import Wording, load_toml

@@ -103,12 +103,11 @@ class ComposeContext:
         """Render a one-line wording template (from templates/) in the narrative sandbox."""
         from jinja2 import TemplateError
 
-        from ..narrative import make_env
+        from ..narrative import compiled
         from ..safety.sandbox import TEMPLATE_ERRORS, template_error
 
-        env = make_env(self.fmt)
         try:
-            return env.from_string(template).render({**self.narr.globals(), **extra})
+            return compiled(self.fmt, template).render({**self.narr.globals(), **extra})
         except (TemplateError, *TEMPLATE_ERRORS) as exc:
             raise template_error(exc, display="templates/report.toml", line=False) from None
 
