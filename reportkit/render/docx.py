@@ -1019,6 +1019,9 @@ class _Writer:
         tbl = [f'<w:tbl><w:tblPr>{style_xml}'
                f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>{borders}'
                '<w:tblLayout w:type="fixed"/>'
+               # narrow cell margins (1 mm), as the PDF's table padding: the columns are
+               # sized to their text (compose/widths.py), Word's default 1.9 mm breaks codes
+               '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
                '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
                'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
                + (f'<w:tblCaption w:val="{_a(t.caption)}"/>' if t.caption else "")
