@@ -9,6 +9,7 @@ import click
 from .errors import Problems
 from .messages import join, msg
 
+from .cli_options import Group
 from .cli_options import out_option as OUT_OPT
 from .cli_options import project_option as PROJECT_OPT
 
@@ -28,7 +29,7 @@ LAZY_COMMANDS = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Group):
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
 
@@ -56,7 +57,7 @@ def echo_problems(problems: Problems, quiet_warnings: bool = False) -> None:
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=msg("cli.help"))
-@click.version_option(package_name="reportkit")
+@click.version_option(package_name="reportkit", help=msg("cli.version_option"))
 def main() -> None:
     pass
 

@@ -8,9 +8,10 @@ import click
 
 from ..cli_options import formats_of, formats_option, out_option, quiet_option, workers_option
 from ..messages import join, msg
+from ..cli_options import command as rk_command
 
 
-@click.command("assess")
+@rk_command("assess")
 @click.option("--projects", "projects", multiple=True, type=click.Path(path_type=Path), metavar="DIR...",
               help=msg("help.projects"))
 @click.argument("more", nargs=-1, type=click.Path(path_type=Path), metavar="[DIR]...")

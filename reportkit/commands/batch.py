@@ -8,12 +8,13 @@ import click
 
 from ..cli_options import out_option, quiet_option
 from ..load.province import say
+from ..cli_options import command as rk_command
 
 province_option = click.option("--province", "province_dir", required=True,
                                type=click.Path(file_okay=False, path_type=Path), help=say("help_province"))
 
 
-@click.command("batch")
+@rk_command("batch")
 @province_option
 @out_option
 @click.option("--workers", type=click.IntRange(1, 512), default=None,

@@ -11,9 +11,10 @@ from ..cli_options import (formats_of, formats_option, out_option, project_optio
                            workers_option)
 from ..messages import join, msg
 from ..products import ALL
+from ..cli_options import command as rk_command
 
 
-@click.command("build")
+@rk_command("build")
 @project_option
 @out_option
 @quiet_option

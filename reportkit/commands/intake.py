@@ -9,9 +9,10 @@ import click
 
 from ..cli_options import out_option, project_option
 from ..messages import join, msg
+from ..cli_options import group as rk_group
 
 
-@click.group("intake")
+@rk_group("intake")
 def command() -> None:
     """数据填报：向各单位下发填报表（template），汇总审核报送的填报表（collect），生成填报进度通报（status）。"""
 

@@ -7,9 +7,10 @@ import click
 
 from ..cli_options import formats_option, out_option, quiet_option
 from .batch import province_option
+from ..cli_options import command as rk_command
 
 
-@click.command("province")
+@rk_command("province")
 @province_option
 @out_option
 @quiet_option

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from ..cli_options import formats_of, formats_option, out_option, project_option, quiet_option, strict_option
+from ..cli_options import command as rk_command
 
 
-@click.command("report")
+@rk_command("report")
 @project_option
 @out_option
 @quiet_option

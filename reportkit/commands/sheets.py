@@ -9,9 +9,10 @@ import click
 from ..cli_options import (formats_of, formats_option, out_option, project_option, quiet_option, strict_option,
                            workers_option)
 from ..messages import msg
+from ..cli_options import command as rk_command
 
 
-@click.command("sheets")
+@rk_command("sheets")
 @project_option
 @out_option
 @quiet_option

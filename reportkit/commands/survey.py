@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from ..cli_options import out_option, project_option, quiet_option
+from ..cli_options import command as rk_command
 
 
-@click.command("survey")
+@rk_command("survey")
 @project_option
 @out_option
 @quiet_option

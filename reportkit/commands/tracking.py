@@ -7,9 +7,10 @@ import click
 
 from ..cli_options import out_option, project_option
 from ..messages import msg
+from ..cli_options import group as rk_group
 
 
-@click.group("tracking")
+@rk_group("tracking")
 def command() -> None:
     """策略建议落实跟踪：向各部门下发反馈表（template），汇总返回的反馈表（collect）。"""
 
