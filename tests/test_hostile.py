@@ -50,6 +50,22 @@ def errors_text(root: Path) -> str:
     return "\n".join(p.format() for p in problems_of(root).errors)
 
 
+def survey_files(result):
+    """The survey product's files of `result`, as the writer would receive them."""
+    class Collect:
+        def __init__(self):
+            self.files = {}
+
+        def add(self, rel, data):
+            self.files[rel] = data
+
+    from reportkit.score.survey import add_survey_outputs
+
+    w = Collect()
+    add_survey_outputs(w, result)
+    return w
+
+
 def narrative(mini, body: str, name: str = "30-hostile.md", head: str = "title: 附加章节\n") -> str:
     mini.write(f"narratives/{name}", f"---\n{head}---\n{body}\n")
     return f"narratives/{name}"
@@ -285,7 +301,7 @@ def test_tracking_round_trip_keeps_a_departments_text_as_text(mini, tmp_path):
 
 def test_every_csv_of_the_survey_is_neutralised(tmp_path):
     from reportkit.load.project import open_project
-    from reportkit.score.survey import add_survey_outputs, run_survey
+    from reportkit.score.survey import run_survey
     from survey_factory import TEXT_Q, make_project, many
 
     rows = many(60)
@@ -295,13 +311,7 @@ def test_every_csv_of_the_survey_is_neutralised(tmp_path):
     project, _ = open_project(root)
     result = run_survey(project)
 
-    class W:
-        files = {}
-
-        def add(self, rel, data):
-            self.files[rel] = data
-    w = W()
-    add_survey_outputs(w, result)
+    w = survey_files(result)
     text = w.files["survey/responses.csv"].decode("utf-8-sig")
     assert "'=cmd|' /C calc'!A0" in text and "'@停车难" in text
     for rel, data in w.files.items():
@@ -488,7 +498,7 @@ def test_a_question_may_not_take_a_contract_columns_name(mini):
 
 def test_survey_outputs_carry_only_the_contract_columns_and_the_questions(tmp_path):
     from reportkit.load.project import open_project
-    from reportkit.score.survey import add_survey_outputs, run_survey
+    from reportkit.score.survey import run_survey
     from survey_factory import TEXT_Q, make_project, many, to_csv, META, LIKERT
 
     rows = many(60)
@@ -501,13 +511,7 @@ def test_survey_outputs_carry_only_the_contract_columns_and_the_questions(tmp_pa
     assert any("phone" in p.format() for p in problems.warnings)
     result = run_survey(project)
 
-    class W:
-        files = {}
-
-        def add(self, rel, data):
-            self.files[rel] = data
-    w = W()
-    add_survey_outputs(w, result)
+    w = survey_files(result)
     head = w.files["survey/responses.csv"].decode("utf-8-sig").splitlines()[0].split(",")
     assert "phone" not in head and "respondent" not in head and TEXT_Q in head
     for data in w.files.values():
