@@ -117,7 +117,7 @@ from .workbook import estimate_lines as _estimate_lines  # noqa: E402
 def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> bytes:
     """The department's feedback workbook as reproducible XLSX bytes."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.styles import Alignment, Font, Protection
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -134,17 +134,12 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
     wb = Workbook()
     ws = wb.active
     ws.title = w.get("workbook.sheet")
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    from .theme import load_theme
+    from .workbook import form_style
 
-    word = load_theme(project.root).word   # the fonts of the Word documents
-    heading, body = word["heading_east_asia"], word["body_east_asia"]
-    head_font = Font(name=heading, size=10.5, bold=True)
-    body_font = Font(name=body, size=10.5)
-    locked_fill = PatternFill("solid", fgColor="F2F2F2")
-    header_fill = PatternFill("solid", fgColor="DDE6F0")
-    wrap_top = Alignment(wrap_text=True, vertical="top")
+    fs = form_style(project.root)
+    heading, body = fs.heading, fs.body
+    border, head_font, body_font = fs.border, fs.head_font, fs.body_font
+    locked_fill, header_fill, wrap_top = fs.locked_fill, fs.header_fill, fs.wrap
     last_col = "G"
 
     set_text(ws["A1"], w.say("workbook.title", **values))

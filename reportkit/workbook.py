@@ -15,6 +15,46 @@ from pathlib import Path
 NUMBER_TEXT = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
+# --- house style ------------------------------------------------------------------
+@dataclass(frozen=True)
+class FormStyle:
+    """The look of every form reportkit sends out (filing and tracking workbooks): the
+    Word documents' fonts (theme [word]), thin grey borders, locked cells grey, input
+    cells pale yellow, header cells pale blue."""
+    heading: str        # font names (East Asian) of headings and body text
+    body: str
+    border: object
+    head_font: object
+    body_font: object
+    locked_fill: object
+    input_fill: object
+    header_fill: object
+    wrap: object
+    center: object
+    unlocked: object
+    locked: object
+
+
+def form_style(project_root: Path | None) -> FormStyle:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+    from .theme import load_theme
+
+    thin = Side(style="thin", color="808080")
+    word = load_theme(project_root).word
+    return FormStyle(
+        heading=word["heading_east_asia"], body=word["body_east_asia"],
+        border=Border(left=thin, right=thin, top=thin, bottom=thin),
+        head_font=Font(name=word["heading_east_asia"], size=10.5, bold=True),
+        body_font=Font(name=word["body_east_asia"], size=10.5),
+        locked_fill=PatternFill("solid", fgColor="F2F2F2"),
+        input_fill=PatternFill("solid", fgColor="FFF9E5"),
+        header_fill=PatternFill("solid", fgColor="DDE6F0"),
+        wrap=Alignment(wrap_text=True, vertical="top"),
+        center=Alignment(horizontal="center", vertical="top", wrap_text=True),
+        unlocked=Protection(locked=False), locked=Protection(locked=True))
+
+
 # --- cells -----------------------------------------------------------------------
 def cell_text(value) -> str:
     """A cell value as one line of text (integers without '.0', line breaks joined)."""

@@ -70,7 +70,7 @@ def range_text(lo: float, hi: float, w) -> str:
 def build_template(project, plan: Plan, filer: str, w, settings) -> bytes:
     """The filer's workbook as XLSX bytes (same input, same bytes)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.styles import Alignment, Font
     from openpyxl.workbook.defined_name import DefinedName
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -89,20 +89,13 @@ def build_template(project, plan: Plan, filer: str, w, settings) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = INTAKE_SHEET
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    from ...theme import load_theme
+    from ...workbook import form_style
 
-    word = load_theme(project.root).word   # the fonts of the Word documents
-    heading, body = word["heading_east_asia"], word["body_east_asia"]
-    head_font = Font(name=heading, size=10.5, bold=True)
-    body_font = Font(name=body, size=10.5)
-    locked_fill = PatternFill("solid", fgColor="F2F2F2")
-    input_fill = PatternFill("solid", fgColor="FFF9E5")
-    header_fill = PatternFill("solid", fgColor="DDE6F0")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    center = Alignment(horizontal="center", vertical="top", wrap_text=True)
-    unlocked, locked = Protection(locked=False), Protection(locked=True)
+    fs = form_style(project.root)
+    heading, body = fs.heading, fs.body
+    border, head_font, body_font = fs.border, fs.head_font, fs.body_font
+    locked_fill, input_fill, header_fill = fs.locked_fill, fs.input_fill, fs.header_fill
+    wrap, center, unlocked, locked = fs.wrap, fs.center, fs.unlocked, fs.locked
 
     header = list(INTAKE_HEADER) + list(w.get("template.extra_columns"))
     for i, label in enumerate(header):
