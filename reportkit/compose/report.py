@@ -211,19 +211,23 @@ class ReportComposer:
         if ctx.survey is None:
             out.append(ctx.para(w["no_survey"]))
         else:
-            start, end, channels = self._survey_period()
+            start, end, channels, unnamed = self._survey_period()
             title = ctx.chapter_narratives(section="survey")
             chapter_title = title[0].title if title else ctx.survey.config.chapter["title"]
             out.append(ctx.para(self.say(w["survey"], start=start, end=end, channels=channels,
+                                         unnamed=ctx.fmt.int(unnamed) if unnamed else "",
                                          chapter=chapter_title)))
         return out
 
-    def _survey_period(self) -> tuple[str, str, list]:
-        """First and last day of the valid questionnaires, and their channels."""
+    def _survey_period(self) -> tuple[str, str, list, int]:
+        """First and last day of the valid questionnaires; the channels of the collected
+        ones (the sentence counts what was collected, as the promo's progress image does)
+        and how many collected questionnaires name no channel."""
         import pandas as pd
 
         r = self.ctx.survey
-        df = r.project.survey
+        collected = r.project.survey
+        df = collected
         mask = getattr(r, "_valid_mask", None)
         if mask is not None and len(mask) == len(df):
             df = df[mask]
@@ -237,11 +241,13 @@ class ReportComposer:
                 lo, hi = t.min(), t.max()
                 start = self.say(fmt, y=lo.year, m=lo.month, d=lo.day)
                 end = self.say(fmt, y=hi.year, m=hi.month, d=hi.day)
-        channels = []
-        if "channel" in df.columns:
-            vc = df["channel"][df["channel"] != ""].value_counts()
+        channels, unnamed = [], 0
+        if "channel" in collected.columns:
+            named = collected["channel"].astype(str).str.strip()
+            vc = named[named != ""].value_counts()
             channels = [(str(c), self.ctx.fmt.int(int(n))) for c, n in vc.items()]
-        return start, end, channels
+            unnamed = int(len(collected) - vc.sum()) if channels else 0
+        return start, end, channels, unnamed
 
     # -- 总体评价 ------------------------------------------------------------------
     def evaluation(self) -> list[Block]:
