@@ -17,8 +17,9 @@ The rule:
   value nor the reference prints more than 5% off (3.6, not 4), and until the
   printed value and reference give the rating the unrounded ones gave (0.25 vs
   0.30 短板, never "0.3 vs 0.3 短板") (`indicator_decimals`);
-- shares of one whole are rounded together by largest remainder, so that they add
-  up to exactly 100% as printed (`shares`).
+- a share is its own exact share rounded half up, never nudged so that parts add up
+  (`shares`); a table whose printed parts do not add up to its printed total says so
+  in a note (`shares_add_up`), as statistical yearbooks do.
 """
 from __future__ import annotations
 
@@ -201,25 +202,33 @@ class Formatter:
 
     def shares(self, counts: Iterable, decimals: int = 1) -> list[str]:
         """Shares of one whole (e.g. the valid questionnaires and each rejection rule of
-        the collected ones): rounded together by largest remainder, so that they add up to
-        exactly 100% as printed.  The whole is the sum of `counts`."""
+        the collected ones), each its exact share rounded half up (300 of 87,000 is
+        "0.3%", not bumped to "0.4%" so that the parts add up).  The whole is the sum of
+        `counts`."""
         counts = [0.0 if _missing(c) else float(c) for c in counts]
         total = sum(counts)
         if total <= 0:
             return [self.dash for _ in counts]
-        unit = 10 ** decimals
-        exact = [c / total * 100 * unit for c in counts]
-        floor = [math.floor(e + 1e-9) for e in exact]
-        left = 100 * unit - sum(floor)
-        order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - floor[i]), i))
-        for i in order[:max(0, left)]:
-            floor[i] += 1
-        return [f"{Decimal(f) / unit:.{decimals}f}%" for f in floor]
+        whole = _exact(total)
+        q = Decimal(1).scaleb(-decimals)
+        return [f"{(_exact(c) * 100 / whole).quantize(q, rounding=ROUND_HALF_UP)}%" for c in counts]
+
+    def share(self, part, whole, decimals: int = 1) -> str:
+        """One share of a whole, rounded as `shares` rounds it."""
+        if _missing(part) or _missing(whole) or float(whole) <= 0:
+            return self.dash
+        return self.shares([part, float(whole) - float(part)], decimals)[0]
 
     def percent_sum(self, shares: Iterable[str]) -> str:
-        """The sum of printed shares (the rejected = the sum of every rule's share)."""
+        """The sum of printed shares."""
         total = sum(Decimal(s.rstrip("%")) for s in shares if s != self.dash)
         return f"{total}%"
+
+    def shares_add_up(self, parts: Iterable[str], total: str) -> bool:
+        """Whether printed shares add up to the printed share of their total (with
+        shares rounded one by one they may not: 0.3% + 0.3% + 0.3% of a 1.0% total)."""
+        parts = [s for s in parts if s != self.dash]
+        return total == self.dash or not parts or self.percent_sum(parts) == total
 
     def wan(self, n, decimals: int = 1) -> str:
         """87000 -> "8.7万"; below 10,000 the plain integer."""
@@ -262,6 +271,12 @@ class Formatter:
         if _missing(rank):
             return self.dash
         return f"第{int(rank)}位" if not of else f"第{int(rank)}位（共{int(of)}个）"
+
+
+def _exact(x: float) -> Decimal:
+    """A count or a quantity as the decimal it was written as."""
+    x = float(x)
+    return Decimal(int(x)) if x.is_integer() else Decimal(repr(x))
 
 
 def round_text(x: float, decimals: int, sep: bool = True) -> str:

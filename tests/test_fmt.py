@@ -85,11 +85,21 @@ def test_one_indicator_prints_identically_everywhere():
     [74_200, 2_600, 2_900, 300, 1_500, 600, 100], [1, 1, 1], [2, 1], [853, 147], [0, 5], [7, 0, 0],
     [33, 33, 34], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [10_000, 1],
 ])
-def test_shares_of_one_whole_add_up(counts):
+def test_each_share_is_its_exact_share_rounded(counts):
     shares = F.shares(counts)
-    assert sum(Decimal(s.rstrip("%")) for s in shares) == 100
-    for s, c in zip(shares, counts):     # each within one step of its exact share
-        assert abs(float(s.rstrip("%")) - c / sum(counts) * 100) <= 0.1 + 1e-9
+    for s, c in zip(shares, counts):     # half up on the exact share, never nudged
+        exact = Decimal(c) * 100 / Decimal(sum(counts))
+        assert Decimal(s.rstrip("%")) == exact.quantize(Decimal("0.1"), rounding="ROUND_HALF_UP")
+
+
+def test_a_small_part_is_not_bumped_so_that_parts_add_up():
+    # 300 of 87,000 is 0.34%: "0.3%", although the parts then add up to 99.9%
+    counts = [79_000, 2_600, 2_900, 300, 1_500, 600, 100]
+    shares = F.shares(counts)
+    assert shares[3] == "0.3%" and shares[0] == "90.8%"
+    assert F.share(8_000, 87_000) == "9.2%"
+    assert not F.shares_add_up(shares[1:], F.share(8_000, 87_000))      # 9.1% vs 9.2%
+    assert F.shares_add_up(["90.8%", "9.2%"], F.share(87_000, 87_000))
 
 
 def test_valid_rate_is_the_same_in_text_table_and_chart():

@@ -143,10 +143,11 @@ def _screen(spec: ChartSpec):
 
 
 def _shares(valid: int, counts: list[int]) -> tuple[str, str, list[str]]:
-    """Shares of the collected questionnaires (valid, rejected, each rule), rounded together
-    as the report's tables round them, so that they add up to 100%."""
+    """Shares of the collected questionnaires (valid, rejected, each rule), each rounded
+    on its own as the report's tables round them."""
     parts = style.shares([valid, *counts])
-    return parts[0], Formatter().percent_sum(parts[1:]), parts[1:]
+    collected = valid + sum(counts)
+    return parts[0], Formatter().share(collected - valid, collected), parts[1:]
 
 
 def screening_alt(spec: ChartSpec, w) -> str:

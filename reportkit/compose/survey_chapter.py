@@ -72,9 +72,14 @@ def _sample(ctx, r, L) -> list[Block]:
     rejected = L["sample_rule_sep"].join(L["sample_rule"].format(rule=k, n=fmt.int(v)) for k, v in rej) \
         or L["sample_none_rejected"]
     st = r.settings
-    # one whole: valid + every rule; rounded together so that they add up to 100%
+    # shares of the collected questionnaires, each rounded on its own (never nudged so
+    # that they add up); a note says so when the printed parts do not add up
     parts = fmt.shares([valid, *(s["rejected"][k] for k in REJECT_RULES)])
     rule_share = dict(zip(REJECT_RULES, parts[1:]))
+    whole = fmt.share(collected, collected) if collected else fmt.dash
+    rejected_share = fmt.share(collected - valid, collected) if collected else fmt.dash
+    adds_up = fmt.shares_add_up([parts[0], rejected_share], whole) and \
+        fmt.shares_add_up([rule_share[k] for k in REJECT_RULES if s["rejected"][k]], rejected_share)
     out = [ctx.heading(2, L["h_sample"]),
            ctx.para(L["sample_text"].format(collected=fmt.int(collected), valid=fmt.int(valid),
                                             rate=parts[0], rejected=rejected)),
@@ -84,17 +89,15 @@ def _sample(ctx, r, L) -> list[Block]:
     msg = r.label_message()
     if msg:
         out.append(ctx.para(msg, style="note"))
-    rows = [[_cell(L["collected"], bold=True), _cell(fmt.int(collected), "right"),
-             _cell(fmt.percent_sum(parts) if collected else fmt.dash, "right")],
+    rows = [[_cell(L["collected"], bold=True), _cell(fmt.int(collected), "right"), _cell(whole, "right")],
             [_cell(L["valid"]), _cell(fmt.int(valid), "right"), _cell(parts[0], "right")],
-            [_cell(L["rejected"]), _cell(fmt.int(collected - valid), "right"),
-             _cell(fmt.percent_sum(parts[1:]) if collected else fmt.dash, "right")]]
+            [_cell(L["rejected"]), _cell(fmt.int(collected - valid), "right"), _cell(rejected_share, "right")]]
     for k in REJECT_RULES:
         n = s["rejected"][k]
         rows.append([_cell(L["sample_sub_item"].format(rule=k)), _cell(fmt.int(n), "right"),
                      _cell(rule_share[k], "right")])
     out.append(ctx.table(L["tab_screening"], [L["item"], L["count"], L["share"]], rows, widths=(3, 2, 2),
-                         key="survey-screening"))
+                         key="survey-screening", note="" if adds_up else L["rounding_note"]))
     spec = ChartSpec("screening", "survey-screening", {
         "collected": collected, "valid": valid, "valid_label": L["valid"], "rejected_label": L["rejected"],
         "rules": list(REJECT_RULES), "counts": [s["rejected"][k] for k in REJECT_RULES], "unit": L["copies_unit"]})
