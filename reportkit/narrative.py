@@ -57,7 +57,7 @@ class IndicatorView(View):
     _allowed = frozenset({"code", "name", "unit", "value", "rating", "trend", "reference", "reference_kind",
                           "score", "previous_value", "previous_year", "rank", "progress", "dimension",
                           "category", "peer_median", "change", "rank_of", "has_peers", "has_previous",
-                          "last_checkup", "has_last_checkup"})
+                          "last_checkup", "has_last_checkup", "versus"})
 
     def __init__(self, row, fmt: Formatter, labels: dict, change_words: dict | None = None, ctx=None):
         self._row, self._fmt, self._labels = row, fmt, labels
@@ -106,6 +106,25 @@ class IndicatorView(View):
     previous_year = property(lambda s: s._fmt.dash if _na(s._row["previous_year"]) else str(int(s._row["previous_year"])))
     rank = property(lambda s: s._fmt.rank(s._row["rank"]))
     progress = property(lambda s: s._row["progress"] or s._fmt.dash)
+
+    @property
+    def versus(self):
+        """The value against the reference as printed, in the reference's own kind:
+        低于规划目标 / 高于对标城市中位数 / 与标准值持平 (theme.toml [labels] versus), so a
+        sentence never names a kind of reference the indicator does not have."""
+        from decimal import Decimal, InvalidOperation
+
+        words = (getattr(self._ctx, "labels", None) or {}).get("versus", {})
+        value, ref = self.value, self.reference
+        try:
+            a, b = Decimal(value.replace(",", "")), Decimal(ref.replace(",", ""))
+        except (InvalidOperation, AttributeError):
+            if self._ctx is not None:
+                self._ctx.problem(msg("narrative.no_versus", code=self.code))
+                return self._ctx.placeholder("unknown")
+            return self._fmt.dash
+        key = "above" if a > b else "below" if a < b else "equal"
+        return str(words.get(key, "{kind}")).format(kind=self.reference_kind)
 
 
 class DimensionView(View):

@@ -277,3 +277,85 @@ def test_analysts_achievements_and_problems_take_the_composed_judgements(mini):
         elif inside and h.level == 2:
             numbers.append(h.number)
     assert numbers == ["（一）", "（二）", "（三）", "（四）"]
+
+
+def test_survey_evidence_is_matched_by_topic_not_by_lowest_score():
+    """A question is cited for what it is about (a residents' theme holding the problem's
+    indicators, or a distinctive shared word), never for being the lowest of the dimension;
+    words common to many indicator names (城市) do not tie a question to a problem."""
+    import pandas as pd
+
+    from reportkit.analyse.concerns import Theme
+    from reportkit.compose.report import related_question
+
+    qs = pd.DataFrame({"qid": ["Q1", "Q2", "Q3", "Q4"], "dimension": ["安全", "安全", "安全", "活力"],
+                       "text": ["您对城市应对暴雨内涝能力的满意程度", "您对消防安全和应急救援能力的满意程度",
+                                "您对看病就医便利程度的满意程度", "您对在本市就业和创业机会的满意程度"],
+                       "score": [60.0, 79.0, 70.0, 78.0]})
+    catalogue = ["城市道路网密度", "城市人均避难场所面积", "城市绿道服务半径覆盖率", "城市新增就业人口中大学文化程度人口比例",
+                 "城市二级及以上医院覆盖率", "千人医疗卫生机构床位数", "消防救援5分钟可达覆盖率"]
+    health = Theme("看病就医", "安全", ("医院", "看病", "就医"), codes=("H1", "H2"))
+    fire = Theme("安全隐患", "安全", ("消防", "治安"), codes=("F1",))
+    # the theme's patterns find 看病就医 for a 医疗 problem that shares no word with it
+    got = related_question(qs, ["安全"], ["医疗资源总量不足", "千人医疗卫生机构床位数", "城市二级及以上医院覆盖率"],
+                           ("H1", "H2"), (health, fire), catalogue)
+    assert got == ("您对看病就医便利程度的满意程度", 70.0, "安全")
+    # 消防救援 beats the lower-scoring 暴雨内涝 question, which shares only the common word 城市
+    got = related_question(qs, ["安全"], ["消防救援覆盖存在盲点", "消防救援5分钟可达覆盖率"], ("F1",), (health, fire),
+                           catalogue)
+    assert got[0] == "您对消防安全和应急救援能力的满意程度"
+    # by a distinctive word, in the problem's own dimension only
+    got = related_question(qs, ["活力"], ["高学历人才吸引力不足", "城市新增就业人口中大学文化程度人口比例"], (), (), catalogue)
+    assert got == ("您对在本市就业和创业机会的满意程度", 78.0, "活力")
+    # nothing about the problem: nothing is cited, however low a question of its dimension scores
+    assert related_question(qs, ["安全"], ["城市道路网密度不足", "城市道路网密度"], (), (health, fire), catalogue) is None
+
+
+def test_an_indicator_is_evidence_of_one_main_problem_only(mini):
+    rec = mini.read("data/recommendations.csv").replace("R03,污水收集短板,EC-02,", "R03,污水收集短板,EC-02;TR-02,")
+    mini.write("data/recommendations.csv", rec)
+    mini.write("narratives/31-a.md", "---\ntitle: 通勤时间过长\nsection: problems\nproblem: [R02]\norder: 31\n---\n职住分离。\n")
+    mini.write("narratives/32-b.md", "---\ntitle: 污水收集不足\nsection: problems\nproblem: [R03]\norder: 32\n---\n管网欠账。\n")
+    doc, ctx = compose(mini.root)
+    chapter = W["chapters"]["problems"]
+    names = ctx.scores.table.set_index("code")["name"]
+    first = text_of(blocks_of(doc, chapter, "通勤时间过长"))
+    second = text_of(blocks_of(doc, chapter, "污水收集不足"))
+    assert names["TR-02"] in first and names["TR-02"] not in second      # shown under the first problem only
+    assert names["EC-02"] in second
+
+
+def test_versus_names_the_indicators_own_kind_of_reference(mini):
+    mini.write("narratives/31-a.md", "---\ntitle: 通勤时间过长\nsection: problems\nproblem: [R02]\norder: 31\n---\n"
+                                     "{{ indicator('TR-02').name }}{{ indicator('TR-02').versus }}。\n")
+    doc, ctx = compose(mini.root)
+    text = text_of(blocks_of(doc, W["chapters"]["problems"], "通勤时间过长"))
+    t = ctx.scores.table.set_index("code")
+    kind = load_theme().data["labels"]["reference_kind"][t.at["TR-02", "reference_kind"]]
+    word = "高于" if t.at["TR-02", "value"] > t.at["TR-02", "reference"] else "低于"
+    assert f"{t.at['TR-02', 'name']}{word}{kind}。" in text
+
+
+def test_overview_counts_say_their_base(mini):
+    """The channel split adds up to the collected questionnaires it is worded as; the share
+    of 良好 names its denominator when some indicators could not be rated; the split by
+    collection method is of the indicators, not of the sub-indicators."""
+    import pandas as pd
+
+    survey = pd.read_csv(mini.root / "data" / "survey.csv", dtype=str, keep_default_na=False)
+    survey.loc[:2, "duration_s"] = "5"                       # answered too fast: collected, not valid
+    survey.to_csv(mini.root / "data" / "survey.csv", index=False)
+    doc, ctx = compose(mini.root)
+    over = text_of(blocks_of(doc, W["chapters"]["overview"]))
+    counts = survey["channel"].value_counts()
+    assert ctx.survey.summary["valid"] < len(survey)          # some are rejected: the bases differ
+    for ch, n in counts.items():
+        assert f"{ch}（{n}份）" in over
+    assert f"共回收问卷{len(survey)}份" in over
+    t = ctx.scores.table
+    rated = int(t["rating"].isin(["良好", "预警", "短板"]).sum())
+    assert rated < len(t)
+    good = int((t["rating"] == "良好").sum())
+    summary = text_of(blocks_of(doc, W["chapters"]["evaluation"], W["evaluation"]["summary_heading"]))
+    assert f"占可评价的{rated}项指标的{ctx.fmt.pct(good / rated)}" in summary
+    assert f"{len(t)}项指标按采集方法分" in over

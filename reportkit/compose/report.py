@@ -201,11 +201,12 @@ class ReportComposer:
         out.append(ctx.heading(2, w["collection_heading"]))
         methods = t["method"].replace("", w["method_unknown"]).value_counts()
         sub_n = len(p.sub_indicators) if p.sub_indicators is not None else 0
+        decomposed = str(p.sub_indicators["indicator"].nunique()) if sub_n else "0"
         from ..filers import filer_kinds
 
         filers = [self.say(w["filer_item"], n=n, kind=k) for n, k in filer_kinds(p)]
         out.append(ctx.para(self.say(
-            w["collection"] if filers else w["collection_none"], filers=filers, sub_indicators=sub_n,
+            w["collection"] if filers else w["collection_none"], filers=filers, sub_indicators=sub_n, decomposed=decomposed,
             methods=self.listing(self.word("count", label=m, n=int(n)) for m, n in methods.items()))))
         out.append(ctx.heading(2, w["survey_heading"]))
         if ctx.survey is None:
@@ -262,7 +263,7 @@ class ReportComposer:
         other = [(k, int(counts.get(k, 0))) for k in (NODATA, NOREF) if counts.get(k, 0)]
         out.append(ctx.heading(2, w["summary_heading"]))
         out.append(ctx.para(self.say(w["summary"], good=int(counts.get(GOOD, 0)), warn=int(counts.get(WARN, 0)),
-                                     short=int(counts.get(SHORT, 0)),
+                                     short=int(counts.get(SHORT, 0)), rated=str(rated),
                                      good_share=ctx.fmt.pct(counts.get(GOOD, 0) / rated) if rated else ctx.fmt.dash,
                                      short_dims=short_dims[:3], other=other)))
         out.append(ctx.heading(2, w["scores_heading"]))
@@ -348,7 +349,7 @@ class ReportComposer:
         items = []
         limit = int(w["problem_indicators"])
         for m in self.plan.main:
-            codes = [c for c in self._worst(m.indicators) if self._rated(c)][:limit]
+            codes = [c for c in self._worst(self.plan_evidence(m)) if self._rated(c)][:limit]
             phrases = self.listing((self.indicator_phrase(c) for c in codes), "clause_sep")
             inl = (Span(m.title, bold=True),) + ((Span(self.word("after_label", text=phrases)),) if phrases else ())
             items.append((Paragraph(inl),))
@@ -502,7 +503,7 @@ class ReportComposer:
     def main_problem(self, m) -> list[Block]:
         ctx, w = self.ctx, self.w["problems"]
         out: list[Block] = [ctx.heading(2, m.title)]
-        codes = self._worst(m.indicators)
+        codes = self._worst(self.plan_evidence(m))
         if codes:
             out.append(self.labelled(w["indicators_label"],
                                      self.listing((self.indicator_phrase(c) for c in codes), "clause_sep")
@@ -531,22 +532,57 @@ class ReportComposer:
         r = ctx.survey
         summary = r.summary
         t = self.s.table.set_index("code")
-        dims = list(dict.fromkeys(t.at[c, "dimension"] for c in m.indicators if c in t.index))
+        codes = self.plan_evidence(m)
+        dims = list(dict.fromkeys(t.at[c, "dimension"] for c in codes if c in t.index))
+        q = related_question(r.question_table, dims, [m.title] + [t.at[c, "name"] for c in codes if c in t.index],
+                             codes, self._themes(), list(t["name"]),
+                             {c: 2 if t.at[c, "rating"] == SHORT else 1 for c in codes if c in t.index})
         parts = []
         for dim in dims:
             v = summary["dimensions"].get(dim)
             if v is None:
                 continue
-            parts.append(self.say(w["survey_dimension"], dimension=dim, score=ctx.fmt.score(v),
-                                  overall=ctx.fmt.score(summary["overall"]) if not parts else ""))
-        q = related_question(r.question_table, dims, [m.title] + [t.at[c, "name"] for c in m.indicators
-                                                                   if c in t.index])
-        if q is not None and parts:
-            parts[-1] += self.word("also", text=self.say(w["survey_question"], text=q[0], score=ctx.fmt.score(q[1])))
+            part = self.say(w["survey_dimension"], dimension=dim, score=ctx.fmt.score(v),
+                            overall=ctx.fmt.score(summary["overall"]) if not parts else "")
+            if q is not None and q[2] == dim:    # the question under its own dimension
+                part += self.word("also", text=self.say(w["survey_question"], text=q[0], score=ctx.fmt.score(q[1])))
+            parts.append(part)
         hot = self._hot_issue(m)
         if hot is not None:
             parts.append(self.say(w["survey_hot"], name=hot[0], rank=hot[1]))
         return self.listing(parts, "clause_sep") + self.word("end") if parts else w["survey_none"]
+
+    def _themes(self) -> tuple:
+        """The residents' themes (templates/concerns.toml) resolved against this project."""
+        if not hasattr(self, "_themes_cache"):
+            self._themes_cache = ()
+            try:
+                from ..analyse.concerns import load_concerns_config
+
+                qt = self.ctx.survey.question_table
+                self._themes_cache = load_concerns_config(
+                    getattr(self.p, "root", None), project=self.p,
+                    questions=None if qt is None else qt[["qid", "text", "dimension"]]).themes
+            except Exception:   # no usable themes: questions are matched by words only
+                self._themes_cache = ()
+        return self._themes_cache
+
+    def plan_evidence(self, m) -> tuple[str, ...]:
+        """The indicators shown as a main problem's evidence: an indicator several main
+        problems cite is shown under the one whose recommendations cite it most (the first
+        on a tie), so that no two problems rest on the same number; a problem left with
+        none keeps all of its own."""
+        if not hasattr(self, "_owner"):
+            recs = {r.id: set(r.indicator_list) for r in self.p.recommendations.itertuples()}
+            cites: dict[str, list[tuple[int, int]]] = {}
+            for k, mp in enumerate(self.plan.main):
+                for c in mp.indicators:
+                    n = sum(1 for rid in mp.recommendations if c in recs.get(rid, ()))
+                    cites.setdefault(c, []).append((n, -k))
+            self._owner = {c: -max(v)[1] for c, v in cites.items()}
+        k = self.plan.main.index(m)
+        own = tuple(c for c in m.indicators if self._owner.get(c, k) == k)
+        return own or tuple(m.indicators)
 
     def _hot_issue(self, m):
         """The hot issue (热点问题) this problem's indicators feed: the only one citing one of
@@ -564,12 +600,13 @@ class ReportComposer:
         linked = []
         for h in self._hot.itertuples():
             cited = set(_CODE_TOKEN.findall(str(h.weak_indicators or "")))
-            if cited & set(m.indicators):
+            if cited & set(self.plan_evidence(m)):
                 linked.append((str(h.problem), int(h.rank)))
         if len(linked) == 1:
             return linked[0]
         t = self.s.table.set_index("code")
-        words = set().union(_bigrams(m.title), *(_bigrams(t.at[c, "name"]) for c in m.indicators if c in t.index))
+        words = set().union(_bigrams(m.title), *(_bigrams(t.at[c, "name"]) for c in self.plan_evidence(m)
+                                                 if c in t.index))
         near = [x for x in linked if _bigrams(x[0]) & words]
         return near[0] if near else None
 
@@ -753,10 +790,22 @@ def _bigrams(text: str) -> set[str]:
     return out
 
 
-def related_question(questions, dimensions, texts) -> tuple[str, float] | None:
-    """The lowest-scoring likert question of `dimensions` that shares a distinctive
-    two-character word with `texts` (a problem and its indicators).  Words found in a
-    third or more of all the questions (您对, 满意, 程度 …) say nothing and are ignored."""
+def related_question(questions, dimensions, texts, codes=(), themes=(), catalogue=(),
+                     weights=None) -> tuple[str, float, str] | None:
+    """The likert question of `dimensions` that is most about the problem, as (text, score,
+    dimension), or None when none is about it.
+
+    A question is about the problem through
+    - a residents' theme (templates/concerns.toml, resolved against the catalogue) whose
+      indicators include the problem's `codes` and whose patterns occur in the question,
+      counted once per indicator of the problem the theme holds (`weights`: code -> how
+      much that indicator counts, default 1: the report counts a 短板 twice);
+    - a distinctive two-character word shared with `texts` (the problem and its indicator
+      names), counted once per word.  Words found in a third or more of the questions
+      (您对, 满意, 程度 …) or in a tenth or more of the `catalogue`'s indicator names
+      (城市, 覆盖 …) say nothing and are ignored.
+    The strongest wins; between equally strong ones, the lower score (the one that shows
+    the problem).  Being in the problem's dimension alone is no reason to be cited."""
     if questions is None or not len(questions):
         return None
     qs = questions[questions["score"].notna()]
@@ -767,16 +816,38 @@ def related_question(questions, dimensions, texts) -> tuple[str, float] | None:
     for g in grams:
         for b in g:
             df[b] = df.get(b, 0) + 1
+    names: dict[str, int] = {}
+    for n in catalogue:
+        for b in _bigrams(str(n)):
+            names[b] = names.get(b, 0) + 1
     limit = max(2, math.ceil(len(qs) / 3))
-    wanted = set().union(*(_bigrams(x) for x in texts)) if texts else set()
-    best = None
+    name_limit = max(3, math.ceil(len(catalogue) / 10))
+    wanted = {b for b in set().union(*(_bigrams(x) for x in texts)) if names.get(b, 0) < name_limit} \
+        if texts else set()
+    mine = set(codes)
+    weights = weights or {}
+    topical = [(th, sum(weights.get(c, 1) for c in mine & set(th.codes))) for th in themes
+               if mine & set(th.codes) and th.patterns]
+    best, best_key = None, None
     for (text, dim, score), g in zip(zip(qs["text"], qs["dimension"], qs["score"]), grams):
         if dim not in dimensions:
             continue
-        if any(b in wanted and df[b] < limit for b in g):
-            if best is None or float(score) < best[1]:
-                best = (str(text), float(score))
+        text = str(text)
+        strength = sum(n for th, n in topical if _mentions(text, th))
+        strength += sum(1 for b in g if b in wanted and df[b] < limit)
+        if not strength:
+            continue
+        key = (strength, -float(score))
+        if best_key is None or key > best_key:
+            best, best_key = (text, float(score), str(dim)), key
     return best
+
+
+def _mentions(text: str, theme) -> bool:
+    """Whether a question's text is about a residents' theme (its patterns, not its exclusions)."""
+    if not re.search(theme.regex(), text):
+        return False
+    return not (theme.exclude and re.search(theme.exclude_regex(), text))
 
 
 def compose_report(ctx: ComposeContext) -> Document:
