@@ -57,7 +57,7 @@ class IndicatorView(View):
     _allowed = frozenset({"code", "name", "unit", "value", "rating", "trend", "reference", "reference_kind",
                           "score", "previous_value", "previous_year", "rank", "progress", "dimension",
                           "category", "peer_median", "change", "rank_of", "has_peers", "has_previous",
-                          "last_checkup", "has_last_checkup", "versus"})
+                          "last_checkup", "has_last_checkup", "versus", "reference_with_unit"})
 
     def __init__(self, row, fmt: Formatter, labels: dict, change_words: dict | None = None, ctx=None):
         self._row, self._fmt, self._labels = row, fmt, labels
@@ -94,6 +94,9 @@ class IndicatorView(View):
     trend = property(lambda s: s._row["trend"] or s._fmt.dash)
     # value and reference share the indicator's decimals: they compare as their rating did
     reference = property(lambda s: s._num("reference"))
+    # the reference as {{ indicator(...) }} prints the value: with its unit (a table that
+    # prints one with its unit prints the other so too)
+    reference_with_unit = property(lambda s: s._fmt.ind_unit(s._row["code"], s._row["reference"], s._row["unit"]))
     change = property(lambda s: s._fmt.change(s._row["value"], s._row["previous_value"], s._row["unit"],
                                               s._change_words))
     rank_of = property(lambda s: str(int(s._row["rank_of"])))

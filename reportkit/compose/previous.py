@@ -61,6 +61,13 @@ def pair(fmt, before, after, unit_before: str, unit_after: str, comparable: bool
     return a, b
 
 
+def _method_appendix(project) -> str:
+    """The title of the report's method appendix, which the chapter's notes refer to."""
+    from ..wording import load_toml
+
+    return load_toml("report.toml", getattr(project, "root", None))["chapters"]["appendix_method"]
+
+
 class PreviousChapter:
     def __init__(self, ctx):
         self.ctx = ctx
@@ -159,7 +166,7 @@ class PreviousChapter:
                 "unit": self.say("previous.chart_unit"), "missing_label": self.say("previous.chart_missing"),
                 "lines": [[float(a), str(b)] for a, b in w.get("previous.chart_lines")], "decimals": 1}
         out.append(ctx.figure(ChartSpec("changes", "previous-changes", data), self.say("previous.chart_caption"),
-                              key=PREVIOUS_FIGURE_KEYS[0], note=self.say("previous.chart_note")))
+                              key=PREVIOUS_FIGURE_KEYS[0], note=self.say("previous.chart_note", appendix=_method_appendix(self.p))))
         return out
 
     # -- 策略建议落实情况 ----------------------------------------------------------------

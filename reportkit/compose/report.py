@@ -465,8 +465,11 @@ class ReportComposer:
             if ref is not None and not additive:
                 v = ranked["value"].astype(float)
                 short = int((v < ref).sum() if r.direction == "+" else (v > ref).sum())
+            have = set(ranked["area"])
+            missing = [a for a in self.p.towns if a not in have]
             out.append(ctx.para(self.say(
-                w["towns_text"], name=r.name, n=len(ranked), best=best["area"],
+                w["towns_text"], name=r.name, n=len(ranked), best=best["area"], missing=len(missing),
+                missing_names=self.listing(missing) if len(missing) <= int(w.get("towns_missing_named", 3)) else "",
                 best_value=ctx.fmt.with_unit(best["value"], r.unit), worst=worst["area"],
                 worst_value=ctx.fmt.with_unit(worst["value"], r.unit),
                 compared=ref is not None and not additive, short=short,
@@ -551,6 +554,22 @@ class ReportComposer:
         if hot is not None:
             parts.append(self.say(w["survey_hot"], name=hot[0], rank=hot[1]))
         return self.listing(parts, "clause_sep") + self.word("end") if parts else w["survey_none"]
+
+    def _hot_method(self) -> str:
+        """How the hot issues were ranked, for the method appendix, when the survey
+        chapter ranked some (it refers to the appendix instead of printing the formula)."""
+        if self.ctx.survey is None or self.ctx.scores is None:
+            return ""
+        try:
+            from ..analyse.hot_issues import hot_issues
+
+            if not len(hot_issues(self.s, self.ctx.survey).top):
+                return ""
+        except Exception:   # no questionnaire text, no themes: no hot issues were ranked
+            return ""
+        from .survey_chapter import survey_method_text
+
+        return survey_method_text(self.ctx.survey)
 
     def _themes(self) -> tuple:
         """The residents' themes (templates/concerns.toml) resolved against this project."""
@@ -654,7 +673,10 @@ class ReportComposer:
         labels = w["priority_labels"]
         items = []
         for r in sorted(recs, key=lambda r: self.plan.priority[r.id]):
-            head = self.say(w["strategy"], countermeasure=r.countermeasure,
+            # the countermeasure is a title here: its own end mark would come before the
+            # priority's parenthesis ("…衔接。（近期优先）：")
+            title = str(r.countermeasure).strip().rstrip("".join(self.word("ends")) + self.word("end"))
+            head = self.say(w["strategy"], countermeasure=title or r.countermeasure,
                             priority=labels[str(self.plan.priority[r.id])])
             action = self.say(w["strategy_action"], action=r.action)
             depts = self.say(w["strategy_departments"], lead=names.get(r.lead, r.lead),
@@ -728,7 +750,7 @@ class ReportComposer:
                      _texts(w["indicators_columns"], rows), orientation="landscape")
         table = ctx.table(w["indicators_caption"], w["indicators_columns"], rows,
                           widths=widths, size="small", key="appendix-indicators",
-                          note=self.say(w["computed_note"], mark=mark) if t["computed"].any() and "computed_note" in w
+                          note=self.say(w["computed_note"], mark=mark, appendix=ch["appendix_method"]) if t["computed"].any() and "computed_note" in w
                           else "")
         out: list[Block] = [Section((head, table), "landscape")]
         out.append(ctx.appendix(ch["appendix_method"]))
@@ -745,6 +767,7 @@ class ReportComposer:
             priority_2=list(self.w["recommendations"]["priority_2"]),
             priority_labels=[self.w["recommendations"]["priority_labels"][k] for k in ("1", "2", "3")],
             compare_gap=fmt.plain(self.settings.survey.compare_gap) if ctx.survey else "",
+            hot_method=self._hot_method(),
             **self.computed_vars())
         out.append(ctx.appendix(ch["appendix_sources"]))
         methods = t["method"].replace("", self.w["overview"]["method_unknown"]).value_counts()

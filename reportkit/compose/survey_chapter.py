@@ -425,14 +425,30 @@ def _hot(ctx, r, L) -> list[Block]:
     out.append(ctx.table(L["tab_hot"], [L["rank"], L["problem"], L["dimension"], L["indicator_input"],
                                         L["satisfaction_input"], L["concern_input"], L["heat"]], rows,
                          widths=(0.8, 2.2, 1.6, 3.6, 1.3, 2, 1.3), size="small", key="survey-hot-issues"))
-    out.append(ctx.para(hot.method, style="note"))
+    # the formula of the heat index is in the method appendix
+    out.append(ctx.para(ctx.render(L["hot_method_ref"], appendix=_method_appendix(ctx)), style="note"))
     weak = [h for h in hot.top.itertuples() if h.weak_indicators]
     if weak:
+        codes = set(ctx.scores.table["code"])
         out.append(ctx.para(L["hot_indicators"]))
         items = tuple((ctx.para(L["hot_indicator_item"].format(
-            problem=h.problem, indicators=L["list_sep_strong"].join(h.weak_indicators.split(";")))),) for h in weak)
+            problem=h.problem, indicators=L["list_sep_strong"].join(
+                _without_codes(x, codes) for x in h.weak_indicators.split(";")))),) for h in weak)
         out.append(ListBlock(items))
     return out
+
+
+def _without_codes(item: str, codes: set) -> str:
+    """One weak indicator as readers see it: its name and rating, without its code
+    (hot_issues.csv keeps the code, for people who work with the files)."""
+    first, _, rest = item.strip().partition(" ")
+    return rest.strip() if first in codes and rest.strip() else item.strip()
+
+
+def _method_appendix(ctx) -> str:
+    from ..wording import load_toml
+
+    return load_toml("report.toml", getattr(ctx.project, "root", None))["chapters"]["appendix_method"]
 
 
 def survey_method_text(survey) -> str:
