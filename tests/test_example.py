@@ -186,7 +186,7 @@ def test_report_speaks_the_projects_words(pdf_text, docx_text):
 
 def test_collection_sentence_names_who_files(pdf_text, docx_text):
     for text in (squash("".join(pdf_text)), squash("".join(docx_text))):
-        m = re.search(r"指标数据由(\d.+?)填报，", text)
+        m = re.search(r"指标数据由(\d.+?)填报[，。]", text)
         assert m, "no data-collection sentence"
         who = m.group(1)
         # the bureaus, the development zone's committee filing for its two 街道, the towns' governments
