@@ -297,3 +297,16 @@ def test_narrative_keys_are_those_the_composition_makes(mini):
     assert code == 2
     assert "narratives/21-radar.md，第 6 行" in out and "dimension-radar" in out
     assert "rating-counts" not in out          # that chart exists in every report
+
+
+def test_short_indicator_that_no_recommendation_cites_is_named(mini):
+    # TR-02 is rated 短板 in the mini project; R02 is the only recommendation citing it
+    mini.replace("data/recommendations.csv", "R02,通勤时间偏长,TR-02;TR-01", "R02,通勤时间偏长,TR-01")
+    code, out = run_validate(mini.root)
+    assert code == 0
+    line = next(x for x in out.splitlines() if "TR-02" in x)
+    assert line.startswith("[警告] data/indicators.csv，第 ")   # its row in the indicators table
+    assert "评为短板，但没有任何策略建议对应" in line and "indicators 列填 TR-02" in line
+    # cited again: no warning
+    mini.replace("data/recommendations.csv", "R02,通勤时间偏长,TR-01", "R02,通勤时间偏长,TR-02;TR-01")
+    assert "TR-02" not in run_validate(mini.root)[1]

@@ -137,7 +137,9 @@ def _front_matter_line(narrative, key: str) -> int:
 
 def check_problems(project, scores, problems: Problems) -> ProblemPlan | None:
     """Cause narratives that name unknown or already explained recommendations are
-    errors; a main problem without a cause narrative is a warning."""
+    errors; a main problem without a cause narrative is a warning, and so is an
+    indicator rated as a main problem (短板) that no recommendation cites: it would
+    appear in no 问题与成因, 对策建议 or 一览表."""
     if not len(project.recommendations):
         return None
     plan = plan_problems(project, scores)
@@ -156,4 +158,19 @@ def check_problems(project, scores, problems: Problems) -> ProblemPlan | None:
         src = tab.source(idx[0], "problem") if tab is not None and len(idx) else Source("data/recommendations")
         problems.add(warning(src, msg("narrative.problem_no_cause", id=m.key, title=m.title),
                              hint=msg("narrative.problem_no_cause_hint", id=m.key)))
+    _uncovered(project, scores, problems)
     return plan
+
+
+def _uncovered(project, scores, problems: Problems) -> None:
+    main_ratings = _ratings(project.root, "problems.main_ratings", (SHORT,))
+    cited = {c for r in project.recommendations.itertuples() for c in r.indicator_list}
+    ind = project.table("indicators")
+    codes = list(project.indicators["code"]) if "code" in project.indicators else []
+    for r in scores.table.itertuples():
+        if r.rating in main_ratings and r.code not in cited:
+            row = codes.index(r.code) if r.code in codes else None
+            src = (ind.source(project.indicators.index[row], "code") if ind is not None and row is not None
+                   else Source("data/indicators"))
+            problems.add(warning(src, msg("narrative.rating_uncovered", code=r.code, name=r.name, rating=r.rating),
+                                 hint=msg("narrative.rating_uncovered_hint", code=r.code)))

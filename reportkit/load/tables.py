@@ -41,7 +41,16 @@ class Table:
         return int(index) + 2
 
     def source(self, index: int | None = None, column: str | None = None) -> Source:
-        return Source(self.display, None if index is None else self.excel_row(index), column)
+        """Where row `index` / `column` is, as the user finds it: for a workbook the cell
+        (D31), for a CSV file the row and column."""
+        row = None if index is None else self.excel_row(index)
+        if row is not None and column is not None and self.display.lower().endswith(".xlsx") \
+                and column in self.df.columns:
+            from openpyxl.utils import get_column_letter
+
+            letter = get_column_letter(list(self.df.columns).index(column) + 1)
+            return Source(self.display, None, column, cell=f"{letter}{row}")
+        return Source(self.display, row, column)
 
     def __len__(self) -> int:
         return len(self.df)
