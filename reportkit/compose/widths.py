@@ -12,6 +12,7 @@ import unicodedata
 PAD_EM = 1.3            # cell padding (1.8 mm each side) and a little air
 TEXT_PT = {"portrait": 444.0, "landscape": 717.0}
 FONT_PT = {"small": 9.0, "normal": 10.5}
+HEADER_WORD_EM = 5.0   # a header of up to five characters stays on one line
 PILL_EM = 4.3           # a three-character rating pill (font 0.9 em, padding) in its cell
 
 
@@ -27,18 +28,23 @@ def total_em(size: str = "small", orientation: str = "portrait") -> float:
 def fit(columns, rows, size: str = "small", orientation: str = "portrait") -> tuple[float, ...]:
     """`columns`: one spec per column: ("fit", cap_em) — as wide as its longest cell, at
     most cap_em (longer text wraps); ("pill",) — a rating pill; ("flex", weight) — a share
-    of what is left.  `rows`: the cells' texts (header included or not)."""
+    of what is left.  `rows`: the cells' texts, the header row first: a header word of
+    up to HEADER_WORD_EM (对标排名, 满意度得分) is never broken, whatever the cap."""
     n = len(columns)
     longest = [0.0] * n
-    for row in rows:
+    head = [0.0] * n
+    for r, row in enumerate(rows):
         for i, text in enumerate(row[:n]):
             longest[i] = max(longest[i], em(text))
+            if r == 0:
+                head[i] = em(text)
     widths = [0.0] * n
     flex = []
     for i, spec in enumerate(columns):
         kind = spec[0]
         if kind == "fit":
-            widths[i] = min(longest[i], float(spec[1])) + PAD_EM
+            cap = max(float(spec[1]), head[i] if head[i] <= HEADER_WORD_EM else 0.0)
+            widths[i] = min(longest[i], cap) + PAD_EM
         elif kind == "pill":
             widths[i] = PILL_EM
         else:
