@@ -179,7 +179,10 @@ def test_issuer_defaults_to_the_organisation(built):
     _, _, result = built
     s = next(s for s in result.sheets if s.kind == "department")
     cells = [plain(c.inlines) for row in [t for t in s.doc.tables() if t.key == "issue"][0].rows for c in row]
-    assert cells[3] == "甲市住房和城乡建设局" and cells[7] == "　"     # a blank to fill in, never a made-up date
+    # no project date: no 印发日期 row (never a made-up or blank date); the deadline a blank to fill in
+    assert cells == ["接收单位", s.name, "印发单位", "甲市住房和城乡建设局", "反馈截止", "　",
+                     "联系人", "　", "联系电话", "　"]
+    assert "印发日期" not in dump(s.doc)
 
 
 def test_town_totals_by_share_and_per_capita(tmp_path):
