@@ -450,7 +450,8 @@ class SheetComposer:
                 else:
                     row.append(rank)
                 body.append(row)
-            widths = (2.9, 1.0, 1.0, 1.0, 1.0, 1.0, 1.5, 0.8, 1.8) if with_pc else (3.9, 1.5, 1.5, 1.5, 1.5)
+            # 4-character headers (本地人均) and 6-character units (万人次/万人) on one line
+            widths = (2.5, 0.9, 1.3, 0.9, 1.2, 1.2, 1.6, 0.8, 1.6) if with_pc else (3.9, 1.5, 1.5, 1.5, 1.5)
             out.append(ctx.table(totals_caption if with_pc else caption, cols, body,
                                  widths=widths, size="small", key=f"{key}-totals",
                                  note=self._say("town.total_note" if with_pc else "town.share_note")))
