@@ -18,11 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..charts import ChartSpec
-from ..document import KEEP, Block, Box, Cell, Document, Heading, Meta, Paragraph, Section, Span, Table
+from ..document import KEEP, Block, Box, Cell, Document, FigureRow, Heading, Meta, Paragraph, Section, Span, Table
 from ..errors import Problems, ReportkitError
 from ..messages import join, msg
 from ..fmt import Formatter, round_text
@@ -38,8 +38,8 @@ from .previous import last_year_line
 from .report import indicator_row_cells
 
 DEPARTMENT, TOWN = "department", "town"
-TREND_SIZE = (10.0, 4.6)      # cm: a small trend chart, shown at TREND_WIDTH of the text width
-TREND_WIDTH = 0.6
+TREND_SIZE = (8.0, 4.8)       # cm: a small trend chart, two to a row (half the text width)
+TREND_WIDTH = 0.49             # an odd last trend chart alone: as wide as the others
 TOWN_CHART_WIDTH = 0.95
 TOWN_CHART_CM = (16.0, 1.6)   # width, height without bars (cm)
 TOWN_BAR_CM = 0.4              # height per indicator bar (cm)
@@ -187,7 +187,12 @@ class SheetComposer:
                 blocks.append(Section(tuple(self._item(ctx, dept_id, duty)), KEEP))
         if charts:   # the indicators' trends after the items: the items come first for a bureau
             blocks.append(ctx.heading(1, self._say("department.charts_heading")))
-            blocks += [ctx.figure(spec, caption, key=key, width=TREND_WIDTH) for spec, caption, key in charts]
+            figures = [ctx.figure(spec, caption, key=key, width=1.0) for spec, caption, key in charts]
+            # two to a row (each at its natural size, half the text width); an odd last one alone
+            for i in range(0, len(figures) - 1, 2):
+                blocks.append(FigureRow(tuple(figures[i:i + 2])))
+            if len(figures) % 2:
+                blocks.append(replace(figures[-1], width=TREND_WIDTH))
         header = self._say("department.header", department=name)
         meta = self._meta(title, header, self._say("department.subject", department=name), name)
         doc = ctx.resolve(Document(meta, tuple(blocks), "sheet"))
