@@ -454,14 +454,14 @@ def test_town_totals_without_population_stand_apart(mini, tmp_path):
         text = dump(s.doc)
         tables = {t.key: t for t in s.doc.tables()}
         shares = tables["town-shares-totals"]
-        assert shares.caption == "总量指标占全市比例"
+        assert shares.caption == "总量指标占全市比例（不作比较）"
         assert [plain(c.inlines) for c in shares.header[0]] == ["指标名称", "单位", s.name, "占全市", "按总量排名"]
         assert [plain(r[0].inlines) for r in shares.rows] == ["新建建筑中绿色建筑占比"]
         assert "因缺少各街道（镇）常住人口数据，未作人均比较" in shares.note
         for key in ("town-short", "town-rest"):
             if key in tables:
                 assert "新建建筑中绿色建筑占比" not in {plain(r[0].inlines) for r in tables[key].rows}
-        assert "总量指标（1项）" in text and "（总量指标）" not in text
+        assert "（总量指标）" not in text and "不差于全市且达到参照值的指标（" not in text
         assert "1项总量指标只列出占全市比例，不作比较" in text
         for leak in ("data/", "areas", "population", ".csv"):
             assert leak not in text, (s.key, leak)

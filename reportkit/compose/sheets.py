@@ -478,12 +478,12 @@ class SheetComposer:
             blocks.append(ctx.heading(1, self._say("town.short_heading", n=len(short))))
             blocks += self._town_table(ctx, town, short, self._say("town.short_caption"), "town-short",
                                        self._say("town.short_totals_caption"))
-        if rest:
-            blocks.append(ctx.heading(1, self._say("town.rest_heading", n=len(rest))))
+        if rest or shares:
+            # the other indicators, and the totals listed by share (compared with nothing) in
+            # a table of their own under the same heading
+            blocks.append(ctx.heading(1, self._say("town.rest_heading", n=len(rest) + len(shares))))
             blocks += self._town_table(ctx, town, rest, self._say("town.rest_caption"), "town-rest",
                                        self._say("town.rest_totals_caption"))
-        if shares:
-            blocks.append(ctx.heading(1, self._say("town.shares_heading", n=len(shares))))
             blocks += self._town_table(ctx, town, shares, self._say("town.shares_caption"), "town-shares")
         blocks.append(Paragraph((Span(self._say("town.table_note")),), "note"))
         every = short + rest + shares
