@@ -16,7 +16,12 @@ The rule:
   raised until the reference prints exactly (15.5, 0.25, 4.5), until neither the
   value nor the reference prints more than 5% off (3.6, not 4), and until the
   printed value and reference give the rating the unrounded ones gave (0.25 vs
-  0.30 短板, never "0.3 vs 0.3 短板") (`indicator_decimals`);
+  0.30 短板, never "0.3 vs 0.3 短板") (`indicator_decimals`), and until every town's
+  value prints on its side of the city value (a tie as a tie) and short of the
+  reference exactly when it is (never "0.10 vs 0.10 未达参照值", "7.3 vs 7.3 差于全市")
+  (`keep_comparisons`), by one decimal at most: a difference finer than that is below
+  the indicator's precision, and a town is then compared as printed (`shown`): equal
+  to the city is 与全市持平, equal to the reference meets it (GB/T 8170 修约值比较);
 - a share is its own exact share rounded half up, never nudged so that parts add up
   (`shares`); a table whose printed parts do not add up to its printed total says so
   in a note (`shares_add_up`), as statistical yearbooks do.
@@ -82,10 +87,16 @@ class Formatter:
             if frame is not None and len(frame):
                 for code, v in zip(frame["code"], frame["value"]):
                     others.setdefault(code, []).append(v)
+        towns: dict[str, list] = {}
+        frame = getattr(scores, "towns", None)
+        if frame is not None and len(frame):
+            for code, v in zip(frame["code"], frame["value"]):
+                towns.setdefault(code, []).append(v)
         out = {}
         for r in scores.table.itertuples(index=False):
             extra = [r.previous_value, r.peer_median, *others.get(r.code, [])]
-            out[r.code] = self.indicator_decimals(r.value, r.reference, r.direction, r.unit, extra, band)
+            d = self.indicator_decimals(r.value, r.reference, r.direction, r.unit, extra, band)
+            out[r.code] = self.keep_comparisons(d, towns.get(r.code, ()), r.value, r.reference, r.direction, band)
         return replace(self, warning_band=band, indicators=out)
 
     # -- the decimals rule ------------------------------------------------------------
@@ -136,6 +147,49 @@ class Formatter:
                                             direction, band) != want:
                 d += 1
         return d
+
+    def keep_comparisons(self, d: int, values: Iterable, city=None, reference=None, direction: str = "",
+                         band: float | None = None) -> int:
+        """`d` raised by one decimal at most (and to MAX_DECIMALS at most) until each of
+        `values` (the towns' values of one indicator, or their per capita values) prints on
+        the same side of `city` as it is, a tie as a tie, and, with a reference, short of it
+        (预警 or 短板 by the ONE rating rule) exactly when it is.  What is still hidden then
+        is finer than the indicator's precision: compare the printed values (`shown`)."""
+        from .score.indicators import rate
+        from .vocab import GOOD
+
+        band = self.warning_band if band is None else float(band)
+        vals = [float(v) for v in values if not _missing(v)]
+        if not vals or direction not in ("+", "-"):
+            return d
+
+        def shown(x: float, k: int) -> float:
+            return float(round_text(x, k, False))
+
+        def order(a: float, b: float) -> int:
+            return 0 if math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) else (1 if a > b else -1)
+
+        def kept(k: int) -> bool:
+            for v in vals:
+                if not _missing(city) and order(shown(v, k), shown(float(city), k)) != order(v, float(city)):
+                    return False
+                if not _missing(reference):
+                    r = float(reference)
+                    if (rate(shown(v, k), shown(r, k), direction, band) == GOOD) != (rate(v, r, direction, band) == GOOD):
+                        return False
+            return True
+
+        most = min(MAX_DECIMALS, d + 1)
+        while d < most and not kept(d):
+            d += 1
+        return d
+
+    def shown(self, code: str, x, unit: str | None = None) -> float:
+        """The number of indicator `code` as printed (`ind`), as a float: what a town is
+        compared with the city and the reference by (NaN when missing)."""
+        if _missing(x):
+            return math.nan
+        return float(round_text(float(x), self.decimals_of(code, unit, x), False))
 
     def decimals_of(self, code: str, unit: str | None = None, value=None) -> int:
         """The indicator's decimals (give them to its chart specs), else the quantity's."""

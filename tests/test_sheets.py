@@ -179,7 +179,10 @@ def test_issuer_defaults_to_the_organisation(built):
     _, _, result = built
     s = next(s for s in result.sheets if s.kind == "department")
     cells = [plain(c.inlines) for row in [t for t in s.doc.tables() if t.key == "issue"][0].rows for c in row]
-    assert cells[3] == "甲市住房和城乡建设局" and cells[7] == "　"     # a blank to fill in, never a made-up date
+    # no project date: no 印发日期 row (never a made-up or blank date); the deadline a blank to fill in
+    assert cells == ["接收单位", s.name, "印发单位", "甲市住房和城乡建设局", "反馈截止", "　",
+                     "联系人", "　", "联系电话", "　"]
+    assert "印发日期" not in dump(s.doc)
 
 
 def test_town_totals_by_share_and_per_capita(tmp_path):
@@ -367,3 +370,115 @@ def test_summary_leaves_out_roles_without_items(built):
     assert "本部门涉及策略建议1项（牵头1项）。" in text["sw"]
     assert "本部门涉及策略建议2项（配合2项）。" in text["zr"]
     assert "本部门涉及策略建议2项（牵头1项、配合1项）。" in text["zj"]
+
+
+# --- what an official reads: numbers, words and captions agree ---------------------------------
+def test_related_ids_in_natural_order(mini, tmp_path):
+    from reportkit.compose.sheets import id_order
+
+    assert sorted(["R11", "R10", "R2", "R1"], key=id_order) == ["R1", "R2", "R10", "R11"]
+    assert sorted(["A-10", "A-9", "B-1"], key=id_order) == ["A-9", "A-10", "B-1"]
+    # R10 listed before R2 in the file: the indicator table still reads R01、R2、R10
+    mini.append("data/recommendations.csv", "R10,绿地服务半径不足,EC-01,覆盖率偏低,补点建设,新建社区公园,zj,")
+    mini.append("data/recommendations.csv", "R2,公园品质不高,EC-01,设施老旧,提质改造,改造老旧公园,zj,")
+    _, _, sheets = composed(mini.root, tmp_path)
+    zj = next(s for s in sheets.sheets if s.key == "zj")
+    table = next(t for t in zj.doc.tables() if t.key == "indicators")
+    rows = {plain(r[0].inlines): plain(r[-1].inlines) for r in table.rows}
+    assert rows["人均公园绿地面积"] == "R01、R2、R10"
+
+
+def _town_words_match_numbers(sheet, directions: dict[str, str]) -> int:
+    """Every row of a town's rated tables: the 比较 words hold for the numbers as printed.
+    Returns the number of rows checked."""
+    n = 0
+    for t in sheet.doc.tables():
+        if t.key not in ("town-short", "town-rest"):
+            continue
+        for r in t.rows:
+            cells = [plain(c.inlines) for c in r]
+            name, words = cells[0], cells[-1]
+            v, city, ref = (float(x.replace(",", "")) if x != "—" else None for x in cells[2:5])
+            up = directions[name] == "+"
+            if "差于全市" in words:
+                assert (v < city if up else v > city), (sheet.key, cells)
+            elif "优于全市" in words:
+                assert (v > city if up else v < city), (sheet.key, cells)
+            elif "与全市持平" in words:
+                assert v == city, (sheet.key, cells)
+            if ref is not None:
+                short = v < ref if up else v > ref
+                assert ("未达参照值" in words) == short, (sheet.key, cells)
+            n += 1
+    return n
+
+
+def test_town_comparison_words_hold_as_printed(mini, tmp_path):
+    """Values compared unrounded but printed rounded never contradict their words: the
+    indicator gets the decimal that shows the comparison (13.96 vs 14.00, 14.97 vs 15.00),
+    and a difference finer than that is a tie as printed (与全市持平), never 差于全市."""
+    text = mini.read("data/values.csv")
+    text = text.replace("EC-01,甲镇,2020,10,,", "EC-01,甲镇,2020,13.96,,")
+    text = text.replace("EC-01,乙镇,2020,18,,", "EC-01,乙镇,2020,14.97,,")
+    text = text.replace("EC-01,丙街道,2020,14,,", "EC-01,丙街道,2020,14.00004,,")
+    mini.write("data/values.csv", text)
+    project, scores, sheets = composed(mini.root, tmp_path)
+    directions = dict(zip(project.indicators["name"], project.indicators["direction"]))
+    towns = {s.key: s for s in sheets.sheets if s.kind == "town"}
+
+    def row(town: str, name: str) -> list[str]:
+        return next([plain(c.inlines) for c in r] for t in towns[town].doc.tables() for r in t.rows
+                    if plain(r[0].inlines) == name)
+
+    assert row("甲镇", "人均公园绿地面积")[2:5] == ["13.96", "14.00", "15.00"]
+    assert row("甲镇", "人均公园绿地面积")[-1] == "差于全市、未达参照值"
+    assert row("乙镇", "人均公园绿地面积")[2:5] == ["14.97", "14.00", "15.00"]
+    assert row("乙镇", "人均公园绿地面积")[-1] == "未达参照值"
+    assert row("丙街道", "人均公园绿地面积")[2:4] == ["14.00", "14.00"]
+    assert row("丙街道", "人均公园绿地面积")[-1] == "未达参照值"         # and not 差于全市
+    assert sum(_town_words_match_numbers(s, directions) for s in towns.values()) >= 6
+    # the city's own tables print the indicator the same way (one value, one text)
+    zj = next(s for s in sheets.sheets if s.key == "zj")
+    ind = next(t for t in zj.doc.tables() if t.key == "indicators")
+    assert [plain(c.inlines) for c in ind.rows[0]][2:4] == ["14.00", "15.00"]
+
+
+def test_town_totals_without_population_stand_apart(mini, tmp_path):
+    """A total (town values add up to the city's) without populations is compared with
+    nothing: a section of its own, never captioned 不差于全市, and a note in the reader's
+    words (no file or column name)."""
+    for town, v in (("甲镇", 10), ("乙镇", 20), ("丙街道", 10.2)):       # 10 + 20 + 10.2 = city 40.2
+        mini.append("data/values.csv", f"EC-03,{town},2020,{v},,")
+    _, _, sheets = composed(mini.root, tmp_path)
+    for s in (s for s in sheets.sheets if s.kind == "town"):
+        text = dump(s.doc)
+        tables = {t.key: t for t in s.doc.tables()}
+        shares = tables["town-shares-totals"]
+        assert shares.caption == "总量指标占全市比例（不作比较）"
+        assert [plain(c.inlines) for c in shares.header[0]] == ["指标名称", "单位", s.name, "占全市", "按总量排名"]
+        assert [plain(r[0].inlines) for r in shares.rows] == ["新建建筑中绿色建筑占比"]
+        assert "因缺少各街道（镇）常住人口数据，未作人均比较" in shares.note
+        for key in ("town-short", "town-rest"):
+            if key in tables:
+                assert "新建建筑中绿色建筑占比" not in {plain(r[0].inlines) for r in tables[key].rows}
+        assert "（总量指标）" not in text and "不差于全市且达到参照值的指标（" not in text
+        assert "1项总量指标只列出占全市比例，不作比较" in text
+        for leak in ("data/", "areas", "population", ".csv"):
+            assert leak not in text, (s.key, leak)
+
+
+def test_one_footer_format(built):
+    """Every sheet's footer, PDF and Word alike: 第 N 页 / 共 M 页."""
+    import re
+
+    _, out, result = built
+    pat = re.compile(r"^第 (\d+) 页 / 共 (\d+) 页$")
+    for s in result.sheets:
+        with pymupdf.open(out / "sheets" / f"{s.stem}.pdf") as doc:
+            for i, page in enumerate(doc, 1):
+                lines = [ln.strip() for ln in page.get_text().splitlines() if "页" in ln and "共" in ln]
+                m = [pat.match(ln) for ln in lines]
+                assert len(m) == 1 and m[0] and m[0].groups() == (str(i), str(len(doc))), (s.stem, i, lines)
+        d = docx.Document(str(out / "sheets" / f"{s.stem}.docx"))
+        footers = {p.text for sec in d.sections for p in sec.footer.paragraphs if p.text.strip()}
+        assert len(footers) == 1 and pat.match(footers.pop()), s.stem   # fields, cached as 1 / 1

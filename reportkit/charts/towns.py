@@ -56,10 +56,13 @@ def _ref(spec: ChartSpec) -> float | None:
 BETTER, WORSE, SAME = "better", "worse", "same"
 
 
-def _compare(v: float, city: float | None, direction: str) -> str | None:
+def _compare(v: float, city: float | None, direction: str, dec: int | None = None) -> str | None:
+    """Better / worse / like the city; values that print the same (at `dec`) are alike."""
     if city is None or math.isnan(v):
         return None
     if math.isclose(v, city, rel_tol=1e-9, abs_tol=1e-12):
+        return SAME
+    if dec is not None and style.fmt(v, dec) == style.fmt(city, dec):
         return SAME
     return BETTER if (v > city) == (direction == "+") else WORSE
 
@@ -105,14 +108,15 @@ def _context(spec: ChartSpec, w) -> dict:
     ref = None if is_total else _ref(spec)
     direction = d.get("direction", "+")
     key = "towns" if "towns" in d and "areas" not in d else "areas"
+    dec = style.spec_decimals(spec, values + [city, _ref(spec)])
     if is_total:
         pc = dict(zip([str(t) for t in d[key]], style.numbers(d.get("per_capita") or [None] * len(d[key]))))
         cpc = None if style.is_missing(d.get("city_per_capita")) else float(d["city_per_capita"])
         cmp = {t: _compare(pc.get(t, math.nan), cpc, direction) for t, _ in pairs}
     else:
-        cmp = {t: _compare(v, city, direction) for t, v in pairs}
+        cmp = {t: _compare(v, city, direction, dec) for t, v in pairs}
     return {"pairs": pairs, "values": values, "additive": is_total, "city": city, "ref": ref,
-            "dec": style.spec_decimals(spec, values + [city, _ref(spec)]),
+            "dec": dec,
             "city_label": d.get("city_label") or w.get("common.city"),
             "ref_label": d.get("reference_label") or w.get("common.reference"),
             "total": sum(v for v in values if not math.isnan(v)),

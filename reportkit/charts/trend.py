@@ -64,7 +64,15 @@ def draw(spec: ChartSpec, theme):
     hi = max(shown + ([ref] if ref is not None else []), default=1.0)
     pad = (hi - lo) * 0.18 or abs(hi) * 0.1 or 1.0
     bottom = 0.0 if lo >= 0 and lo - pad < 0 else lo - pad
-    ax.set_ylim(bottom, hi + pad)
+    top = hi + pad
+    if shown:
+        # room above the highest point for its value label (6pt up, one line of text), so
+        # that it stays inside the axes, clear of the direction note above them
+        need = 6 + theme.chart["font_size"] * 1.4
+        axes_pt = fig.get_size_inches()[1] * 72 * 0.6
+        frac = min(0.5, need / max(axes_pt, 1.0))
+        top = max(top, (max(shown) - bottom * frac) / (1 - frac))
+    ax.set_ylim(bottom, top)
 
     labels = []
     for xi, v in zip(x, values):

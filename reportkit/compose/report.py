@@ -463,15 +463,17 @@ class ReportComposer:
             additive = str(agg.get(r.code, "") or "").strip() == "sum"   # a total: no town meets a city target
             short = 0
             if ref is not None and not additive:
-                v = ranked["value"].astype(float)
-                short = int((v < ref).sum() if r.direction == "+" else (v > ref).sum())
+                # as printed (reportkit.fmt: a town is compared by its printed value)
+                v = [ctx.fmt.shown(r.code, x) for x in ranked["value"]]
+                rp = ctx.fmt.shown(r.code, ref)
+                short = sum(1 for x in v if (x < rp if r.direction == "+" else x > rp))
             have = set(ranked["area"])
             missing = [a for a in self.p.towns if a not in have]
             out.append(ctx.para(self.say(
                 w["towns_text"], name=r.name, n=len(ranked), best=best["area"], missing=len(missing),
                 missing_names=self.listing(missing) if len(missing) <= int(w.get("towns_missing_named", 3)) else "",
-                best_value=ctx.fmt.with_unit(best["value"], r.unit), worst=worst["area"],
-                worst_value=ctx.fmt.with_unit(worst["value"], r.unit),
+                best_value=ctx.fmt.ind_unit(r.code, best["value"], r.unit), worst=worst["area"],
+                worst_value=ctx.fmt.ind_unit(r.code, worst["value"], r.unit),
                 compared=ref is not None and not additive, short=short,
                 reference_kind=labels.get(r.reference_kind, ""))))
         if len(towns):

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..charts import ChartSpec
-from ..document import KEEP, Block, Box, Cell, Document, Heading, Meta, Paragraph, Section, Span, Table
+from ..document import KEEP, Block, Box, Cell, Document, FigureRow, Heading, Meta, Paragraph, Section, Span, Table
 from ..errors import Problems, ReportkitError
 from ..messages import join, msg
-from ..fmt import Formatter
+from ..fmt import Formatter, round_text
 from ..score.indicators import rate
 from ..terms import project_terms
 from ..tracking import ASSIST, LEAD, Duty, duties, file_stem, role_split, sheet_wording
@@ -37,12 +38,17 @@ from .previous import last_year_line
 from .report import indicator_row_cells
 
 DEPARTMENT, TOWN = "department", "town"
-TREND_SIZE = (10.0, 4.6)      # cm: a small trend chart, shown at TREND_WIDTH of the text width
-TREND_WIDTH = 0.6
+TREND_SIZE = (8.0, 4.8)       # cm: a small trend chart, two to a row (half the text width)
+TREND_WIDTH = 0.49             # an odd last trend chart alone: as wide as the others
 TOWN_CHART_WIDTH = 0.95
 TOWN_CHART_CM = (16.0, 1.6)   # width, height without bars (cm)
 TOWN_BAR_CM = 0.4              # height per indicator bar (cm)
 EPS = 1e-9
+
+
+def id_order(text: str) -> tuple:
+    """Natural order of ids: R2 < R10 < R11, A-2 < A-10."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", str(text)) if p)
 
 
 def _nan(x) -> bool:
@@ -181,7 +187,12 @@ class SheetComposer:
                 blocks.append(Section(tuple(self._item(ctx, dept_id, duty)), KEEP))
         if charts:   # the indicators' trends after the items: the items come first for a bureau
             blocks.append(ctx.heading(1, self._say("department.charts_heading")))
-            blocks += [ctx.figure(spec, caption, key=key, width=TREND_WIDTH) for spec, caption, key in charts]
+            figures = [ctx.figure(spec, caption, key=key, width=1.0) for spec, caption, key in charts]
+            # two to a row (each at its natural size, half the text width); an odd last one alone
+            for i in range(0, len(figures) - 1, 2):
+                blocks.append(FigureRow(tuple(figures[i:i + 2])))
+            if len(figures) % 2:
+                blocks.append(replace(figures[-1], width=TREND_WIDTH))
         header = self._say("department.header", department=name)
         meta = self._meta(title, header, self._say("department.subject", department=name), name)
         doc = ctx.resolve(Document(meta, tuple(blocks), "sheet"))
@@ -219,10 +230,17 @@ class SheetComposer:
         def value(v: str, bold: bool = False) -> Cell:
             return Cell((Span(v or fb["blank"], bold=bold and bool(v)),))
 
+        # the issue date is the project's `date` (the report's, on its cover); without one
+        # the row holds the deadline alone: a sheet never prints a made-up or a blank date
+        if fb["date"]:
+            dates = (label("department.issue_date_label"), value(fb["date"]),
+                     label("department.deadline_label"), value(fb["deadline"], True))
+        else:
+            dates = (label("department.deadline_label"),
+                     Cell((Span(fb["deadline"] or fb["blank"], bold=bool(fb["deadline"])),), colspan=3))
         rows = ((label("department.recipient_label"), value(department, True),
                  label("department.issuer_label"), value(fb["issuer"])),
-                (label("department.issue_date_label"), value(fb["date"]),
-                 label("department.deadline_label"), value(fb["deadline"], True)),
+                dates,
                 (label("department.office_contact_label"), value(fb["contact"]),
                  label("department.office_phone_label"), value(fb["phone"])))
         return Table((), rows, widths=(1.3, 2.6, 1.3, 2.6), size="small", key="issue")
@@ -245,7 +263,8 @@ class SheetComposer:
         rows = []
         for c, rids in codes.items():
             cells = indicator_row_cells(ctx, self.table.loc[c].pipe(_Row), with_rank=False)
-            rows.append(cells + [Cell((Span(w.get("list_sep").join(rids)),), align="center")])
+            rows.append(cells + [Cell((Span(w.get("list_sep").join(sorted(rids, key=id_order))),),
+                                      align="center")])
         out.append(ctx.table(self._say("department.indicators_caption"), w.get("department.indicators_columns"),
                              rows, widths=(3.2, 1.4, 1.0, 1.0, 1.5, 0.8, 0.8, 1.1), size="small",
                              key="indicators"))
@@ -305,16 +324,19 @@ class SheetComposer:
                     form), self.w.say("department.feedback_title", id=rec_id), "feedback")
 
     # -- town sheets ------------------------------------------------------------------
-    def town_rows(self, town: str) -> tuple[list[dict], list[dict]]:
-        """(shortfalls, rest) for one town: each a dict per indicator with a value.
+    def town_rows(self, town: str) -> tuple[list[dict], list[dict], list[dict]]:
+        """(shortfalls, rest, shares) for one town: each a dict per indicator with a value.
         A shortfall is worse than the city value, or short of the reference (预警/短板,
         the ONE rating rule with the project's warning_band), by the indicator's
-        direction.  A `sum` indicator is compared by share of the city total and per
-        capita (reportkit.compose.towns), never with the city total or the target.
+        direction, as printed (reportkit.fmt's keep_comparisons: a printed tie is a tie).
+        A `sum` indicator is compared per capita where populations are known (a
+        shortfall when worse than the city per capita), never with the city total or
+        the target; without populations it is not compared at all, only shown with its
+        share of the city total (`shares`, in catalogue order).
         Shortfalls are ordered worst position first, the rest in catalogue order."""
         band = self.st.scoring.warning_band
         tv = self.s.towns[self.s.towns["area"] == town]
-        short, rest = [], []
+        short, rest, shares = [], [], []
         for t in tv.itertuples():
             ind = self.table.loc[t.code]
             direction = ind["direction"]
@@ -325,23 +347,33 @@ class SheetComposer:
                 pc = self._per_capita(t.code, direction)
                 row.update(sum=True, share=value / float(city) if not _nan(city) and float(city) else math.nan,
                            rating="", below_ref=False, per_capita=math.nan, city_per_capita=math.nan,
-                           cmp_city=None)
+                           cmp_city=None, pc_decimals=0)
                 if pc is not None and town in pc.index:
                     p = pc.loc[town]
+                    pcd = self._pc_decimals(t.code, direction)
                     row.update(per_capita=float(p["per_capita"]), city_per_capita=float(p["city_per_capita"]),
-                               rank=int(p["rank"]), of=int(p["of"]),
-                               cmp_city=towns_mod.compare(p["per_capita"], p["city_per_capita"], direction))
+                               rank=int(p["rank"]), of=int(p["of"]), pc_decimals=pcd,
+                               cmp_city=towns_mod.compare(float(round_text(p["per_capita"], pcd, False)),
+                                                          float(round_text(p["city_per_capita"], pcd, False)),
+                                                          direction))
             else:
-                rating = rate(value, ind["reference"], direction, band)
-                row.update(cmp_city=towns_mod.compare(value, city, direction), rating=rating,
-                           below_ref=rating in (WARN, SHORT))
+                # compared as printed (reportkit.fmt: printed with the decimals that keep each
+                # comparison, a finer difference is below the indicator's precision)
+                shown = self.fmt.shown
+                rating = rate(shown(t.code, value), shown(t.code, ind["reference"]), direction, band)
+                row.update(cmp_city=towns_mod.compare(shown(t.code, value), shown(t.code, city), direction),
+                           rating=rating, below_ref=rating in (WARN, SHORT))
             of = row["of"]
             row["position"] = None if of <= 1 else (of - row["rank"]) / (of - 1) * 100
-            (short if row["cmp_city"] == towns_mod.WORSE or row["below_ref"] else rest).append(row)
+            if row["sum"] and row["cmp_city"] is None:
+                shares.append(row)
+            else:
+                (short if row["cmp_city"] == towns_mod.WORSE or row["below_ref"] else rest).append(row)
         order = {c: i for i, c in enumerate(self.s.table["code"])}
         short.sort(key=lambda x: (x["position"] if x["position"] is not None else 50.0, order[x["code"]]))
         rest.sort(key=lambda x: order[x["code"]])
-        return short, rest
+        shares.sort(key=lambda x: order[x["code"]])
+        return short, rest, shares
 
     @property
     def aggregate(self) -> dict:
@@ -354,6 +386,19 @@ class SheetComposer:
             self._pc[code] = towns_mod.per_capita_table(self.p, self.s, code, direction)
         return self._pc[code]
 
+    def _pc_decimals(self, code: str, direction: str) -> int:
+        """One number of decimals for an indicator's per capita values on every town sheet:
+        as few as they need (reportkit.fmt), raised until each town's per capita value prints
+        on its side of the city's."""
+        key = ("decimals", code)
+        if key not in self._pc:
+            pc = self._per_capita(code, direction)
+            vals = list(pc["per_capita"]) if pc is not None else []
+            city = float(pc["city_per_capita"].iloc[0]) if pc is not None else math.nan
+            d = self.fmt.decimals_needed(vals + [city], small=2)
+            self._pc[key] = self.fmt.keep_comparisons(d, vals, city, None, direction)
+        return self._pc[key]
+
     def _compare(self, row: dict) -> Cell:
         c = self.w.get("town.compare")
         parts = []
@@ -365,14 +410,17 @@ class SheetComposer:
             role = f"rating-{SHORT}" if row["rating"] == SHORT or row["cmp_city"] == -1 else f"rating-{WARN}"
             return Cell((Span(self.w.get("list_sep").join(parts), role=role),), align="center")
         if row["sum"]:
-            text = {1: c["better_city_per_capita"], 0: c["same_city_per_capita"], None: c["by_share"]}[row["cmp_city"]]
+            text = {1: c["better_city_per_capita"], 0: c["same_city_per_capita"], None: c["no_city"]}[row["cmp_city"]]
         else:
             text = {1: c["better_city"], 0: c["same_city"], None: c["no_city"]}[row["cmp_city"]]
         return Cell((Span(text),), align="center")
 
-    def _town_table(self, ctx, town: str, rows: list[dict], caption: str, key: str) -> list[Table]:
+    def _town_table(self, ctx, town: str, rows: list[dict], caption: str, key: str,
+                    totals_caption: str | None = None) -> list[Table]:
         """The rated indicators against the city value and the reference, and the `sum`
-        indicators (totals) by share of the city and per capita, in a table of their own."""
+        indicators (totals) by share of the city and per capita, in a table of their own
+        (`totals_caption`); with no caption for them, the totals are shown by share only,
+        compared with nothing."""
         fmt = ctx.fmt
         out = []
         plain = [r for r in rows if not r["sum"]]
@@ -389,47 +437,58 @@ class SheetComposer:
             out.append(ctx.table(caption, cols, body, widths=(3.3, 1.5, 1.0, 1.0, 1.0, 0.9, 2.3), size="small",
                                  key=key))
         if totals:
-            with_pc = any(not _nan(r["per_capita"]) for r in totals)
+            with_pc = totals_caption is not None
             cols = [self.w.say(c, _literal=True, town=town)
-                    for c in self.w.get("town.total_columns" if with_pc else "town.total_columns_share")]
+                    for c in self.w.get("town.total_columns" if with_pc else "town.share_columns")]
             body = []
             for r in totals:
                 row = [Cell((Span(r["name"]),)), Cell((Span(r["unit"]),), align="center"),
                        Cell((Span(fmt.ind(r["code"], r["value"], r["unit"])),), align="right"),
                        Cell((Span(fmt.pct(r["share"])),), align="right")]
+                rank = Cell((Span(self.w.say("town.rank", rank=r["rank"], of=r["of"])),), align="center")
                 if with_pc:
-                    pcd = fmt.decimals_needed([r["per_capita"], r["city_per_capita"]], small=2)
+                    pcd = r["pc_decimals"]
                     row += [Cell((Span(fmt.num(r["per_capita"], pcd)),), align="right"),
                             Cell((Span(fmt.num(r["city_per_capita"], pcd)),), align="right"),
-                            Cell((Span(self._say("town.per_capita_unit", unit=r["unit"])),), align="center")]
-                body.append(row + [Cell((Span(self.w.say("town.rank", rank=r["rank"], of=r["of"])),),
-                                        align="center"), self._compare(r)])
-            widths = (2.9, 1.0, 1.0, 1.0, 1.0, 1.0, 1.5, 0.8, 1.8) if with_pc else (3.3, 1.5, 1.2, 1.2, 0.9, 2.3)
-            out.append(ctx.table(self._say("town.total_caption", caption=caption), cols, body,
+                            Cell((Span(self._say("town.per_capita_unit", unit=r["unit"])),), align="center"),
+                            rank, self._compare(r)]
+                else:
+                    row.append(rank)
+                body.append(row)
+            # 4-character headers (本地人均) and 6-character units (万人次/万人) on one line
+            widths = (2.5, 0.9, 1.3, 0.9, 1.2, 1.2, 1.6, 0.8, 1.6) if with_pc else (3.9, 1.5, 1.5, 1.5, 1.5)
+            out.append(ctx.table(totals_caption if with_pc else caption, cols, body,
                                  widths=widths, size="small", key=f"{key}-totals",
-                                 note=self.w.get("town.total_note" if with_pc else "town.total_note_share")))
+                                 note=self._say("town.total_note" if with_pc else "town.share_note")))
         return out
 
     def town(self, town: str, stem: str) -> Sheet:
         ctx = self._ctx()
         w = self.w
-        short, rest = self.town_rows(town)
+        short, rest, shares = self.town_rows(town)
         title = self._say("town.title")
         blocks: list[Block] = [self._title(title),
                                Paragraph((Span(self._say("town.info", town=town)),), "center")]
         blocks += self._demo()
-        total = len(short) + len(rest)
+        total = len(short) + len(rest) + len(shares)
         intro = "town.intro" if short else "town.intro_none"
-        blocks.append(ctx.para(self._say(intro, town=town, total=total, short=len(short))))
+        blocks.append(ctx.para(self._say(intro, town=town, total=total, short=len(short),
+                                         compared=len(short) + len(rest), shares=len(shares))))
         if short:
             blocks.append(ctx.heading(1, self._say("town.short_heading", n=len(short))))
-            blocks += self._town_table(ctx, town, short, self._say("town.short_caption"), "town-short")
-        if rest:
-            blocks.append(ctx.heading(1, self._say("town.rest_heading", n=len(rest))))
-            blocks += self._town_table(ctx, town, rest, self._say("town.rest_caption"), "town-rest")
-        blocks.append(Paragraph((Span(w.get("town.table_note")),), "note"))
-        order = {r["code"]: i for i, r in enumerate(short + rest)}
-        ranked = sorted((r for r in short + rest if r["position"] is not None),
+            blocks += self._town_table(ctx, town, short, self._say("town.short_caption"), "town-short",
+                                       self._say("town.short_totals_caption"))
+        if rest or shares:
+            # the other indicators, and the totals listed by share (compared with nothing) in
+            # a table of their own under the same heading
+            blocks.append(ctx.heading(1, self._say("town.rest_heading", n=len(rest) + len(shares))))
+            blocks += self._town_table(ctx, town, rest, self._say("town.rest_caption"), "town-rest",
+                                       self._say("town.rest_totals_caption"))
+            blocks += self._town_table(ctx, town, shares, self._say("town.shares_caption"), "town-shares")
+        blocks.append(Paragraph((Span(self._say("town.table_note")),), "note"))
+        every = short + rest + shares
+        order = {r["code"]: i for i, r in enumerate(every)}
+        ranked = sorted((r for r in every if r["position"] is not None),
                         key=lambda r: (r["position"], order[r["code"]]))
         if ranked:
             blocks.append(ctx.heading(1, self._say("town.chart_heading")))
@@ -447,7 +506,7 @@ class SheetComposer:
         meta = self._meta(title, header, self._say("town.subject", town=town), town)
         doc = ctx.resolve(Document(meta, tuple(blocks), "sheet"))
         self._keep_specs(ctx)
-        return Sheet(TOWN, town, town, stem, tuple(r["code"] for r in short + rest), doc)
+        return Sheet(TOWN, town, town, stem, tuple(r["code"] for r in every), doc)
 
 
 class _Row:
