@@ -678,7 +678,9 @@ def _too_deep(text: str) -> int | None:
 def _markdown_blocks(text: str, problems: Problems, narrative: Narrative | None, base_level: int) -> list[Block]:
     md = _markdown()
     md.convert(text)
-    root = md.captured_root
+    root = getattr(md, "captured_root", None)   # Markdown skips its tree processors for blank text
+    if root is None:
+        return []
     footnotes = {}
     conv = _Conv(md, footnotes, problems, narrative, base_level, 1)
     levels = [int(e.tag[1]) for e in root.iter() if e.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]

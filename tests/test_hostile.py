@@ -653,3 +653,14 @@ def test_odd_defined_names_in_returned_workbooks(mini, tmp_path, attr_text):
     code, out = cli("tracking", "collect", str(returned), "--project", str(mini.root), "--out", str(tmp_path / "o"))
     assert code == 0, out
     assert "zj.xlsx" in out and "reportkit_year" in out and "内部错误" not in out
+
+
+def test_narrative_whose_text_renders_blank_gives_no_blocks():
+    # Markdown skips its tree processors for blank text: a narrative whose body is only
+    # a condition that is false (or only whitespace) is an empty chapter, not a crash
+    from reportkit.narrative import _markdown_blocks
+
+    for text in ("", "   \n\n", "\n"):
+        problems = Problems()
+        assert _markdown_blocks(text, problems, None, 2) == []
+        assert not problems.errors
