@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import Problems, Source, error, warning
 from .messages import join, msg
 
-from .vocab import DEFAULT_TOWN_TERM  # noqa: E402  (contract v2 default of [terms] town)
+from .vocab import DEFAULT_DIMENSION_TERM, DEFAULT_TOWN_TERM  # noqa: E402  (defaults of [terms])
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,11 @@ class FeedbackSettings:
 
 @dataclass(frozen=True)
 class Terms:
-    """The project's own words for its administrative levels (contract v2 [terms])."""
+    """The project's own words (contract v2 [terms]): `town` for the town level, and
+    `dimension` for what its indicator system groups indicators by (维度 in the 2020
+    system, 层级 in the four-level system since 2023; an extension, docs/contract.md)."""
     town: str = DEFAULT_TOWN_TERM
+    dimension: str = DEFAULT_DIMENSION_TERM
 
     def as_dict(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -160,10 +163,12 @@ def _section(cls, data, name: str, display: str, problems: Problems):
                 problems.add(error(Source(display, column=f"survey.{key}"), msg("config.not_negative"), getattr(out, key)))
         if out.straight_min < 2:
             problems.add(error(Source(display, column="survey.straight_min"), msg("config.straight_min"), out.straight_min))
-    if isinstance(out, Terms) and not _TERM_RE.match(out.town):
-        problems.add(error(Source(display, column="terms.town"), msg("check.bad_term"), out.town,
-                           hint=msg("check.bad_term_hint")))
-        out = Terms()
+    if isinstance(out, Terms):
+        for key in ("town", "dimension"):
+            if not _TERM_RE.match(getattr(out, key)):
+                problems.add(error(Source(display, column=f"terms.{key}"), msg(f"check.bad_term_{key}"),
+                                   getattr(out, key), hint=msg(f"check.bad_term_{key}_hint")))
+                out = replace(out, **{key: getattr(Terms(), key)})
     if isinstance(out, ScoringSettings) and out.target_year is not None and not 1900 <= out.target_year <= 2100:
         problems.add(error(Source(display, column="scoring.target_year"), msg("config.target_year"), out.target_year))
     return out

@@ -226,8 +226,8 @@ class SurveyView(View):
 
 
 class TermsView(View):
-    """The project's words for its levels (project.toml [terms]): {{ terms.town }}."""
-    _allowed = frozenset({"town"})
+    """The project's own words (project.toml [terms]): {{ terms.town }}, {{ terms.dimension }}."""
+    _allowed = frozenset({"town", "dimension"})
 
     def __init__(self, terms: dict):
         self._t = terms
@@ -237,6 +237,12 @@ class TermsView(View):
         from .terms import default_terms
 
         return self._t.get("town") or default_terms()["town"]
+
+    @property
+    def dimension(self):
+        from .terms import default_terms
+
+        return self._t.get("dimension") or default_terms()["dimension"]
 
 
 class CountsView(View):

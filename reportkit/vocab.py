@@ -21,6 +21,7 @@ INTAKE_STATUSES = (NOT_FILED, FILED, RETURNED, PASSED)
 TO_CONFIRM = "需核实"
 # What the documents call the town level when project.toml [terms] says nothing (contract v2).
 DEFAULT_TOWN_TERM = "街道（镇）"
+DEFAULT_DIMENSION_TERM = "维度"
 
 
 METHODS = ("统计", "空间", "大数据", "调查")   # indicators.method: how a value is collected
