@@ -245,7 +245,6 @@ def _proofread(ctx: BuildContext, composed: dict[str, Composed], rendered: dict,
 
 def _draw_render_write(ctx: BuildContext, composed: dict[str, Composed], pool, workers: int,
                        progress: Progress, root: Path | None, strict: bool = False) -> BuildResult:
-    from .charts.render import CACHE_DIR, check_specs, from_cache
     from .messages import msg
     from .theme import find_template
     from .workers import RenderJob, Workers, WorkerDied
@@ -254,6 +253,12 @@ def _draw_render_write(ctx: BuildContext, composed: dict[str, Composed], pool, w
     all_specs: list = []
     for c in composed.values():
         all_specs += list(c.specs.values())
+    if not all_specs and not any(c.documents for c in composed.values()):
+        # nothing to draw or lay out (results, tracking, intake, promo): no chart
+        # machinery (matplotlib) is even imported
+        return _write_all(ctx, composed, {}, {}, {}, progress)
+    from .charts.render import CACHE_DIR, check_specs, from_cache
+
     with progress.step(msg("progress.check_charts"), "check"):
         specs = check_specs(all_specs, ctx.theme)
     cache_dir = ctx.out_dir / CACHE_DIR
@@ -293,7 +298,14 @@ def _draw_render_write(ctx: BuildContext, composed: dict[str, Composed], pool, w
     progress.timings["draw_render"] = time.perf_counter() - t0
     _proofread(ctx, composed, rendered, strict)
 
-    # write: everything at once
+    return _write_all(ctx, composed, pngs, new_cache, rendered, progress)
+
+
+def _write_all(ctx: BuildContext, composed: dict[str, Composed], pngs: dict, new_cache: dict, rendered: dict,
+               progress: Progress) -> BuildResult:
+    """write: everything at once (the documents, figures/, the chart cache, the products' files)."""
+    from .messages import msg
+
     with progress.step(msg("progress.write"), "write"):
         writer = Writer(ctx.out_dir)
         for c in composed.values():
@@ -303,8 +315,11 @@ def _draw_render_write(ctx: BuildContext, composed: dict[str, Composed], pool, w
                 writer.add_path(path, data)
         for name, png in pngs.items():
             writer.add(f"figures/{name}.png", png)
-        for cname, png in new_cache.items():
-            writer.add(f"{CACHE_DIR}/{cname}", png)
+        if new_cache:
+            from .charts.render import CACHE_DIR
+
+            for cname, png in new_cache.items():
+                writer.add(f"{CACHE_DIR}/{cname}", png)
         for c in composed.values():
             for dj in c.documents:
                 r = rendered.get(dj.stem)
