@@ -428,7 +428,7 @@ def _compare(ctx, r, L) -> list[Block]:
                      _cell(fmt.dash if _missing(d.difference) else fmt.num(d.difference, 1), "right"),
                      _cell(d.judgement, "center", role)])
     out.append(ctx.table(L["tab_compare"], [L["dimension"], L["indicator_score"], L["satisfaction"],
-                                            L["difference"], L["judgement"]], rows, widths=(2.5, 1.5, 1.5, 2, 3.5),
+                                            L["difference"], L["judgement"]], rows, widths=(2.5, 1.6, 1.9, 2.4, 3.0),
                          key="survey-compare", note=L["compare_note"].format(gap=gap)))
     return out
 
@@ -458,7 +458,7 @@ def _hot(ctx, r, L) -> list[Block]:
                      _cell(fmt.num(h.heat, 1), "right")])
     out.append(ctx.table(L["tab_hot"], [L["rank"], L["problem"], L["dimension"], L["indicator_input"],
                                         L["satisfaction_input"], L["concern_input"], L["heat"]], rows,
-                         widths=(0.8, 2.2, 1.6, 3.6, 1.3, 2, 1.3), size="small", key="survey-hot-issues"))
+                         widths=(1.1, 2.5, 2.4, 3.3, 1.4, 2.0, 1.6), size="small", key="survey-hot-issues"))
     # the formula of the heat index is in the method appendix
     out.append(ctx.para(ctx.render(L["hot_method_ref"], appendix=_method_appendix(ctx)), style="note"))
     weak = [h for h in hot.top.itertuples() if h.weak_indicators]
