@@ -295,3 +295,106 @@ def test_screening_chart_rejects_inconsistent_counts():
     spec = ChartSpec("screening", "bad", {"collected": 100, "valid": 90, "rules": ["重复作答"], "counts": [5]})
     with pytest.raises(ReportkitError, match="不等于回收"):
         draw_png(spec, _theme())
+
+
+# --- substring traps, the concern rule, choice questions as asked -------------------------------
+# (answer, themes it must mention, themes it must not): a theme's pattern inside a longer word
+# of another meaning does not count, and the rest of the answer still does
+TRAPS = [
+    ("卫生院看不了病", {"看病就医"}, {"环境卫生差"}),
+    ("社区卫生服务中心太远了", {"看病就医"}, {"环境卫生差"}),
+    ("村卫生室连个医生都没有", {"看病就医"}, {"环境卫生差"}),
+    ("环境卫生太差", {"环境卫生差"}, {"看病就医"}),
+    ("卫生院太远，街上垃圾也没人清", {"看病就医", "环境卫生差"}, set()),
+    ("家里卫生间漏水", {"住房质量与物业"}, {"环境卫生差"}),
+    ("公共卫生间没人打扫", {"环境卫生差"}, {"住房质量与物业"}),
+    ("交通拥堵，上班要一个小时", {"交通拥堵"}, {"治安与安全隐患"}),
+    ("路口交通事故多", {"治安与安全隐患"}, {"交通拥堵"}),
+    ("晚上走路不安全", {"治安与安全隐患"}, set()),
+    ("食品不安全", set(), {"治安与安全隐患"}),
+    ("小区下水道堵了好几天", {"内涝积水"}, {"交通拥堵"}),
+    ("下水道堵了，路上也天天堵车", {"内涝积水", "交通拥堵"}, set()),
+    ("广场上音响开到晚上十点", {"噪声扰民"}, {"公园绿地不足"}),
+    ("想多建几个广场和公园", {"公园绿地不足"}, {"噪声扰民"}),
+    ("邻居天天吵架", set(), {"噪声扰民"}),
+    ("房产证是历史遗留问题", set(), {"城市风貌与文化"}),
+    ("保护好历史建筑", {"城市风貌与文化"}, set()),
+    ("学校门口接孩子的车太多，堵得很", {"交通拥堵"}, {"入学难"}),
+    ("孩子上学太远", {"入学难"}, set()),
+    ("道路改造拖了一年", set(), {"老旧小区与城中村"}),
+    ("老旧小区改造太慢", {"老旧小区与城中村"}, set()),
+    ("快递站点太少", set(), {"公共交通不便"}),
+    ("回乡下的班车一天就三趟", {"公共交通不便"}, set()),
+]
+
+
+def test_theme_patterns_avoid_substring_traps():
+    texts = pd.Series([t for t, _, _ in TRAPS])
+    con = analyse_texts(texts, _config())
+    hits = {th.name: th.matches(texts) for th in con.config.themes}
+    for i, (text, yes, no) in enumerate(TRAPS):
+        got = {name for name, h in hits.items() if h.iloc[i]}
+        assert yes <= got, (text, got)
+        assert not (no & got), (text, got)
+
+
+def test_health_centres_are_no_sanitation_keyword():
+    texts = pd.Series(["卫生院看不了病，都往城里医院挤"] * 6 + ["垃圾堆着没人清"] * 3)
+    t = analyse_texts(texts, _config()).themes.set_index("theme")
+    assert t.at["环境卫生差", "mentions"] == 3
+    assert t.at["看病就医", "mentions"] == 6
+    assert "卫生院" not in t.at["环境卫生差", "keywords"] and "卫生院" in t.at["看病就医", "keywords"]
+
+
+def test_concern_averages_only_the_sources_that_could_count_a_theme():
+    """One option of six stands for a theme: the other themes are judged by the open answers
+    alone (not halved by a choice share of 0), the options of no theme are kept as chosen."""
+    texts = pd.Series(["垃圾堆着没人清"] * 50 + ["买菜要走二十分钟"] * 10 + ["车位太少"] * 40)
+    answers = pd.Series(["小区配套"] * 30 + ["交通出行"] * 50 + ["住房条件"] * 20)
+    q = "您所在的乡镇（街道）最需要改善的方面是什么？（住房条件／小区配套／交通出行）"
+    con = analyse_texts(texts, _config(), choices=[("Q20", q, answers)])
+    t = con.themes.set_index("theme")
+    assert bool(t.at["社区服务与配套", "choosable"]) and not t.at["环境卫生差", "choosable"]
+    assert t.at["社区服务与配套", "choice_share"] == pytest.approx(0.3)
+    assert t.at["社区服务与配套", "concern"] == pytest.approx((0.1 + 0.3) / 2)
+    assert t.at["环境卫生差", "concern"] == pytest.approx(0.5)      # not 0.25
+    assert t.at["停车难", "concern"] == pytest.approx(0.4)
+    assert list(con.themes["theme"].head(3)) == ["环境卫生差", "停车难", "社区服务与配套"]
+    ch = con.choices.set_index("option")
+    assert ch.at["交通出行", "count"] == 50 and ch.at["交通出行", "theme"] == ""
+    assert ch.at["小区配套", "theme"] == "社区服务与配套"
+    assert con.choice_multiple == {"Q20": False}                  # one option each: single choice
+
+
+def test_choice_only_survey_ranks_the_choosable_themes():
+    con = analyse_texts(pd.Series([], dtype=object), _config(),
+                        choices=[("Q1", "最需要改善的是？", pd.Series(["停车难"] * 3 + ["其他"]))])
+    t = con.themes.set_index("theme")
+    assert t.at["停车难", "concern"] == pytest.approx(0.75)
+    assert (t.drop(index="停车难")["concern"] == 0).all()
+
+
+@pytest.mark.parametrize("text, answers, multiple", [
+    ("最需要改善的是？（住房／交通）", ["住房", "交通┋住房", "交通"], True),     # someone chose two
+    ("最需要改善的是？（住房／交通）", ["住房", "交通", "交通"], False),
+    ("最需要改善的是？（可多选）（住房／交通）", ["住房", "交通"], True),          # the questionnaire says so
+    ("最需要改善的是？（限选2项）", ["住房"], True),
+])
+def test_multiple_choice_is_what_respondents_did_or_were_told(text, answers, multiple):
+    con = analyse_texts(pd.Series(["车位太少"]), _config(), choices=[("Q", text, pd.Series(answers))])
+    assert con.choice_multiple["Q"] is multiple
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("您所在的乡镇（街道）最需要改善的方面是什么？（住房条件／小区配套／街道环境）",
+     "您所在的乡镇（街道）最需要改善的方面是什么？"),
+    ("您认为所在街道最需要改善的方面是？（可多选）（道路交通拥堵／停车设施）", "您认为所在街道最需要改善的方面是？"),
+    ("您所在的乡镇（街道）", "您所在的乡镇（街道）"),
+    ("最需要改善的是（单选）", "最需要改善的是"),
+    ("（住房／交通）", "（住房／交通）"),
+])
+def test_choice_question_printed_as_asked(text, asked):
+    from reportkit.compose.survey_chapter import question_as_asked
+    from reportkit.wording import load_toml
+
+    assert question_as_asked(text, load_toml("survey.toml")["chapter"]) == asked

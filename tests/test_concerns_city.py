@@ -131,7 +131,12 @@ def _chapter_text(root) -> str:
 def test_survey_chapter_of_the_other_city(tmp_path):
     text = _chapter_text(make_city(tmp_path / "p"))
     assert "。。" not in text and "，，" not in text and "{" not in text
-    assert "“您认为所在街道最需要改善的方面是？”共有228人作答" in text.replace(" ", "")
+    flat = text.replace(" ", "")
+    # the question as asked; multiple choice, as both the questionnaire and the answers say
+    assert "“您认为所在街道最需要改善的方面是？”为多选题，共有228人作答" in flat
+    assert "多选题各项比例之和可超过100%" in flat
     assert "停车设施" in text and "排出以下五个热点问题" in text
+    # the options of no theme are reported as chosen ("其他"), not ranked with the themes
+    assert "“其他”（" in flat and "未对应到具体关注主题" in flat
     for dim in ("城区（城市）", "小区（社区）", "住房"):
         assert dim in text

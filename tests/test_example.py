@@ -284,3 +284,31 @@ def test_example_promo_wording(tmp_path):
     assert progress.text("closed").text == "问卷收集已于2024年7月31日结束"
     assert progress.text("town.heading").text == f"问卷数（份）最多的10个{TERM}"
     assert "凤鸣街道" in progress.strings()
+
+
+def test_residents_concerns_ranked_and_asked_as_on_the_questionnaire(built, pdf_text, docx_text):
+    """Only one of the six options of Q20 stands for a theme: the other themes are ranked by
+    the open answers alone; Q20 is printed as asked and, being single choice, not as 可多选;
+    卫生院 answers are health care, not sanitation."""
+    out, _ = built
+    with (out / "survey" / "themes.csv").open(encoding="utf-8-sig") as fh:
+        themes = list(csv.DictReader(fh))
+    for t in themes:
+        share, concern = float(t["share"]), float(t["concern"])
+        if t["choosable"] in ("1", "True"):
+            assert concern == pytest.approx((share + float(t["choice_share"])) / 2), t["theme"]
+        else:
+            assert concern == pytest.approx(share), t["theme"]
+    by = {t["theme"]: t for t in themes}
+    assert "卫生院" not in by["环境卫生差"]["keywords"] and "卫生院" in by["看病就医"]["keywords"]
+    assert int(by["环境卫生差"]["mentions"]) < 400          # was 558 with the 卫生院 answers
+    concerns = [float(t["concern"]) for t in themes]
+    assert concerns == sorted(concerns, reverse=True)
+    top = [t["theme"] for t in themes[:5]]
+    for text in (squash("".join(pdf_text)), squash("".join(docx_text))):
+        assert "“您所在的乡镇（街道）最需要改善的方面是什么？”共有3,978人作答" in text
+        assert "“您所在的乡镇”" not in text and "可多选" not in text and "多选题" not in text
+        m = re.search(r"市民最关注的问题依次为：(.+?)。", text)
+        assert m and [re.sub(r"（.*", "", x) for x in m.group(1).split("、")] == top
+        assert "“交通出行”（21.4%）" in text and "未对应到具体关注主题" in text
+        assert "最头疼的是卫生院看不了病" not in text.split("“环境卫生差”方面的代表性意见")[-1][:200]

@@ -15,14 +15,19 @@ by how often it occurs):
      ranked by TF-IDF weight (count x IDF);
   3. themes (templates/concerns.toml, merged with the project's own copy): an
      answer mentions a theme when one of the theme's patterns (stems, synonyms)
-     occurs in it and no exclusion does.  Each theme finds its indicators in the
+     occurs in it outside the spans the theme's exclusions cover.  Each theme finds its indicators in the
      project's catalogue by words in their names and units, and its dimension as
      the one holding most of them (then most matching satisfaction questions, then
      a dimension whose name holds a theme word) -- never by a fixed list of
      dimension names;
   4. choice questions about what needs improving (kind `choice`, text matching
      [choices] improvement): every option chosen is counted, and matched to the
-     themes like an answer;
+     themes like an answer.  A theme's concern is the mean of the shares of the
+     sources that could have counted it: the share of open answers mentioning it
+     and, only when an option of a choice question is the theme's, the share of
+     those questions' respondents choosing it -- a theme no option stands for is
+     judged by the open answers alone.  Options of no theme stay in the choices
+     table (what residents chose);
   5. quotations: for the most raised themes, the most frequent answers that needed
      no masking (and are of a readable length), near-duplicates (the same words
      up to punctuation, particles and a few characters) merged into one.
@@ -243,6 +248,27 @@ class Theme:
     def exclude_regex(self) -> str:
         return "|".join(f"(?:{p})" for p in self.exclude)
 
+    def matches(self, texts: pd.Series) -> pd.Series:
+        """True where a text mentions the theme: one of its patterns occurs outside every
+        span an exclusion covers (卫生院 is not 卫生, yet "卫生院看不了病，垃圾没人清"
+        still mentions the rubbish)."""
+        if not self.patterns or not len(texts):
+            return pd.Series(False, index=texts.index)
+        s = texts.astype(str)
+        if self.exclude:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                s = s.str.replace(self.exclude_regex(), " ", regex=True)
+        return _contains(s, self.regex())
+
+    def mentioned_in(self, text: str) -> bool:
+        """matches() for one text."""
+        if not self.patterns:
+            return False
+        if self.exclude:
+            text = re.sub(self.exclude_regex(), " ", str(text))
+        return re.search(self.regex(), str(text)) is not None
+
 
 @dataclass(frozen=True)
 class ConcernsConfig:
@@ -364,12 +390,12 @@ def resolve_themes(themes: tuple[Theme, ...], project=None, dimensions: list[str
                 count.setdefault(d, [0, 0, 0])[0] += int(k)
                 codes.append(c)
         if questions is not None and len(questions) and th.patterns:
-            qhit = questions[_contains(questions["text"], th.regex())]
+            qhit = questions[th.matches(questions["text"]).to_numpy()]
             for d in qhit["dimension"]:
                 if d in count:
                     count[d][1] += 1
         for d in count:
-            if wrx and re.search(wrx, d) or th.patterns and re.search(th.regex(), d):
+            if wrx and re.search(wrx, d) or th.mentioned_in(d):
                 count[d][2] = 1
         dim = None
         if th.pinned:
@@ -392,7 +418,9 @@ class Concerns:
     distinct: int                     # distinct answer texts segmented
     masked: int                       # answers in which personal data were masked
     keywords: pd.DataFrame            # word, pos, count, answers, weight (TF-IDF order)
-    themes: pd.DataFrame              # theme, dimension, mentions, share, choices, choice_share, concern, ...
+    themes: pd.DataFrame              # theme, dimension, mentions, share, choices, choice_share, choosable,
+                                      # concern, ...: choosable = an option of a choice question is the
+                                      # theme's; concern = mean of share and (if choosable) choice_share
     quotes: dict = field(default_factory=dict)   # theme -> [quotation]
     mask_seconds: float = 0.0
     segment_seconds: float = 0.0
@@ -400,14 +428,15 @@ class Concerns:
     choices: pd.DataFrame | None = None          # qid, question, option, count, share, theme
     choice_respondents: dict = field(default_factory=dict)   # qid -> respondents who answered
     quote_counts: dict = field(default_factory=dict)          # quotation -> answers it stands for
+    choice_multiple: dict = field(default_factory=dict)       # qid -> multiple choice (chosen so, or said so)
 
     def top_themes(self, n: int = 5) -> pd.DataFrame:
         t = self.themes[self.themes["concern"] > 0]
         return t.head(n)
 
 
-THEME_COLUMNS = ["theme", "dimension", "mentions", "share", "choices", "choice_share", "concern", "keywords",
-                 "indicators"]
+THEME_COLUMNS = ["theme", "dimension", "mentions", "share", "choices", "choice_share", "choosable", "concern",
+                 "keywords", "indicators"]
 CHOICE_COLUMNS = ["qid", "question", "option", "count", "share", "theme"]
 
 
@@ -539,22 +568,15 @@ def split_options(answers: pd.Series, separators) -> pd.DataFrame:
 
 
 def _theme_hits(texts: pd.Series, themes) -> dict[str, np.ndarray]:
-    hits = {}
-    for th in themes:
-        if not th.patterns:
-            continue
-        hit = _contains(texts, th.regex()).to_numpy().copy()
-        if th.exclude:
-            hit &= ~_contains(texts, th.exclude_regex()).to_numpy()
-        hits[th.name] = hit
-    return hits
+    return {th.name: th.matches(texts).to_numpy().copy() for th in themes if th.patterns}
 
 
 _NORM = re.compile(builtin_template("concerns.toml")["quotes"]["normalise"])
+_FILLERS = re.compile(builtin_template("concerns.toml")["quotes"].get("fillers") or r"$^")
 
 
 def _bigrams(text: str) -> frozenset[str]:
-    t = _NORM.sub("", text)
+    t = _NORM.sub("", _FILLERS.sub("", text))
     return frozenset(t[i:i + 2] for i in range(len(t) - 1)) or frozenset([t])
 
 
@@ -602,11 +624,16 @@ def analyse_texts(raw: pd.Series, cfg: ConcernsConfig, project_root: Path | None
     # themes in the open text
     hits = _theme_hits(masked, cfg.themes)
     # choice questions: options chosen, matched to themes
-    choice_rows, respondents, theme_choosers = [], {}, Counter()
+    choice_rows, respondents, theme_choosers, theme_base = [], {}, Counter(), Counter()
+    multi: dict[str, bool] = {}
     seps = cfg.choices.get("separators", [])
+    said_multi = "|".join(f"(?:{p})" for p in cfg.choices.get("multiple", []))
     for qid, text, answers in choices or []:
         respondents[qid] = len(answers)
         opts = split_options(answers, seps)
+        # multiple choice: some respondent chose several options, or the question says so
+        multi[qid] = bool(len(opts) and opts["row"].duplicated().any()) or \
+            bool(said_multi and re.search(said_multi, str(text)))
         if not len(opts):
             continue
         oc = opts.groupby("option", sort=False)["row"].nunique()
@@ -621,10 +648,11 @@ def analyse_texts(raw: pd.Series, cfg: ConcernsConfig, project_root: Path | None
             choice_rows.append({"qid": qid, "question": text, "option": o, "count": int(n),
                                 "share": n / len(answers) if len(answers) else 0.0, "theme": opt_theme.get(o, "")})
         for th in cfg.themes:
-            if th.name in ohits:
+            if th.name in ohits and ohits[th.name].any():
+                # the theme could be chosen in this question: its respondents are the base
                 chosen = set(uniq_opts[ohits[th.name]])
                 theme_choosers[th.name] += int(opts.loc[opts["option"].isin(chosen), "row"].nunique())
-    base_choice = sum(respondents.values())
+                theme_base[th.name] += len(answers)
     choice_df = pd.DataFrame(choice_rows, columns=CHOICE_COLUMNS)
 
     trows = []
@@ -633,8 +661,11 @@ def analyse_texts(raw: pd.Series, cfg: ConcernsConfig, project_root: Path | None
         mentions = int(weights[hit].sum())
         share = mentions / n_answers if n_answers else 0.0
         chosen = int(theme_choosers.get(th.name, 0))
-        cshare = chosen / base_choice if base_choice else 0.0
-        parts = ([share] if n_answers else []) + ([cshare] if base_choice else [])
+        base = int(theme_base.get(th.name, 0))
+        cshare = chosen / base if base else 0.0
+        # averaged over the sources that could have counted the theme: the open answers
+        # (if any), and the choice questions only when one of their options is the theme's
+        parts = ([share] if n_answers else []) + ([cshare] if base else [])
         concern = sum(parts) / len(parts) if parts else 0.0
         kwc = Counter()
         for ws, w, h in zip(words, weights, hit):
@@ -642,11 +673,11 @@ def analyse_texts(raw: pd.Series, cfg: ConcernsConfig, project_root: Path | None
                 for word in {x for x, _ in ws}:
                     kwc[word] += int(w)
         # the theme's own words first (a keyword matching its patterns), co-mentions only if none
-        own = {k for k in kwc if th.patterns and re.search(th.regex(), k)}
+        own = {k for k in kwc if th.mentioned_in(k)}
         ranked = sorted(kwc.items(), key=lambda kv: (kv[0] not in own, -kv[1], kv[0]))
         top_k = [k for k, _ in ranked if k in own][:3] or [k for k, _ in ranked][:3]
         trows.append({"theme": th.name, "dimension": th.dimension or "", "mentions": mentions, "share": share,
-                      "choices": chosen, "choice_share": cshare, "concern": concern,
+                      "choices": chosen, "choice_share": cshare, "choosable": bool(base), "concern": concern,
                       "keywords": builtin_template("concerns.toml")["keywords"]["separator"].join(top_k), "indicators": ";".join(th.codes)})
     themes = pd.DataFrame(trows, columns=THEME_COLUMNS)
     order = {t.name: i for i, t in enumerate(cfg.themes)}
@@ -657,7 +688,7 @@ def analyse_texts(raw: pd.Series, cfg: ConcernsConfig, project_root: Path | None
     quotes, quote_counts = _quotes(themes, hits, uniq, weights, changed.to_numpy(), cfg.quotes)
     themes["quotes"] = themes["theme"].map(lambda n: " | ".join(quotes.get(n, [])))
     return Concerns(n_answers, len(uniq), int(weights[changed.to_numpy()].sum()), kw, themes, quotes,
-                    t1 - t0, t2 - t1, cfg, choice_df, respondents, quote_counts)
+                    t1 - t0, t2 - t1, cfg, choice_df, respondents, quote_counts, multi)
 
 
 def _quotes(themes, hits, uniq, weights, changed, q) -> tuple[dict, dict]:

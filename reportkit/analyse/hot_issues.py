@@ -126,7 +126,7 @@ def _hot_issues(scores, survey, concerns=None, config=None) -> HotIssues:
         weak = rated[rated["rating"].isin([SHORT, WARN])].sort_values("score", kind="stable")
         qs = qt[(qt["dimension"] == th.dimension)]
         if th.patterns and len(qs):
-            qs = qs[qs["text"].astype(str).str.contains(th.regex(), regex=True)]
+            qs = qs[th.matches(qs["text"]).to_numpy()]
         qs = qs[qs["score"].notna()]
         if len(qs):
             worst = qs.loc[qs["score"].astype(float).idxmin()]

@@ -870,9 +870,7 @@ def related_question(questions, dimensions, texts, codes=(), themes=(), catalogu
 
 def _mentions(text: str, theme) -> bool:
     """Whether a question's text is about a residents' theme (its patterns, not its exclusions)."""
-    if not re.search(theme.regex(), text):
-        return False
-    return not (theme.exclude and re.search(theme.exclude_regex(), text))
+    return theme.mentioned_in(text)
 
 
 def compose_report(ctx: ComposeContext) -> Document:

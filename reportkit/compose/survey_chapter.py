@@ -277,11 +277,24 @@ def _concerns(ctx, r, L) -> list[Block]:
                                 for t in top.itertuples())
     key = "concerns_text_both" if con.answers and n_choice else "concerns_text" if con.answers \
         else "concerns_text_choice"
-    questions = L["list_sep"].join(L["question_quote"].format(text=_short_question(t, L))
+    questions = L["list_sep"].join(L["question_quote"].format(text=question_as_asked(t, L))
                                    for t in _choice_questions(con))
     if len(top):
-        out.append(ctx.para(L[key].format(answers=fmt.int(con.answers), respondents=fmt.int(n_choice),
-                                          questions=questions, themes=themes)))
+        text = L[key].format(answers=fmt.int(con.answers), respondents=fmt.int(n_choice),
+                             questions=questions, themes=themes)
+        if key == "concerns_text_both":
+            text += L["concerns_rule_both"]
+        out.append(ctx.para(text))
+        unmatched = _unmatched_options(con)
+        if len(unmatched):
+            # options residents chose that stand for no theme: not ranked, but not lost either
+            from ..narrative import REF_CLOSE, REF_OPEN
+
+            items = L["list_sep"].join(L["concerns_unmatched_item"].format(option=o.option, share=fmt.pct(o.share))
+                                       for o in unmatched.itertuples())
+            tables = L["list_sep"].join(f"{REF_OPEN}tab:survey-choices/{q}{REF_CLOSE}"
+                                        for q in dict.fromkeys(unmatched["qid"]))
+            out.append(ctx.para(L["concerns_unmatched"].format(items=items, tables=tables)))
     else:
         out.append(ctx.para(L["concerns_no_theme"].format(answers=fmt.int(con.answers))))
     # the words of highest TF-IDF weight, shown in order of how often they occur
@@ -299,17 +312,20 @@ def _concerns(ctx, r, L) -> list[Block]:
     for t in shown.itertuples():
         row = [_cell(t.theme), _cell(t.dimension or fmt.dash, "center"), _cell(fmt.int(t.mentions), "right"),
                _cell(fmt.pct(t.share) if con.answers else fmt.dash, "right")]
-        if with_choice:
+        if with_choice and t.choosable:
             row += [_cell(fmt.int(t.choices), "right"), _cell(fmt.pct(t.choice_share), "right")]
+        elif with_choice:     # no option stands for the theme: nothing could be chosen
+            row += [_cell(fmt.dash, "center", "muted"), _cell(fmt.dash, "center", "muted")]
         rows.append(row + [_cell(t.keywords or fmt.dash)])
     head = [L["theme"], L["dimension"], L["mentions"], L["mention_share"]]
-    widths = [2.5, 2, 1.5, 1.5]
+    widths = [3.4, 2.9, 2, 2]
     if with_choice:
         head += [L["choices"], L["choice_share"]]
-        widths += [1.5, 1.5]
-    if rows:
-        out.append(ctx.table(L["tab_themes"], head + [L["keywords"]], rows, widths=widths + [3.0],
-                             key="survey-themes", note=L["themes_note"]))
+        widths += [2, 2]
+    if rows:   # eight columns: small type, so that no name or heading breaks inside a word
+        out.append(ctx.table(L["tab_themes"], head + [L["keywords"]], rows, widths=widths + [4.2],
+                             size="small" if with_choice else "normal", key="survey-themes",
+                             note=L["themes_note_choice" if with_choice else "themes_note"]))
     for t in top.itertuples():
         quotes = con.quotes.get(t.theme) or []
         if not quotes:
@@ -332,11 +348,27 @@ def _choice_questions(con) -> list:
     return list(dict.fromkeys(con.choices["question"]))
 
 
-def _short_question(text: str, L) -> str:
-    """A question's text without its listed options ("…？（A／B／C）")."""
+def _unmatched_options(con) -> pd.DataFrame:
+    """The options chosen that stand for no theme (qid, option, share), most chosen first."""
+    ch = con.choices
+    if ch is None or not len(ch):
+        return pd.DataFrame(columns=["qid", "option", "share"])
+    return ch[(ch["theme"].astype(str) == "") & (ch["count"] > 0)]
+
+
+def question_as_asked(text: str, L) -> str:
+    """A question's text as asked, without what trails it in brackets when that is its list
+    of options ("…？（A／B／C）") or an instruction ("（可多选）"): "您所在的乡镇（街道）…"
+    keeps its own brackets."""
     import re
 
-    return re.split(L["options_start"], str(text), maxsplit=1)[0].strip()
+    text = str(text).strip()
+    seps = tuple(L.get("option_separators", ())) + tuple(L.get("instruction_words", ()))
+    while True:
+        m = re.search(r"[（(]([^（）()]*)[）)]\s*$", text)
+        if not m or not m.start() or not any(x in m.group(1) for x in seps):
+            return text
+        text = text[:m.start()].rstrip()
 
 
 def _choices(ctx, con, L) -> list[Block]:
@@ -347,17 +379,19 @@ def _choices(ctx, con, L) -> list[Block]:
         return out
     top = int(con.config.choices.get("top", 12)) if con.config else 12
     for qid, g in con.choices.groupby("qid", sort=False):
-        q = _short_question(g["question"].iloc[0], L)
+        q = question_as_asked(g["question"].iloc[0], L)
         n = con.choice_respondents.get(qid, 0)
+        multi = bool(con.choice_multiple.get(qid, False))
         first = g.head(3)
         items = L["list_sep"].join(L["choice_item"].format(option=o.option, share=fmt.pct(o.share))
                                    for o in first.itertuples())
-        out.append(ctx.para(L["choices_text"].format(question=q, n=fmt.int(n), items=items)))
+        out.append(ctx.para(L["choices_text_multi" if multi else "choices_text"].format(
+            question=q, n=fmt.int(n), items=items)))
         rows = [[_cell(o.option), _cell(fmt.int(o.count), "right"), _cell(fmt.pct(o.share), "right"),
                  _cell(o.theme or fmt.dash, "center")] for o in g.head(top).itertuples()]
         out.append(ctx.table(L["tab_choices"].format(question=q), [L["option"], L["chosen"], L["chosen_share"],
                                                                    L["theme"]], rows, widths=(3.5, 1.5, 1.5, 2.5),
-                             key=f"survey-choices/{qid}", note=L["choices_note"]))
+                             key=f"survey-choices/{qid}", note=L["choices_note_multi" if multi else "choices_note"]))
     return out
 
 
@@ -394,7 +428,7 @@ def _compare(ctx, r, L) -> list[Block]:
                      _cell(fmt.dash if _missing(d.difference) else fmt.num(d.difference, 1), "right"),
                      _cell(d.judgement, "center", role)])
     out.append(ctx.table(L["tab_compare"], [L["dimension"], L["indicator_score"], L["satisfaction"],
-                                            L["difference"], L["judgement"]], rows, widths=(2.5, 1.5, 1.5, 2, 3.5),
+                                            L["difference"], L["judgement"]], rows, widths=(2.5, 1.6, 1.9, 2.4, 3.0),
                          key="survey-compare", note=L["compare_note"].format(gap=gap)))
     return out
 
@@ -424,7 +458,7 @@ def _hot(ctx, r, L) -> list[Block]:
                      _cell(fmt.num(h.heat, 1), "right")])
     out.append(ctx.table(L["tab_hot"], [L["rank"], L["problem"], L["dimension"], L["indicator_input"],
                                         L["satisfaction_input"], L["concern_input"], L["heat"]], rows,
-                         widths=(0.8, 2.2, 1.6, 3.6, 1.3, 2, 1.3), size="small", key="survey-hot-issues"))
+                         widths=(1.1, 2.5, 2.4, 3.3, 1.4, 2.0, 1.6), size="small", key="survey-hot-issues"))
     # the formula of the heat index is in the method appendix
     out.append(ctx.para(ctx.render(L["hot_method_ref"], appendix=_method_appendix(ctx)), style="note"))
     weak = [h for h in hot.top.itertuples() if h.weak_indicators]
