@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..terms import project_terms
 from ..vocab import GOOD, SHORT, WARN
 
 COLUMNS = ["rank", "problem", "dimension", "heat", "indicator_input", "satisfaction_input", "concern_input",
@@ -58,10 +59,12 @@ def _weights(hot: dict) -> tuple[float, float, float]:
     return tuple(float(x) for x in w)
 
 
-def method_text(config) -> str:
+def method_text(config, terms: dict | None = None) -> str:
+    from ..terms import splice, default_terms
+
     hot = config.hot
     wi, ws, wc = _weights(hot)
-    template = hot.get("method", "")
+    template = splice(hot.get("method", ""), terms or default_terms())
     return template.format(wi=f"{wi:.0%}", ws=f"{ws:.0%}", wc=f"{wc:.0%}", top=int(hot.get("top", 5)))
 
 
@@ -158,7 +161,8 @@ def _hot_issues(scores, survey, concerns=None, config=None) -> HotIssues:
     if not len(df):
         raised = (concerns.answers > 0 or sum(concerns.choice_respondents.values()) > 0)
         reason = NO_MATCH if raised else NO_ANSWERS
-    return HotIssues(df, df.head(top_n).reset_index(drop=True), method_text(cfg), weights, reason)
+    return HotIssues(df, df.head(top_n).reset_index(drop=True), method_text(cfg, project_terms(survey.project)),
+                     weights, reason)
 
 
 def _escape(s: str) -> str:

@@ -490,4 +490,6 @@ def survey_method_text(survey) -> str:
     from ..analyse.concerns import load_concerns_config
     from ..analyse.hot_issues import method_text
 
-    return method_text(load_concerns_config(getattr(survey.project, "root", None)))
+    from ..terms import project_terms
+
+    return method_text(load_concerns_config(getattr(survey.project, "root", None)), project_terms(survey.project))
