@@ -57,6 +57,22 @@ def trend_cell(trend: str, fmt) -> Cell:
     return Cell((Span(trend or fmt.dash),), align="center", role=f"trend-{trend}" if trend else None)
 
 
+def concentrated(counts: list[tuple[str, int]], groups: int) -> list[tuple[str, int]]:
+    """Where the 短板 indicators are concentrated: the fewest groups (ties at the cut kept)
+    holding at least half of them -- and only if that is at most half of all groups (a
+    3/3/3/4 spread over four groups is concentrated nowhere).  `counts`: (group, n),
+    largest first."""
+    total = sum(n for _, n in counts)
+    pick: list[tuple[str, int]] = []
+    acc = 0
+    for name, n in counts:
+        if acc * 2 >= total and n < pick[-1][1]:
+            break
+        pick.append((name, n))
+        acc += n
+    return pick if pick and len(pick) <= max(1, groups // 2) else []
+
+
 def _texts(header, rows) -> list[list[str]]:
     from ..document import plain
 
@@ -265,7 +281,7 @@ class ReportComposer:
         out.append(ctx.para(self.say(w["summary"], good=int(counts.get(GOOD, 0)), warn=int(counts.get(WARN, 0)),
                                      short=int(counts.get(SHORT, 0)), rated=str(rated),
                                      good_share=ctx.fmt.pct(counts.get(GOOD, 0) / rated) if rated else ctx.fmt.dash,
-                                     short_dims=short_dims[:3], other=other)))
+                                     short_dims=concentrated(short_dims, len(d)), other=other)))
         out.append(ctx.heading(2, w["scores_heading"]))
         scored = d.dropna(subset=["score"])
         if len(scored):
@@ -321,8 +337,14 @@ class ReportComposer:
         out: list[Block] = []
         if not len(d):
             return out + [ctx.para(w["achievements_none"])]
+        # 表现较好: a dimension scoring at least the median whose share of 良好 indicators is
+        # at least the whole system's (a high score carried by a few indicators is no achievement)
         median = float(d["score"].median())
-        chosen = d[(d["score"] >= median) & (d[GOOD] > 0)].sort_values("score", ascending=False, kind="stable")
+        rated = d[GOOD] + d[WARN] + d[SHORT]
+        overall = float(d[GOOD].sum() / rated.sum()) if rated.sum() else 0.0
+        share = (d[GOOD] / rated.where(rated > 0)).fillna(0.0)
+        chosen = d[(d["score"] >= median) & (d[GOOD] > 0) & (share >= overall - 1e-9)]
+        chosen = chosen.sort_values("score", ascending=False, kind="stable")
         if chosen.empty:
             return out + [ctx.para(w["achievements_none"])]
         items = []
@@ -714,7 +736,11 @@ class ReportComposer:
         counts = tr["status"].value_counts()
         total = len(self.p.recommendations)
         missing = total - len(tr)
-        out.append(ctx.para(self.say(w["intro"], total=total,
+        # as of the newest feedback (tracking `updated`), so a reader knows when the counts hold
+        dates = [tuple(int(x) for x in re.split(r"[-/]", u)) for u in tr["updated"] if str(u).strip()]
+        as_of = self.say(self.w["overview"]["date"], y=max(dates)[0], m=max(dates)[1], d=max(dates)[2]) \
+            if dates else ""
+        out.append(ctx.para(self.say(w["intro"], total=total, as_of=as_of,
                                      statuses=[(s, int(counts.get(s, 0))) for s in TRACKING_STATUSES],
                                      missing=max(0, missing))))
         recs = self.p.recommendations.merge(tr[["id", "status"]], on="id", how="left")
