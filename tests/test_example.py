@@ -312,3 +312,26 @@ def test_residents_concerns_ranked_and_asked_as_on_the_questionnaire(built, pdf_
         assert m and [re.sub(r"（.*", "", x) for x in m.group(1).split("、")] == top
         assert "“交通出行”（21.4%）" in text and "未对应到具体关注主题" in text
         assert "最头疼的是卫生院看不了病" not in text.split("“环境卫生差”方面的代表性意见")[-1][:200]
+
+
+def test_totals_across_towns_are_compared_per_capita(built, pdf_text):
+    # a `sum` indicator (the count of unsafe dwellings) is compared across towns of
+    # different size per 10,000 residents, as its chart and the town sheets compare it --
+    # never "the town with the fewest dwellings is best"
+    import csv
+
+    out, _ = built
+    text = squash("".join(pdf_text))
+    m = re.search(r"14个乡镇（街道）按常住人口折算，(.+?)（([\d.]+)栋/万人）表现最好，(.+?)（([\d.]+)栋/万人）最差，"
+                  r"全市为([\d.]+)栋/万人", text)
+    assert m, "per capita sentence missing"
+    best, best_v, worst, worst_v, city_v = m.groups()
+    assert float(best_v) < float(city_v) < float(worst_v)     # fewer per capita is better here
+    from reportkit.load.project import load_project
+
+    project, _ = load_project(EXAMPLE)       # areas.csv is GBK: read it as the build does
+    pops = dict(zip(project.areas["area"], project.areas["population"]))
+    towns = {r["area"]: float(r["value"]) for r in csv.DictReader(open(out / "towns.csv", encoding="utf-8-sig"))
+             if r["code"] == "ZF-01"}
+    per_capita = {a: v / float(pops[a]) for a, v in towns.items()}
+    assert min(per_capita, key=per_capita.get) == best and max(per_capita, key=per_capita.get) == worst

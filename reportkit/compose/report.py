@@ -472,7 +472,7 @@ class ReportComposer:
     def town_comparison(self, r) -> list[Block]:
         """One key indicator across the towns: a sentence on the best, the worst and how
         many fall short of the reference, then the chart (bars, or a map)."""
-        ctx, w, st = self.ctx, self.w["dimension"], self.settings
+        ctx, w = self.ctx, self.w["dimension"]
         labels = ctx.theme.data["labels"]["reference_kind"]
         ref = None if _nan(r.reference) else float(r.reference)
         out: list[Block] = [ctx.heading(3, r.name)]
@@ -491,6 +491,9 @@ class ReportComposer:
                 short = sum(1 for x in v if (x < rp if r.direction == "+" else x > rp))
             have = set(ranked["area"])
             missing = [a for a in self.p.towns if a not in have]
+            if additive:   # a total: towns of different size are compared per capita, or not at all
+                out.append(ctx.para(self._towns_total_text(r, ranked, missing)))
+                return out + self._towns_chart(r, towns, ref, labels)
             out.append(ctx.para(self.say(
                 w["towns_text"], name=r.name, n=len(ranked), best=best["area"], missing=len(missing),
                 missing_names=self.listing(missing) if len(missing) <= int(w.get("towns_missing_named", 3)) else "",
@@ -498,6 +501,44 @@ class ReportComposer:
                 worst_value=ctx.fmt.ind_unit(r.code, worst["value"], r.unit),
                 compared=ref is not None and not additive, short=short,
                 reference_kind=labels.get(r.reference_kind, ""))))
+        return out + self._towns_chart(r, towns, ref, labels)
+
+    def _towns_total_text(self, r, ranked, missing) -> str:
+        """The sentence on a `sum` indicator across the towns: per capita where the areas
+        have populations (as the chart and the town sheets compare it), else the largest and
+        smallest totals, not judged (towns differ in size)."""
+        from .towns import per_capita_decimals, per_capita_table
+
+        ctx, w = self.ctx, self.w["dimension"]
+        fmt = ctx.fmt
+        common = dict(name=r.name, missing=len(missing),
+                      missing_names=self.listing(missing) if len(missing) <= int(w.get("towns_missing_named", 3)) else "")
+        pc = per_capita_table(self.p, self.s, r.code, r.direction)
+        if pc is not None and len(pc) >= 2:
+            d = per_capita_decimals(fmt, pc, r.direction)
+            order = pc.sort_values(["rank", "per_capita"], kind="stable")
+            unit = self.say(w["towns_per_capita_unit"], unit=r.unit)
+            shown = lambda v: fmt.num(float(v), d) + unit   # noqa: E731
+            best, worst = order.index[0], order.index[-1]
+            city = float(pc["city_per_capita"].iloc[0])
+            cr = round(city, d)   # compared as printed
+
+            def worse_than_city(v) -> bool:
+                x = round(float(v), d)
+                return x < cr if r.direction == "+" else x > cr
+
+            worse = sum(1 for v in pc["per_capita"] if worse_than_city(v))
+            return self.say(w["towns_text_per_capita"], n=len(pc), best=best, worst=worst,
+                            best_value=shown(pc.at[best, "per_capita"]), worst_value=shown(pc.at[worst, "per_capita"]),
+                            city_value=shown(city), worse=worse, **common)
+        big, small = ranked.sort_values("value", ascending=False, kind="stable").iloc[[0, -1]].itertuples()
+        return self.say(w["towns_text_total"], n=len(ranked), largest=big.area, smallest=small.area,
+                        largest_value=fmt.ind_unit(r.code, big.value, r.unit),
+                        smallest_value=fmt.ind_unit(r.code, small.value, r.unit), **common)
+
+    def _towns_chart(self, r, towns, ref, labels) -> list[Block]:
+        ctx, w, st = self.ctx, self.w["dimension"], self.settings
+        out: list[Block] = []
         if len(towns):
             # every town, those without a value as None: the chart names them under it
             vals = dict(zip(towns["area"], towns["value"]))

@@ -392,11 +392,7 @@ class SheetComposer:
         on its side of the city's."""
         key = ("decimals", code)
         if key not in self._pc:
-            pc = self._per_capita(code, direction)
-            vals = list(pc["per_capita"]) if pc is not None else []
-            city = float(pc["city_per_capita"].iloc[0]) if pc is not None else math.nan
-            d = self.fmt.decimals_needed(vals + [city], small=2)
-            self._pc[key] = self.fmt.keep_comparisons(d, vals, city, None, direction)
+            self._pc[key] = towns_mod.per_capita_decimals(self.fmt, self._per_capita(code, direction), direction)
         return self._pc[key]
 
     def _compare(self, row: dict) -> Cell:

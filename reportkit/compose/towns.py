@@ -89,6 +89,16 @@ def per_capita_table(project, scores, code: str, direction: str) -> pd.DataFrame
     return df.set_index("area")
 
 
+def per_capita_decimals(fmt, pc: pd.DataFrame | None, direction: str) -> int:
+    """One number of decimals for an indicator's per capita values (report and sheets
+    alike): as few as they need (reportkit.fmt), raised until each town's per capita
+    value prints on its side of the city's."""
+    vals = list(pc["per_capita"]) if pc is not None else []
+    city = float(pc["city_per_capita"].iloc[0]) if pc is not None else math.nan
+    d = fmt.decimals_needed(vals + [city], small=2)
+    return fmt.keep_comparisons(d, vals, city, None, direction)
+
+
 _AGG_CACHE: dict = {}
 
 
