@@ -51,11 +51,7 @@ def id_order(text: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", str(text)) if p)
 
 
-def _nan(x) -> bool:
-    try:
-        return x is None or x != x or str(x) == "<NA>"
-    except TypeError:
-        return True
+_nan = towns_mod.is_missing
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,15 @@ BETTER, WORSE, SAME = 1, -1, 0
 EPS = 1e-9
 
 
-def _nan(x) -> bool:
+def is_missing(x) -> bool:
+    """None, NaN or pandas' NA (a cell without a value)."""
     try:
         return x is None or x != x or str(x) == "<NA>"
     except TypeError:
         return True
+
+
+_nan = is_missing
 
 
 def aggregates(project, scores) -> dict[str, str]:
