@@ -8,7 +8,8 @@ return slips and the progress bulletin, as three products of the build:
 - `intake-status` (`reportkit intake status DIR`): intake/bulletin.png and .csv.
 
 Options (build(options={name: {...}})): `returned_dir`, `write_back`, `date`
-(a datetime.date: the day the bulletin and slips are dated; default the build time).
+(a datetime.date: the day the bulletin and slips are dated; default SOURCE_DATE_EPOCH's day
+when set, else today's local date).
 The modules here are pure: they return bytes, Documents and tables.
 """
 from __future__ import annotations
@@ -66,9 +67,20 @@ def stems_of(plan, w) -> dict[str, str]:
 
 
 def _today(ctx, name):
+    """The day the bulletin and the return slips are dated: `--date`, else the day
+    SOURCE_DATE_EPOCH names (a reproducible build), else today's local date — the
+    bulletin is a daily product, reportkit's fixed epoch would date it years back."""
+    import datetime as dt
+    import os
+
     from ...write import build_time
 
-    return ctx.option(name, "date") or build_time().date()
+    given = ctx.option(name, "date")
+    if given:
+        return given
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return build_time().date()
+    return dt.date.today()
 
 
 def returned_files(returned_dir: Path, w) -> tuple[list[Path], list[str]]:
