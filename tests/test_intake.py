@@ -349,7 +349,8 @@ def test_status_bulletin_png_and_csv(proj, tmp_path):
     assert img.width == 1080 and img.height > 600
     lines = (out / "intake" / "bulletin.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "filer,name,items,filled,errors,warnings,status,days_left"
-    assert lines[1].startswith(",已报送 1/") and lines[1].endswith(",5")    # overall first, 5 days left
+    # overall first, 5 days left; a filer with errors is 需退回, never counted as passed
+    assert lines[1].startswith(",共 6 个单位：已通过 0 个，需退回 1 个，未报送 5 个；") and lines[1].endswith(",5")
     from reportkit.products.intake.bulletin import bulletin_canvas
     from reportkit.render.png import render
     from reportkit.theme import load_theme
@@ -363,6 +364,49 @@ def test_status_bulletin_png_and_csv(proj, tmp_path):
     texts = drawn.strings()
     assert any("距截止日期还有 5 天" in t for t in texts)
     assert "市交通运输局" in texts and "市水务局" in texts and "未报送" in texts
+
+
+def test_town_sum_of_sub_indicator_named_at_city_cell(proj, tmp_path):
+    """A town-level sub-indicator in an additive unit: the towns must add up to the city."""
+    zj = template(proj.root, "zj", tmp_path / "ret" / "zj.xlsx")
+    jz = template(proj.root, "jiazhen", tmp_path / "ret" / "jiazhen.xlsx")
+    yz = template(proj.root, "yizhen", tmp_path / "ret" / "yizhen.xlsx")
+    k = rows_of(zj)
+    edit(zj, {f"F{k[('EC-01-1', '甲市', 2020)]}": 1000, f"F{k[('EC-01-1', '丙街道', 2020)]}": 100})
+    edit(jz, {f"F{rows_of(jz)[('EC-01-1', '甲镇', 2020)]}": 400})
+    edit(yz, {f"F{rows_of(yz)[('EC-01-1', '乙镇', 2020)]}": 300})
+    col = run_collect(proj.root, [zj, jz, yz])
+    sums = [f for f in col.findings if f.rule == "town_sum"]
+    assert len(sums) == 1
+    f = sums[0]
+    assert (f.file, f.cell, f.code, f.area, f.level) == ("zj.xlsx", f"F{k[('EC-01-1', '甲市', 2020)]}", "EC-01-1",
+                                                         "甲市", "warning")
+    assert "合计 800公顷" in f.message and "1000公顷" in f.message and "-20.0%" in f.message
+    # within 1 %: no warning
+    edit(zj, {f"F{k[('EC-01-1', '甲市', 2020)]}": 805})
+    assert not [f for f in run_collect(proj.root, [zj, jz, yz]).findings if f.rule == "town_sum"]
+
+
+def test_speeds_and_shares_are_not_summed():
+    from reportkit.products.intake.collect import additive
+
+    checks = {"percent_units": ["%"], "not_additive_units": ["倍"]}
+    assert additive("公顷", "", checks) and additive("个", "", checks)
+    assert not additive("公里/小时", "", checks) and not additive("%", "", checks) and not additive("倍", "", checks)
+    assert not additive("公顷", "mean", checks) and additive("公里/小时", "sum", checks)
+
+
+def test_bulletin_date_defaults_to_today(proj, tmp_path, monkeypatch):
+    import datetime as dt
+
+    template(proj.root, "jt", tmp_path / "ret" / "jt.xlsx")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    out = tmp_path / "o"
+    r = CliRunner().invoke(main, ["intake", "status", str(tmp_path / "ret"), "--project", str(proj.root),
+                                  "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    first = (out / "intake" / "bulletin.csv").read_text(encoding="utf-8-sig").splitlines()[1]
+    assert first.endswith(f",{(dt.date(2020, 9, 30) - dt.date.today()).days}")
 
 
 def test_bulletin_date_is_reproducible(proj, tmp_path, monkeypatch):

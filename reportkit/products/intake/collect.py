@@ -91,8 +91,8 @@ class Collected:
             warnings = sum(1 for f in mine if f.level == WARNING and f.rule != "superseded")
             open_warnings = sum(1 for f in mine if f.level == WARNING and f.rule != "superseded" and not f.explained)
             ret = self.counted.get(filer)
-            filled = len({(a.code, a.area, a.year) for a in self.accepted + self.conflicts + self.unchanged
-                          if a.filer == filer})
+            # only usable values count as filled: a conflict is refused like any other error
+            filled = len({(a.code, a.area, a.year) for a in self.accepted + self.unchanged if a.filer == filer})
             if ret is None:
                 status = RETURNED if errors else NOT_FILED
             elif errors:
@@ -133,6 +133,17 @@ def _number(raw) -> tuple[float | None, bool]:
         v = float(text)
         return (v, True) if math.isfinite(v) else (None, False)
     return None, False
+
+
+def _slip_factor(v: float, p: float, w) -> str:
+    """"100 倍" … when v is about 100x, 10,000x, 1/100 or 1/10,000 of p, else ""."""
+    if p == 0 or v == 0 or (v > 0) != (p > 0):
+        return ""
+    ratio = math.log10(v / p)
+    for factor, key in SLIP_FACTORS:
+        if abs(ratio - math.log10(factor)) < SLIP_TOLERANCE:
+            return w.get(f"problems.{key}")
+    return ""
 
 
 def _same(a: float, b: float) -> bool:
@@ -416,11 +427,17 @@ def collect(project, paths: list[Path], displays: list[str] | None = None, setti
                 unchanged.append(acc)
             else:
                 conflicts.append(acc)
+                item = plan.by_key[(acc.code, acc.area, acc.year)]
                 checker.add(ret, acc.file, acc.cell, number_text(acc.value), ERROR, "conflict", "conflict",
-                            "conflict_hint", filer, plan.by_key[(acc.code, acc.area, acc.year)],
-                            code=acc.code, area=acc.area, year=acc.year, value=number_text(acc.value),
-                            existing=number_text(old))
+                            "conflict_hint", filer, item, code=acc.code, name=item.name, area=acc.area,
+                            year=acc.year, unit=item.unit, value=number_text(acc.value), existing=number_text(old),
+                            factor=_slip_factor(acc.value, old, w))
     _town_sums(project, plan, checker, accepted + unchanged, counted)
+    _sub_town_sums(project, plan, checker, accepted + unchanged, counted)
+    # a refused value is not also "to confirm": one cell, one statement
+    refused = {(f.file, f.cell) for f in checker.findings if f.level == ERROR and f.cell}
+    checker.findings = [f for f in checker.findings
+                        if not (f.level == WARNING and f.cell and (f.file, f.cell) in refused)]
     order = {f: i for i, f in enumerate(plan.filers)}
     checker.findings.sort(key=lambda f: (order.get(f.filer, len(order)), f.file, f.level != ERROR,
                                          _cell_order(f.cell)))
@@ -486,6 +503,68 @@ def _town_sums(project, plan: Plan, checker: _Checker, accepted: list[Accepted],
                     area=note.area, year=note.year, unit=units.get(note.code, ""),
                     total=number_text(round(note.value, 6)), city_value=number_text(round(note.expected, 6)),
                     diff=f"{diff:.1f}")
+
+
+def additive(unit: str, aggregate: str, checks: dict) -> bool:
+    """Whether town values of a sub-indicator add up to the city's: its `aggregate`
+    (sum / mean / none) when given, else by unit: rates, shares, speeds, prices and
+    ratios (a unit with "/", a percentage, [checks] not_additive_units) do not."""
+    agg = (aggregate or "").strip().lower()
+    if agg:
+        return agg == "sum"
+    unit = (unit or "").strip()
+    return bool(unit) and "/" not in unit and unit not in checks["percent_units"] \
+        and unit not in checks.get("not_additive_units", [])
+
+
+TOWN_SUM_TOLERANCE = 0.01
+
+
+def _decimals(v: float) -> int:
+    text = number_text(v)
+    return min(4, len(text.split(".")[1])) if "." in text else 0
+
+
+def _sub_town_sums(project, plan: Plan, checker: _Checker, accepted: list[Accepted], counted) -> None:
+    """A sub-indicator of level `town` filed for every town and for the city: the
+    towns must add up to the city's value within 1 % (when its unit is additive).
+    Values already in data/values count too; the warning is named at the city's
+    cell when filed in this round, else at the first town's."""
+    towns = list(project.towns or [])
+    sub = project.df("sub_indicators")
+    if not towns or not accepted or not len(sub) or "level" not in sub.columns:
+        return
+    city = project.city_area
+    have = project.values.dropna(subset=["value"])
+    values = {(c, a, int(y)): float(v) for c, a, y, v in zip(have["code"], have["area"], have["year"], have["value"])
+              if not pd.isna(y)}
+    cells = {}
+    for a in accepted:
+        values[(a.code, a.area, a.year)] = a.value
+        cells[(a.code, a.area, a.year)] = a
+    aggs = sub["aggregate"] if "aggregate" in sub.columns else [""] * len(sub)
+    years = sorted({a.year for a in accepted})
+    for code, name, unit, level, agg in zip(sub["code"], sub["name"], sub["unit"], sub["level"], aggs):
+        if str(level).strip() != "town" or not additive(str(unit), str(agg), checker.checks):
+            continue
+        for year in years:
+            whole = values.get((code, city, year))
+            parts = [values.get((code, t, year)) for t in towns]
+            if whole is None or any(p is None for p in parts) or whole == 0:
+                continue
+            total = sum(parts)
+            diff = (total - whole) / abs(whole)
+            if abs(diff) <= TOWN_SUM_TOLERANCE + 1e-12:
+                continue
+            hit = cells.get((code, city, year))
+            if hit is None:      # the city's value was not filed (or was refused) in this round
+                continue
+            digits = max(_decimals(v) for v in parts + [whole])
+            checker.add(counted.get(hit.filer), hit.file, hit.cell, number_text(hit.value), WARNING, "town_sum",
+                        "town_sum", "town_sum_hint", hit.filer, plan.by_key.get((code, hit.area, year)),
+                        code=code, name=name, area=hit.area, year=year, unit=unit,
+                        total=number_text(round(total, digits)), city_value=number_text(whole),
+                        diff=f"{diff * 100:+.1f}")
 
 
 def values_after_write(project, col: Collected) -> pd.DataFrame:

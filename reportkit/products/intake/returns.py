@@ -4,7 +4,9 @@ department sheets) and as a one-sheet workbook."""
 from __future__ import annotations
 
 from ...document import Block, Box, Cell, Document, Heading, Meta, Paragraph, Span, Table
-from ...workbook import string_cell
+from pathlib import PurePath
+
+from ...workbook import NUMBER_TEXT, string_cell
 from .collect import ERROR, WARNING, Collected, Finding
 
 
@@ -62,7 +64,7 @@ def return_document(project, col: Collected, filer: str, w, settings, date_text:
 
     def table(group):
         head = (tuple(_cell(c, "center", bold=True) for c in cols),)
-        return Table(head, cell_rows(group), widths=(0.5, 0.8, 1.2, 2.0, 1.1, 0.6, 0.9, 3.4, 2.6), size="small",
+        return Table(head, cell_rows(group), widths=(0.5, 0.8, 1.2, 2.0, 1.0, 0.6, 1.4, 3.2, 2.4), size="small",
                      key=f"returns/{filer}/{group[0].level}")
 
     file_level = [f for f in errors if not f.cell]
@@ -109,11 +111,17 @@ def return_xlsx(col: Collected, filer: str, w) -> bytes:
         c.fill = PatternFill("solid", fgColor="DDE6F0")
         c.alignment = Alignment(horizontal="center")
     for n, f in enumerate(mine, 1):
-        row = [str(n), levels.get(f.level, f.level), f.file, f.sheet, f.cell, f.code, _item_name(col, f), f.area,
-               f.year, f.value, rules.get(f.rule, f.rule), f.message, f.hint]
+        row = [n, levels.get(f.level, f.level), PurePath(f.file).name, f.sheet, f.cell, f.code, _item_name(col, f),
+               f.area, int(f.year) if f.year.isdigit() else f.year, f.value, rules.get(f.rule, f.rule), f.message,
+               f.hint]
         for i, text in enumerate(row, 1):
             c = ws.cell(n + 1, i)
-            string_cell(c, text if text != "" else None)
+            if isinstance(text, int):
+                c.value = text          # 序号, 年份: numbers
+            elif i == 10 and f.rule != "edited" and NUMBER_TEXT.match(text or ""):
+                c.value = float(text)   # a filed number stays a number (never text a sheet could run)
+            else:
+                string_cell(c, text if text != "" else None)
             c.alignment = Alignment(wrap_text=True, vertical="top")
     for col_letter, width in zip("ABCDEFGHIJKLM", (6, 8, 24, 10, 8, 12, 28, 12, 6, 10, 16, 60, 40)):
         ws.column_dimensions[col_letter].width = width
