@@ -855,6 +855,8 @@ def filing_round(rng, values_rows):
 
     # 1. the operands measured against (bases), city 2020/2019 and towns 2020
     growth = {}
+    same_growth = {}
+    names = {s[0]: s[2] for s in subs}
     for ind_code, (ftext, free, tl) in FORMULAS.items():
         for op in parsed[ind_code].operands:
             if op == free or (op, CITY, YEAR) in parts:
@@ -863,7 +865,9 @@ def filing_round(rng, values_rows):
             base = BASES.get(op)
             if base is None:
                 raise SystemExit(f"make_tables: no base value for {op}")
-            g = growth.setdefault(op, rng.uniform(0.005, 0.03))
+            drawn = growth.setdefault(op, rng.uniform(0.005, 0.03))
+            # the same quantity under several codes (常住人口数量, 建成区面积 …) has one last-year value
+            g = same_growth.setdefault((names[op], unit, float(base)), drawn)
             parts[(op, CITY, YEAR)] = float(base)
             prev = base / (1 + g)
             parts[(op, CITY, YEAR - 1)] = float(round(prev) if unit in INTEGER_UNITS else round(prev, 2))
@@ -895,6 +899,8 @@ def filing_round(rng, values_rows):
             if any(v is None for v in known.values()):
                 continue
             x = solve(f, free, known, target, unit)
+            if year != YEAR:     # last year's value is for reference: at the item's decimals
+                x = round(x) if unit in INTEGER_UNITS else round(x, 2)
             if area == CITY and year == YEAR and f.evaluate({**known, free: x}) != target:
                 x = exact_by_base(f, free, known, target, unit, parts, uses, units)
             parts[(free, area, year)] = float(x)
