@@ -230,3 +230,50 @@ def test_csv_cells_are_never_formulas(tmp_path):
     data = pd.read_csv(io.BytesIO(indicators_csv(Assessment(years))), encoding="utf-8-sig")
     names = set(data.loc[data["code"] == "EC-01", "name"])
     assert names == {"'=HYPERLINK(\"x\")人均公园绿地面积"}
+
+
+def test_each_row_of_the_resolution_table_adds_up(assessed):
+    """已解决 + 有所改善 + 仍未解决 + 有所恶化 + 其他 = 上次问题数, and 继续实施 + 不再列入 = 上次建议数."""
+    doc = assessed["doc"]
+    res = next(t for t in doc.tables if t.rows[0].cells[0].text == "对比年度")
+    head = [c.text for c in res.rows[0].cells]
+    assert head[1:7] == ["上次问题数", "已解决", "有所改善", "仍未解决", "有所恶化", "其他"]
+    for r in res.rows[1:]:
+        cells = [c.text for c in r.cells]
+        assert int(cells[1]) == sum(int(x) for x in cells[2:7]), cells
+        assert int(cells[8]) == int(cells[9]) + int(cells[10]), cells
+
+
+def test_resolution_rows_keep_dropped_problems_and_dropped_recommendations_apart():
+    from types import SimpleNamespace
+
+    from reportkit.analyse.years import STATUSES
+    from reportkit.products.assess.model import Assessment
+
+    problems = pd.DataFrame({"status": ["resolved", "dropped", "unrated", "persisting"], "code": list("abcd")})
+    recs = pd.DataFrame({"status": ["", "", ""], "continues": [False, False, True]})
+    comparison = SimpleNamespace(counts=lambda: {s: int((problems["status"] == s).sum()) for s in STATUSES},
+                                 problems=problems, recommendations=recs, resolution_rate=0.25, continued=1,
+                                 dropped=2, prev_year=2019, year=2020)
+    fake = SimpleNamespace(transitions=[comparison])
+    row = Assessment.resolution_rows(fake)[0]
+    assert row["dropped"] == 1 and row["unrated"] == 1 and row["recs_dropped"] == 2
+    assert sum(row[s] for s in STATUSES) == row["problems"] == 4
+
+
+def test_a_year_without_data_neither_ends_nor_extends_a_problem():
+    from reportkit.analyse.years import problem_runs
+
+    def table(rows):
+        return pd.DataFrame(rows, columns=["code", "name", "rating"])
+
+    tables = {2016: table([("A", "甲", "短板"), ("B", "乙", "预警"), ("C", "丙", "短板")]),
+              2017: table([("A", "甲", "短板"), ("B", "乙", "预警"), ("C", "丙", "短板")]),
+              2018: table([("A", "甲", "短板"), ("B", "乙", "预警"), ("C", "丙", "短板")]),
+              2019: table([("A", "甲", "无数据"), ("B", "乙", "无数据"), ("C", "丙", "短板")]),
+              2020: table([("A", "甲", "短板"), ("B", "乙", "良好"), ("C", "丙", "无数据")])}
+    runs = problem_runs(tables).set_index("code")
+    assert runs.loc["A", "years"] == 4 and runs.loc["A", "first"] == 2016 and runs.loc["A", "last"] == 2020
+    assert bool(runs.loc["A", "ongoing"]) and runs.loc["A", "ratings"][3] == "无数据"
+    assert runs.loc["B", "last"] == 2018 and not runs.loc["B", "ongoing"]        # then 良好 in 2020
+    assert runs.loc["C", "last"] == 2019 and not runs.loc["C", "ongoing"]        # 2020 unknown

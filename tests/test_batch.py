@@ -377,9 +377,9 @@ def test_province_report_reads_as_a_summary_of_the_cities(summary):
         assert heading in text, heading
     assert "2020年全省3个城市开展体检，2个纳入汇总" in text          # the provincial team's narrative
     assert "共性问题为通勤时间超过45分钟的人口比例（见表3-1）" in text
-    assert "庚市的体检数据未通过校验" in text and "data/values.csv" in text
+    assert "庚市报送的体检数据未通过校验（发现" in text and "data/values.csv" not in text and "[错误]" not in text
     assert "己市的指标数据缺失超过20%" in text and "不参加排名" in text
-    assert "名次先后不代表显著差异" in text
+    assert "宜视为同一水平" in text and "档次" in text
     assert "【?】" not in text and "{{" not in text
     import pymupdf
 

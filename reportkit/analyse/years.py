@@ -193,9 +193,12 @@ def problem_runs(tables: dict[int, pd.DataFrame], min_years: int = 3) -> pd.Data
     """Indicators rated 短板/预警 in `min_years` or more consecutive checkups (by code).
 
     `tables`: year -> score table.  Consecutive means consecutive in the checkups given
-    (a year without a checkup does not break a run).  The longest run of each code is
-    returned: code, name (latest), first, last, years (count), ratings (tuple, per year
-    of the run), ongoing (the run reaches the latest checkup)."""
+    (a year without a checkup does not break a run), and a year in which the indicator
+    is 无数据 or 无参照 neither breaks nor extends a run: missing data says nothing about
+    whether the problem went away.  The longest run of each code is returned: code, name
+    (latest), first, last (the first and last years rated 短板/预警), years (how many
+    years were rated 短板/预警), ratings (tuple, every year from first to last, a
+    no-data year included), ongoing (the run reaches the latest checkup)."""
     years = sorted(tables)
     ratings: dict[str, dict[int, str]] = {}
     names: dict[str, str] = {}
@@ -212,11 +215,12 @@ def problem_runs(tables: dict[int, pd.DataFrame], min_years: int = 3) -> pd.Data
                 run.append(y)
                 if len(run) > len(best):
                     best = list(run)
-            else:
+            elif by_year.get(y) not in (NODATA, NOREF):
                 run = []
         if len(best) >= min_years:
+            span = [y for y in years if best[0] <= y <= best[-1]]
             rows.append({"code": code, "name": names[code], "first": best[0], "last": best[-1],
-                         "years": len(best), "ratings": tuple(by_year[y] for y in best),
+                         "years": len(best), "ratings": tuple(by_year.get(y, NODATA) for y in span),
                          "ongoing": best[-1] == years[-1]})
     out = pd.DataFrame(rows, columns=["code", "name", "first", "last", "years", "ratings", "ongoing"])
     if len(out):

@@ -32,6 +32,9 @@ TRACKING_ROLE = dict(zip(TRACKING_STATUSES, (f"trend-{IMPROVED}", f"rating-{WARN
 WIDE = 6                              # more years than this: the indicator tables go landscape
 
 
+SAMPLE_JUMP = 5      # valid questionnaires this many times the other years' (or a fifth): note it
+
+
 def _nan(x) -> bool:
     try:
         return x is None or x != x or str(x) == "<NA>"
@@ -53,10 +56,39 @@ class AssessComposer:
     def year(self, y: int) -> str:
         return self.say("common.year", year=y)
 
+    def sample_notes(self) -> str:
+        """A comparability note for every year whose valid questionnaires are SAMPLE_JUMP
+        times (or a SAMPLE_JUMP-th) the median of the other years': a sample that size
+        apart was very likely collected another way."""
+        import statistics
+
+        fmt = self.ctx.fmt
+        have = [(y.year, int(y.survey["valid"])) for y in self.a.years if y.survey and y.survey.get("valid")]
+        notes = []
+        for year, valid in have:
+            others = [v for yy, v in have if yy != year]
+            if len(others) < 2:
+                continue
+            typical = statistics.median(others)
+            if typical <= 0 or (valid < SAMPLE_JUMP * typical and valid * SAMPLE_JUMP > typical):
+                continue
+            ratio = valid / typical
+            notes.append(self.say("survey.sample_change", year=year, valid=fmt.int(valid), typical=fmt.int(typical),
+                                  more=ratio > 1, times=fmt.num(ratio if ratio > 1 else 1 / ratio, 0)))
+        return "".join(notes)
+
+    def shown_diff(self, a: float, b: float) -> float:
+        from decimal import Decimal
+
+        fmt = self.ctx.fmt
+        return float(Decimal(fmt.num(b, 1, sep=False)) - Decimal(fmt.num(a, 1, sep=False)))
+
     def points(self, a: float, b: float) -> str:
         if _nan(a) or _nan(b):
             return self.ctx.fmt.dash
-        d = round(b - a, 1)
+        # the difference of the scores as printed (the one number rule: a reader who
+        # subtracts the printed scores gets the printed difference)
+        d = self.shown_diff(a, b)
         if d > 0:
             return self.say("overview.up", points=self.ctx.fmt.num(d, 1))
         if d < 0:
@@ -116,7 +148,7 @@ class AssessComposer:
                          fmt.int(sv["valid"]) if sv else fmt.dash, fmt.score(sv["overall"]) if sv else fmt.dash])
         out.append(ctx.table(self.say("overview.table_caption"), self.w.get("overview.table_columns"), rows,
                              align=("center",) * 9, size="small", key="assess-overview",
-                             note=self.say("overview.score_note")))
+                             note=self.say("overview.score_note") + self.sample_notes()))
         data = {"labels": [self.year(y) for y in a.year_list], "counts": counts_by_rating}
         out.append(ctx.figure(ChartSpec("ratings", f"{PREFIX}-ratings", data), self.say("overview.ratings_caption"),
                               key="assess-ratings"))
@@ -133,7 +165,7 @@ class AssessComposer:
             vals = [a.dimension_score(d, y) for y in a.year_list]
             known = [v for v in vals if not _nan(v)]
             change = self.points(known[0], known[-1]) if len(known) >= 2 else fmt.dash
-            rises.append((known[-1] - known[0] if len(known) >= 2 else -math.inf, d, change))
+            rises.append((self.shown_diff(known[0], known[-1]) if len(known) >= 2 else -math.inf, d, change))
             rows.append([d, *(fmt.score(v) for v in vals), change])
             series.append({"name": d, "values": [self._v(v) for v in vals]})
         total = [a.overall_score(y) for y in a.year_list]
@@ -299,7 +331,7 @@ class AssessComposer:
             rows.append([Cell((Span(self.say("problems.pair", a=r["prev_year"], b=r["year"])),), align="center"),
                          str(r["problems"]), str(r["resolved"]), str(r["improved"]), str(r["persisting"]),
                          str(r["worse"]), str(other), fmt.pct(r["rate"]), str(r["recs"]), str(r["continued"]),
-                         str(r["dropped"]), fmt.pct(r["done_rate"])])
+                         str(r["recs_dropped"]), fmt.pct(r["done_rate"])])
         out.append(ctx.table(self.say("problems.caption"), w.get("problems.columns"), rows,
                              align=("center",) * 12, size="small", key="assess-problems"))
         data = {"labels": [self.say("problems.pair", a=r["prev_year"], b=r["year"]) for r in res],
@@ -319,11 +351,21 @@ class AssessComposer:
                 if r.ongoing:
                     state, role = self.say("problems.ongoing"), f"trend-{WORSENED}"
                 else:
-                    after = next(y for y in a.year_list if y > r.last)
-                    now = a.row(r.code, after)
-                    solved = now is not None and now["rating"] == GOOD
-                    state = self.say("problems.ended" if solved else "problems.ended_other", year=after)
-                    role = f"trend-{IMPROVED}" if solved else "muted"
+                    # the first later year that says something: a rating, or the indicator gone;
+                    # years without data are looked past (they do not end a problem)
+                    later = [y for y in a.year_list if y > r.last]
+                    seen = [(y, a.row(r.code, y)) for y in later]
+                    told = next(((y, now) for y, now in seen
+                                 if now is None or now["rating"] not in (NODATA, NOREF)), None)
+                    if told is None:
+                        state = self.say("problems.unknown", years=self.w.get("common.list_sep").join(
+                            str(y) for y in later))
+                        role = "muted"
+                    else:
+                        after, now = told
+                        solved = now is not None and now["rating"] == GOOD
+                        state = self.say("problems.ended" if solved else "problems.ended_other", year=after)
+                        role = f"trend-{IMPROVED}" if solved else "muted"
                 rows.append([Cell((Span(r.code),), align="center"), r.name,
                              Cell((Span(self.say("problems.span", a=r.first, b=r.last)),), align="center"),
                              Cell((Span(str(r.years)),), align="center"),
@@ -372,6 +414,7 @@ class AssessComposer:
         if missing:
             text += self.say("survey.some_missing", years=self.w.get("common.list_sep").join(str(y) for y in missing))
         out.append(ctx.para(self.say("survey.intro", text=text)))
+        sample = self.sample_notes()
         absent = self.say("survey.absent")
 
         def cell(y, fn):
@@ -384,7 +427,8 @@ class AssessComposer:
             rows.append([d, *(cell(y, lambda s, d=d: s.get("dimensions", {}).get(d)) for y in a.years)])
         header = [self.say("survey.first_column"), *(self.year(y) for y in a.year_list)]
         out.append(ctx.table(self.say("survey.caption"), header, rows,
-                             align=("left",) + ("center",) * len(a.year_list), size="small", key="assess-survey"))
+                             align=("left",) + ("center",) * len(a.year_list), size="small", key="assess-survey",
+                             note=sample))
         series = [{"name": self.say("survey.overall"),
                    "values": [self._v(y.survey["overall"]) if y.survey else None for y in a.years]}]
         for d in dims:

@@ -250,7 +250,8 @@ class Assessment:
             recs = c.recommendations
             done = int((recs["status"] == TRACKING_STATUSES[0]).sum()) if len(recs) else 0
             out.append({"prev_year": c.prev_year, "year": c.year, "problems": len(c.problems), **counts,
-                        "rate": c.resolution_rate, "recs": len(recs), "continued": c.continued, "dropped": c.dropped,
+                        "rate": c.resolution_rate, "recs": len(recs), "continued": c.continued,
+                        "recs_dropped": c.dropped,
                         "done": done, "done_rate": done / len(recs) if len(recs) else math.nan,
                         "resolved_codes": tuple(c.problems.loc[c.problems["status"] == RESOLVED, "code"])})
         return out

@@ -13,9 +13,12 @@ Rules (documented in the report's method appendix and docs/province.md):
   half of the cities that could rate it (share_short = short / rated, rated >= 2);
 - dimension scores are the cities' own; cities are ranked within their group (1 =
   highest score, ties share a rank); a city with more than 20 % of its indicators
-  without data gets no rank.  A dimension score is a mean of indicator scores: its
-  standard error sd / sqrt(n) says how far apart two scores must be (about two
-  standard errors) before their ranks mean a real difference.
+  without data gets no rank.  Ranks are made from the scores as printed (one decimal),
+  so equal printed scores share a rank.  A dimension score is a mean of indicator
+  scores: its standard error sd / sqrt(n) gives how far apart two scores must be
+  (two standard errors of the difference, 2 x sqrt(2) x the median standard error)
+  before their ranks mean a real difference; ranks are grouped into tiers by that gap
+  (`tiers`) and the report says ranks are indicative within a tier.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from .data import CityData
 MAX_MISSING = 0.20          # more than this share of indicators without data: no rank
 COMMON_SHARE = 0.5          # rated 短板 in at least this share of the rating cities
 RATED = (GOOD, WARN, SHORT)
+SCORE_DECIMALS = 1          # Formatter.score
 
 
 def _nan(x) -> bool:
@@ -91,7 +95,8 @@ class ProvinceResult:
     satisfaction: pd.DataFrame
     survey_dimensions: list[str]
     follow_up: pd.DataFrame
-    gap: float                    # about two standard errors of a dimension score (points)
+    gap: float                    # two standard errors of a difference of two dimension scores (points)
+    gap_overall: float = math.nan  # the same for the composite score
 
     @property
     def built(self) -> list[CityData]:
@@ -193,16 +198,40 @@ def _coverage(province, cities: list[CityData]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def shown_score(x) -> float:
+    """A score as the report prints it (one decimal, 四舍五入): ranks and tiers are made
+    from the printed scores, so equal printed scores share a rank."""
+    from ...fmt import round_text
+
+    return math.nan if _nan(x) else float(round_text(float(x), SCORE_DECIMALS, sep=False))
+
+
 def _rank(df: pd.DataFrame, by: list[str]) -> pd.Series:
     out = pd.Series(pd.NA, index=df.index, dtype="Int64")
     ok = df["rankable"] & df["score"].notna()
     if ok.any():
-        out[ok] = df[ok].groupby(by)["score"].rank(ascending=False, method="min").astype("Int64")
+        sub = df[ok].assign(shown=df.loc[ok, "score"].map(shown_score))
+        out[ok] = sub.groupby(by)["shown"].rank(ascending=False, method="min").astype("Int64")
     return out
 
 
-def _dimensions(province, built: list[CityData], coverage: pd.DataFrame) -> tuple[list[str], pd.DataFrame,
-                                                                                   pd.DataFrame, float]:
+def tiers(scores: dict, gap: float) -> dict:
+    """city -> tier (1 = best) of the ranked cities of one group: a tier starts at its
+    highest printed score and holds every city less than `gap` points below it (a
+    smaller difference does not show a real difference), the next city starts the next
+    tier.  Without a gap every city is its own tier."""
+    order = sorted(scores, key=lambda c: -shown_score(scores[c]))
+    gap = shown_score(gap)          # the gap as the report prints it
+    out, tier, top = {}, 0, None
+    for c in order:
+        v = shown_score(scores[c])
+        if top is None or _nan(gap) or top - v >= gap:
+            tier, top = tier + 1, v
+        out[c] = tier
+    return out
+
+
+def _dimensions(province, built: list[CityData], coverage: pd.DataFrame) -> tuple:
     names: list[str] = []
     for c in built:
         for d in c.dimensions["dimension"]:
@@ -230,8 +259,18 @@ def _dimensions(province, built: list[CityData], coverage: pd.DataFrame) -> tupl
                      "rankable": bool(rankable[c.name])})
     overall = pd.DataFrame(over, columns=["city", "group", "score", "rankable"])
     overall["rank_in_group"] = _rank(overall, ["group"]) if len(overall) else pd.Series(dtype="Int64")
-    gap = 2 * float(np.median(ses)) if ses else math.nan
-    return names, dims, overall, gap
+    # two cities' scores differ really when the difference exceeds about two standard
+    # errors of a difference: 2 x sqrt(2) x the typical standard error of one score
+    gap = 2 * math.sqrt(2) * float(np.median(ses)) if ses else math.nan
+    # the composite is the mean of the dimension scores: its standard error is
+    # sqrt(sum se^2) / number of dimensions
+    overall_ses = []
+    for c in built:
+        se = dims.loc[(dims["city"] == c.name) & dims["score"].notna(), "se"]
+        if len(se) and se.notna().all():
+            overall_ses.append(math.sqrt(float((se ** 2).sum())) / len(se))
+    gap_overall = 2 * math.sqrt(2) * float(np.median(overall_ses)) if overall_ses else math.nan
+    return names, dims, overall, gap, gap_overall
 
 
 def _satisfaction(built: list[CityData]) -> tuple[pd.DataFrame, list[str]]:
@@ -293,13 +332,14 @@ def analyse_province(province, cities: list[CityData], unreported: str) -> Provi
     shared, specific = _shared(built, band)
     coverage = _coverage(province, cities)
     common = _common(shared)
-    names, dims, overall, gap = _dimensions(province, built, coverage)
+    names, dims, overall, gap, gap_overall = _dimensions(province, built, coverage)
     satisfaction, sdims = _satisfaction(built)
     regions, region_summary = _regions(province, dims, overall, shared, satisfaction, names)
     scores = (pd.concat([c.scores.assign(city=c.name) for c in built], ignore_index=True)
               if built else pd.DataFrame())
     return ProvinceResult(province, cities, scores, coverage, shared, specific, common, names, dims, overall,
-                          regions, region_summary, satisfaction, sdims, _follow_up(built, unreported), gap)
+                          regions, region_summary, satisfaction, sdims, _follow_up(built, unreported), gap,
+                          gap_overall)
 
 
 # --- machine-readable outputs (contract: OUT/province/*.csv) ----------------------------

@@ -54,18 +54,16 @@ class ProvinceComposer:
                 out += self.ctx.number_headings(render_narrative(n, self.ctx.narr, base_level=2))
         return out
 
-    def first_problem(self, message: str) -> dict:
-        """The first problem of a failed city's batch message, without its tag and hint,
-        and how many there are: {first, more, n}."""
-        import re
+    def not_built(self, c) -> dict:
+        """What the report says about a city it could not summarise, in reader words: the
+        number of problems only (the problems themselves are in OUT/batch.csv)."""
+        return {"missing": c.status == "missing", "n": int(c.errors or 0)}
 
-        lines = [x.strip() for x in (message or "").splitlines() if x.strip()]
-        problems = [x for x in lines if x.startswith("[")]
-        first = problems[0] if problems else (lines[-1] if lines else "")
-        first = re.sub(r"^\[[^\]]*\]\s*", "", first)
-        end = self.w["report"]["sentence_end"]
-        first = first.split(end)[0]
-        return {"first": first, "more": len(problems) > 1, "n": len(problems)}
+    def kinds(self, city: str) -> dict:
+        """How many of a city's indicators are shared (compared across the province) and
+        how many are its own (特色): {shared, specific}."""
+        return {"shared": sum(1 for s in self.r.shared if city in s.cities),
+                "specific": int((self.r.specific["city"] == city).sum()) if len(self.r.specific) else 0}
 
     def num(self, x, d=1) -> str:
         return self.fmt.num(x, d)
@@ -115,17 +113,20 @@ class ProvinceComposer:
             if c.built:
                 status = rating_cell(labels["status_ok"], GOOD)
                 note = "" if cov.rankable else w["low_completeness"]
-                rows.append([cov.city, cov.group, status, str(cov.indicators), str(cov.with_data),
+                k = self.kinds(cov.city)
+                rows.append([cov.city, cov.group, status, str(k["shared"]), str(k["specific"]), str(cov.with_data),
                              rating_cell(self.fmt.pct(cov.completeness), None if cov.rankable else WARN),
                              self.fmt.int(cov.valid) if cov.valid is not None else self.fmt.dash, note])
             else:
-                note = self.say(w["failed_reason"], **self.first_problem(c.message))
+                note = self.say(w["failed_reason"], **self.not_built(c))
                 rows.append([cov.city, cov.group, rating_cell(labels["status_failed"], SHORT), self.fmt.dash,
-                             self.fmt.dash, self.fmt.dash, self.fmt.dash, Cell((Span(note),), align="left")])
+                             self.fmt.dash, self.fmt.dash, self.fmt.dash, self.fmt.dash,
+                             Cell((Span(note),), align="left")])
         out.append(ctx.table(w["coverage_table"], w["coverage_columns"], rows,
-                             widths=(1.0, 0.9, 1.0, 0.9, 1.1, 1.1, 1.2, 3.0),
-                             align=("left", "center", "center", "center", "center", "center", "center", "left"),
-                             size="small", key="coverage", note=w["coverage_note"]))
+                             widths=(1.0, 0.9, 0.9, 0.9, 0.9, 1.0, 1.0, 1.0, 2.6),
+                             align=("left",) + ("center",) * 7 + ("left",),
+                             size="small", key="coverage",
+                             note=self.say(w["coverage_note"], n_shared=len(r.shared))))
         out.append(ctx.heading(2, w["system_heading"]))
         dims = r.dimension_names
         out.append(ctx.para(self.say(w["system"], dimensions=self.names(dims), n_dims=len(dims))))
@@ -293,7 +294,8 @@ class ProvinceComposer:
             text += self.say(w["unranked"], cities=self.names(c.city for c in unranked))
         out.append(ctx.para(text))
         if not _nan(r.gap):
-            out.append(ctx.para(self.say(w["significance"], se=self.num(r.gap / 2), gap=self.num(r.gap)), "note"))
+            out.append(ctx.para(self.say(w["significance"], gap=self.fmt.score(r.gap),
+                                         gap_overall=self.fmt.score(r.gap_overall))))
         dims = r.dimension_names
         groups = [g for g in self.p.group_names if any(c.entry.group == g for c in r.built)]
         rows_order, sections, values = [], [], []
@@ -316,7 +318,17 @@ class ProvinceComposer:
             out += self.group_table(g, dims)
         return out
 
+    def group_tiers(self, group: str) -> dict:
+        """city -> tier of the group's ranked cities, by the composite score (analyse.tiers)."""
+        from .analyse import tiers
+
+        ov = self.r.overall
+        ranked = ov[(ov["group"] == group) & ov["rank_in_group"].notna()]
+        return tiers(dict(zip(ranked["city"], ranked["score"])), self.r.gap_overall)
+
     def group_table(self, group: str, dims: list[str]) -> list[Block]:
+        from ...fmt import chinese_numeral
+
         ctx, w, r = self.ctx, self.w["ranking"], self.r
         members = [c.name for c in r.built if c.entry.group == group]
         d = r.dimensions
@@ -324,6 +336,8 @@ class ProvinceComposer:
         order = sorted(members, key=lambda c: (_nan(ov.loc[c, "rank_in_group"]),
                                                ov.loc[c, "rank_in_group"] if not _nan(ov.loc[c, "rank_in_group"]) else 0,
                                                -(ov.loc[c, "score"] if not _nan(ov.loc[c, "score"]) else 0)))
+        tier = self.group_tiers(group)
+        n_tiers = max(tier.values(), default=0)
         rows = []
 
         def cell(score, rank):
@@ -339,19 +353,29 @@ class ProvinceComposer:
                 else:
                     row.append(Cell((Span(self.fmt.dash),), align="center"))
             row.append(cell(ov.loc[c, "score"], ov.loc[c, "rank_in_group"]))
+            row.append(Cell((Span(self.say(w["tier_cell"], k=chinese_numeral(tier[c])) if c in tier
+                                  else self.fmt.dash),), align="center"))
             rows.append(row)
         out: list[Block] = [ctx.heading(2, group)]
-        scored = [(c, ov.loc[c, "score"]) for c in members if not _nan(ov.loc[c, "score"])]
-        if len(scored) > 1:
-            best = max(scored, key=lambda x: x[1])
-            worst = min(scored, key=lambda x: x[1])
-            out.append(ctx.para(self.say(w["group_text"], group=group, n=len(members), best=best[0],
-                                         best_score=self.fmt.score(best[1]), worst=worst[0],
-                                         worst_score=self.fmt.score(worst[1]))))
-        n = len(dims) + 1
-        out.append(ctx.table(self.say(w["group_table"], group=group), [w["group_city"], *dims, w["overall"]], rows,
-                             widths=(1.3,) + (1.3,) * n, align=("left",) + ("center",) * n, size="small",
-                             key=f"ranking/{group}", note=w["group_note"]))
+        ranked = [(c, shown) for c in order if c in tier for shown in [ov.loc[c, "score"]]]
+        unranked = [c for c in members if c not in tier]
+        failed = [c.name for c in r.failed if c.entry.group == group]
+        if ranked:
+            best, worst = ranked[0], ranked[-1]
+            tier_list = [self.say(w["tier_item"], k=chinese_numeral(k),
+                                  cities=self.names(c for c, _ in ranked if tier[c] == k))
+                         for k in range(1, n_tiers + 1)]
+            out.append(ctx.para(self.say(
+                w["group_text"], group=group, total=len(members) + len(failed), n=len(ranked), best=best[0],
+                best_score=self.fmt.score(best[1]), worst=worst[0], worst_score=self.fmt.score(worst[1]),
+                unranked=self.names(unranked), failed=self.names(failed), n_tiers=n_tiers,
+                tiers=tier_list, gap=self.fmt.score(r.gap_overall))))
+        n = len(dims) + 2
+        out.append(ctx.table(self.say(w["group_table"], group=group),
+                             [w["group_city"], *dims, w["overall"], w["tier"]], rows,
+                             widths=(1.3,) + (1.3,) * (n - 1) + (0.9,), align=("left",) + ("center",) * n,
+                             size="small", key=f"ranking/{group}",
+                             note=self.say(w["group_note"], gap=self.fmt.score(r.gap_overall))))
         return out
 
     # -- 区域特征 ---------------------------------------------------------------------
@@ -483,21 +507,25 @@ class ProvinceComposer:
                                      regions=self.names(c.entry.regions) or self.fmt.dash,
                                      completeness=self.fmt.pct(cov["completeness"])), "note"))
         if not c.built:
-            out.append(ctx.para(self.say(w["failed"], city=c.name)))
-            lines = [x.strip() for x in (c.message or "").splitlines() if x.strip()][:12]
-            out.append(Box(tuple(ctx.para(x, "small") for x in lines), w["failed_box"], "warning"))
+            out.append(ctx.para(self.say(w["failed"], city=c.name, **self.not_built(c))))
             return out
         t = c.scores
         counts = t["rating"].value_counts()
         ov = r.overall[r.overall["city"] == c.name].iloc[0]
         group_n = int(((r.overall["group"] == c.entry.group) & r.overall["rank_in_group"].notna()).sum())
-        kw = dict(city=c.name, total=len(t), good=int(counts.get(GOOD, 0)), warn=int(counts.get(WARN, 0)),
+        kw = dict(city=c.name, total=len(t), **self.kinds(c.name), good=int(counts.get(GOOD, 0)), warn=int(counts.get(WARN, 0)),
                   short=int(counts.get(SHORT, 0)), nodata=int(counts.get(NODATA, 0)),
                   score=self.fmt.score(ov["score"]), group=c.entry.group, group_n=group_n)
         if _nan(ov["rank_in_group"]):
             out.append(ctx.para(self.say(w["summary_unranked"], **kw)))
         else:
-            out.append(ctx.para(self.say(w["summary"], rank=int(ov["rank_in_group"]), **kw)))
+            from ...fmt import chinese_numeral
+
+            tier = self.group_tiers(c.entry.group)
+            same = [x for x in tier if tier[x] == tier[c.name] and x != c.name]
+            out.append(ctx.para(self.say(w["summary"], rank=int(ov["rank_in_group"]),
+                                         tier=chinese_numeral(tier[c.name]), n_tiers=max(tier.values()),
+                                         same=self.names(same), **kw)))
         sub = r.dimensions[r.dimensions["city"] == c.name].set_index("dimension")
         if len(dims) >= 3:
             data = {"labels": dims, "values": [None if d not in sub.index or _nan(sub.loc[d, "score"])
@@ -534,8 +562,10 @@ class ProvinceComposer:
 
     def method(self) -> list[Block]:
         out: list[Block] = [self.ctx.appendix(self.w["chapters"]["annex_method"])]
+        gaps = dict(gap=self.fmt.score(self.r.gap), gap_overall=self.fmt.score(self.r.gap_overall),
+                    has_gap=not _nan(self.r.gap))
         for head, text in self.w["method"]["paragraphs"]:
-            out.append(self.ctx.para((Span(head, bold=True), Span(text))))
+            out.append(self.ctx.para((Span(head, bold=True), Span(self.say(text, **gaps)))))
         return out
 
     def specific(self) -> list[Block]:

@@ -40,6 +40,7 @@ class CityData:
     recommendations: int = 0
     tracking: dict = field(default_factory=dict)   # status -> count (reported back)
     stale: bool = False
+    errors: int = 0                     # problems the batch found in the city's data
 
     @property
     def name(self) -> str:
@@ -112,7 +113,14 @@ def load_cities(province: Province, out_dir: Path, problems: Problems, check_sta
             continue
         status = row.get("status", "")
         if status != "ok":
-            cities.append(CityData(entry, "failed", row.get("message", "")))
+            message = row.get("message", "")
+            try:
+                n_errors = int(row.get("errors") or 0)
+            except ValueError:
+                n_errors = 0
+            if n_errors <= 0:   # an older batch.csv: count the problem lines of the message
+                n_errors = sum(1 for x in message.splitlines() if x.strip().startswith("["))
+            cities.append(CityData(entry, "failed", message, errors=n_errors))
             continue
         folder = out_dir / CITIES / folders[entry.name]
         try:
