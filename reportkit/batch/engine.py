@@ -51,11 +51,29 @@ class ProcessEngine:
         lost: list[tuple[Job, str]] = []
         pool = self._pool(min(width, len(queue)))
         inflight: dict = {}
+        restarts = 0
         try:
             while queue or inflight:
                 while queue and len(inflight) < width:
                     job = queue.popleft()
-                    inflight[pool.submit(self.task, *job)] = job
+                    try:
+                        inflight[pool.submit(self.task, *job)] = job
+                    except BrokenProcessPool:
+                        # a worker died between two submissions: the city it was building is
+                        # among `inflight` and is reported below; this one waits for a new pool
+                        queue.appendleft(job)
+                        break
+                if not inflight:
+                    # the pool broke before it took any city (its start-up died): a new one,
+                    # a few times at most, then the remaining cities are reported as lost
+                    restarts += 1
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    if restarts > 3:
+                        lost += [(job, "") for job in queue]
+                        queue.clear()
+                        break
+                    pool = self._pool(min(width, max(1, len(queue))))
+                    continue
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
                 broken = None
                 for fut in done:
