@@ -437,18 +437,18 @@ class SheetComposer:
                 row = [Cell((Span(r["name"]),)), Cell((Span(r["unit"]),), align="center"),
                        Cell((Span(fmt.ind(r["code"], r["value"], r["unit"])),), align="right"),
                        Cell((Span(fmt.pct(r["share"])),), align="right")]
-                rank = Cell((Span(self.w.say("town.rank", rank=r["rank"], of=r["of"])),), align="center")
                 if with_pc:
+                    rank = Cell((Span(self.w.say("town.rank", rank=r["rank"], of=r["of"])),), align="center")
                     pcd = r["pc_decimals"]
                     row += [Cell((Span(fmt.num(r["per_capita"], pcd)),), align="right"),
                             Cell((Span(fmt.num(r["city_per_capita"], pcd)),), align="right"),
                             Cell((Span(self._say("town.per_capita_unit", unit=r["unit"])),), align="center"),
                             rank, self._compare(r)]
-                else:
-                    row.append(rank)
+                # without populations a total is not compared, so not ranked either (a small
+                # town is not "34/34" for having less of it)
                 body.append(row)
             # 4-character headers (本地人均) and 6-character units (万人次/万人) on one line
-            widths = (2.5, 0.9, 1.3, 0.9, 1.2, 1.2, 1.6, 0.8, 1.6) if with_pc else (3.9, 1.5, 1.5, 1.5, 1.5)
+            widths = (2.5, 0.9, 1.3, 0.9, 1.2, 1.2, 1.6, 0.8, 1.6) if with_pc else (4.4, 1.5, 1.8, 1.6)
             out.append(ctx.table(totals_caption if with_pc else caption, cols, body,
                                  widths=widths, size="small", key=f"{key}-totals",
                                  note=self._say("town.total_note" if with_pc else "town.share_note")))

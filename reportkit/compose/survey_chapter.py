@@ -249,7 +249,8 @@ def _towns(ctx, r, L) -> list[Block]:
     small = towns[towns["status"] == INSUFFICIENT]
     if len(ok):
         best, worst = ok.iloc[0], ok.iloc[-1]
-        out.append(ctx.para(L["towns_text"].format(n=len(towns), best=best["value"],
+        # the towns ranked (those with enough questionnaires; the others are named below)
+        out.append(ctx.para(L["towns_text"].format(n=len(ok), best=best["value"],
                                                    best_score=fmt.num(best["overall"], 1), worst=worst["value"],
                                                    worst_score=fmt.num(worst["overall"], 1))))
     if len(small):
