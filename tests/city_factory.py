@@ -8,10 +8,10 @@ Everything is generated deterministically into a tmp dir.
 """
 from __future__ import annotations
 
-import csv
-import io
 import random
 from pathlib import Path
+
+from survey_factory import to_csv as _csv
 
 CITY = "临川市"
 YEAR = 2024
@@ -82,13 +82,6 @@ META = ["response_id", "submitted_at", "duration_s", "channel", "respondent", "t
         "occupation", "age_group"]
 
 
-def _csv(rows: list[dict], columns: list[str]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow({c: r.get(c, "") for c in columns})
-    return buf.getvalue()
 
 
 def make_city(root: Path, n: int = 240, *, text_share: float = 0.6, choice: bool = True,

@@ -33,14 +33,18 @@ def chapters(doc) -> list[str]:
     return [h.number + h.text for h in doc.headings() if h.level == 1]
 
 
-def sections_of(doc, chapter: str) -> list[str]:
+def section_headings(doc, chapter: str) -> list:
     out, inside = [], False
     for h in doc.headings():
         if h.level == 1:
             inside = h.text == chapter
         elif inside and h.level == 2:
-            out.append(h.text)
+            out.append(h)
     return out
+
+
+def sections_of(doc, chapter: str) -> list[str]:
+    return [h.text for h in section_headings(doc, chapter)]
 
 
 def blocks_of(doc, chapter: str, section: str | None = None) -> list:
@@ -270,13 +274,7 @@ def test_analysts_achievements_and_problems_take_the_composed_judgements(mini):
     assert secs.count(W["evaluation"]["problems_heading"]) == 1
     got = text_of(blocks_of(doc, chapter, W["evaluation"]["problems_heading"]))
     assert got.startswith("通勤压力较大。") and "通勤时间偏长" in got   # theirs first, then the composed list
-    numbers, inside = [], False
-    for h in doc.headings():
-        if h.level == 1:
-            inside = h.text == chapter
-        elif inside and h.level == 2:
-            numbers.append(h.number)
-    assert numbers == ["（一）", "（二）", "（三）", "（四）"]
+    assert [h.number for h in section_headings(doc, chapter)] == ["（一）", "（二）", "（三）", "（四）"]
 
 
 def test_survey_evidence_is_matched_by_topic_not_by_lowest_score():
