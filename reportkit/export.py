@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .load.tables import write_csv_bytes
+from .load.tables import plain_float, write_csv_bytes
 from .safety.cells import append_row
 from .score.indicators import Scores
 from .write import xlsx_bytes
@@ -20,7 +20,7 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == bool:
             out[col] = out[col].map({True: 1, False: 0})
         elif out[col].dtype.kind == "f":   # 12 significant digits, as in the CSV files
-            out[col] = out[col].map(lambda v: float(f"{v:.12g}") if v == v else v)
+            out[col] = out[col].map(plain_float)
     return out
 
 

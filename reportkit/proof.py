@@ -263,18 +263,14 @@ def check_document(doc: d.Document, town_term: str | None = None, project_root=N
     for text in _texts(doc):
         if not text:
             continue
-        for m in punct.finditer(text):
-            key = ("punctuation", _snippet(text, m.start(), m.end()))
-            if key not in seen:
-                seen.add(key)
-                found.append(Finding("punctuation", say(PROOF_TOML, "messages.punctuation", root, marks=m.group(0),
-                                                        context=key[1]), snippet=_SPACE.sub("", key[1])))
-        for m in holes.finditer(text):
-            key = ("placeholder", _snippet(text, m.start(), m.end()))
-            if key not in seen:
-                seen.add(key)
-                found.append(Finding("placeholder", say(PROOF_TOML, "messages.placeholder", root, text=m.group(0),
-                                                        context=key[1]), snippet=_SPACE.sub("", key[1])))
+        for kind, rx, field in (("punctuation", punct, "marks"), ("placeholder", holes, "text")):
+            for m in rx.finditer(text):
+                key = (kind, _snippet(text, m.start(), m.end()))
+                if key not in seen:
+                    seen.add(key)
+                    found.append(Finding(kind, say(PROOF_TOML, f"messages.{kind}", root,
+                                                   **{field: m.group(0), "context": key[1]}),
+                                         snippet=_SPACE.sub("", key[1])))
         if term_re is not None:
             for m in term_re.finditer(text):
                 key = ("term", m.group(0) + "|" + _snippet(text, m.start(), m.end()))

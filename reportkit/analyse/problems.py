@@ -165,12 +165,10 @@ def check_problems(project, scores, problems: Problems) -> ProblemPlan | None:
 def _uncovered(project, scores, problems: Problems) -> None:
     main_ratings = _ratings(project.root, "problems.main_ratings", (SHORT,))
     cited = {c for r in project.recommendations.itertuples() for c in r.indicator_list}
-    ind = project.table("indicators")
-    codes = list(project.indicators["code"]) if "code" in project.indicators else []
+    ind, table = project.table("indicators"), project.indicators
     for r in scores.table.itertuples():
         if r.rating in main_ratings and r.code not in cited:
-            row = codes.index(r.code) if r.code in codes else None
-            src = (ind.source(project.indicators.index[row], "code") if ind is not None and row is not None
-                   else Source("data/indicators"))
+            idx = table.index[table["code"] == r.code]
+            src = ind.source(idx[0], "code") if ind is not None and len(idx) else Source("data/indicators")
             problems.add(warning(src, msg("narrative.rating_uncovered", code=r.code, name=r.name, rating=r.rating),
                                  hint=msg("narrative.rating_uncovered_hint", code=r.code)))

@@ -507,7 +507,8 @@ class ReportComposer:
         """The sentence on a `sum` indicator across the towns: per capita where the areas
         have populations (as the chart and the town sheets compare it), else the largest and
         smallest totals, not judged (towns differ in size)."""
-        from .towns import per_capita_decimals, per_capita_table
+        from ..fmt import round_text
+        from .towns import WORSE, compare, per_capita_decimals, per_capita_table
 
         ctx, w = self.ctx, self.w["dimension"]
         fmt = ctx.fmt
@@ -521,13 +522,10 @@ class ReportComposer:
             shown = lambda v: fmt.num(float(v), d) + unit   # noqa: E731
             best, worst = order.index[0], order.index[-1]
             city = float(pc["city_per_capita"].iloc[0])
-            cr = round(city, d)   # compared as printed
-
-            def worse_than_city(v) -> bool:
-                x = round(float(v), d)
-                return x < cr if r.direction == "+" else x > cr
-
-            worse = sum(1 for v in pc["per_capita"] if worse_than_city(v))
+            # compared as printed, as the town sheets compare them
+            printed = lambda v: float(round_text(v, d, False))   # noqa: E731
+            worse = sum(1 for v in pc["per_capita"]
+                        if compare(printed(v), printed(city), r.direction) == WORSE)
             return self.say(w["towns_text_per_capita"], n=len(pc), best=best, worst=worst,
                             best_value=shown(pc.at[best, "per_capita"]), worst_value=shown(pc.at[worst, "per_capita"]),
                             city_value=shown(city), worse=worse, **common)

@@ -552,6 +552,14 @@ def require_columns(table: Table, columns: list[str], problems: Problems) -> boo
     return not missing
 
 
+FLOAT_FORMAT = "%.12g"   # numbers in the machine-readable files: 12 significant digits
+
+
+def plain_float(v: float) -> float:
+    """A float as the machine-readable files carry it (17.400000000000002 -> 17.4)."""
+    return float(FLOAT_FORMAT % v) if v == v else v
+
+
 def write_csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 with BOM, CRLF-free, so Excel opens Chinese text correctly.  A text field a
     spreadsheet would run as a formula (= + - @ …) gets a leading ' (safety/cells.py).
@@ -567,7 +575,7 @@ def write_csv_bytes(df: pd.DataFrame) -> bytes:
         # written as bytes straight away: a large table is never held as one Python string
         buf = io.BytesIO()
         frame.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL, encoding="utf-8-sig",
-                     float_format="%.12g")
+                     float_format=FLOAT_FORMAT)
         return buf.getvalue()
 
     data = write(df)
