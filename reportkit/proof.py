@@ -5,7 +5,7 @@ Two kinds of checks, each finding a warning with the page it is on:
 - on the composed Document (any product: the report, department and town sheets):
   empty tables, doubled punctuation (。。 ，，), unresolved placeholders and references
   (【?】, {{, }}, {%), a value, reference and rating that contradict each other as printed
-  (0.3 vs 0.3 短板), and town-level terms foreign to the project (园镇 in a project whose
+  (0.3 vs 0.3 短板), and town-level terms foreign to the project (镇街 in a project whose
   `[terms] town` is 街道（镇）);
 - on the laid-out PDF (WeasyPrint's `document.pages`, read in the layout process by
   `layout_facts`): pages more than half empty that are not a chapter's (or a section's)
