@@ -175,20 +175,28 @@ def draw_png(spec: ChartSpec, theme) -> bytes:
         if missing:  # a label the drawer added itself (never from the data)
             raise ReportkitError(msg("charts.drawn_glyphs", where=where, family=font.family,
                                      chars="".join(sorted(missing))))
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=theme.chart["dpi"], metadata={"Software": None},
-                    facecolor=theme.colors["background"])
-    return _opaque_rgb(buf.getvalue())
+        return _png(fig, theme)
 
 
-def _opaque_rgb(png: bytes) -> bytes:
-    """Charts sit on an opaque background: store them as RGB, not RGBA.  A third smaller,
-    and the PDF writer can copy an RGB PNG's image data as it is instead of decoding and
-    re-encoding every chart with a separate alpha mask."""
+def _png(fig, theme) -> bytes:
+    """The figure as reproducible RGB PNG bytes, drawn once.
+
+    Charts sit on an opaque background, so they are stored as RGB, not RGBA: a third
+    smaller, and the PDF writer copies an RGB PNG's image data as it is instead of
+    decoding and re-encoding every chart with a separate alpha mask.  One Agg draw
+    (the constrained layout runs inside it) and one PNG encoding: `savefig` would lay
+    the figure out in a draw of its own first and encode an RGBA PNG that then had to
+    be decoded again (the same pixels, a third more time).  No metadata chunk: no
+    timestamp, no version text."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    with Image.open(io.BytesIO(png)) as im:
-        rgb = im.convert("RGB")
+    fig.set_dpi(theme.chart["dpi"])
+    fig.set_facecolor(theme.colors["background"])
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    size = canvas.get_width_height(physical=True)
+    rgb = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     out = io.BytesIO()
     rgb.save(out, format="PNG", compress_level=6)
     return out.getvalue()
