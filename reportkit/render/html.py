@@ -28,6 +28,7 @@ from ..messages import msg
 from ..fonts import Font, resolve, resolve_bold
 from ..theme import Theme, find_template, templates_dir
 from ..write import build_time
+from . import fontsubset
 
 DOCUMENT_TEMPLATE = "document.html.j2"
 BLOCKS_TEMPLATE = "blocks.html.j2"
@@ -360,7 +361,9 @@ def render_html(doc: d.Document, theme: Theme, project_root: Path | None = None)
 def build_html(doc: d.Document, theme: Theme, project_root: Path | None = None, *,
                content_urls: bool = False, images: dict | None = None) -> tuple[str, dict[str, Path | bytes]]:
     """The HTML and the images it refers to (URL -> file).  With `content_urls`
-    images are `reportkit-image:<hash>` URLs that the caller must resolve."""
+    images are `reportkit-image:<hash>` URLs that the caller must resolve, and so are
+    the fonts: each cut down to the common characters and those of the document, its
+    styles and templates (reportkit/render/fontsubset.py)."""
     from jinja2 import TemplateError
 
     from ..safety.sandbox import TEMPLATE_ERRORS, template_error
@@ -370,7 +373,8 @@ def build_html(doc: d.Document, theme: Theme, project_root: Path | None = None, 
     css = [p.read_text(encoding="utf-8") for p in stylesheet_paths(doc, project_root)]
     try:
         template_src = [env.loader.get_source(env, n)[0] for n in (DOCUMENT_TEMPLATE, BLOCKS_TEMPLATE)]
-        fonts = resolve_fonts("\n".join([document_text(doc), *css, *template_src]), theme)
+        own = "\n".join([document_text(doc), *css, *template_src])
+        fonts = resolve_fonts(own, theme)
         faces = {kind: _font_face(fonts[kind]) for kind in FONT_KINDS}
         # each family's real Bold face, under the same family name (font-weight: bold)
         bold_fonts = [resolve_bold(kind, theme) for kind in FONT_KINDS if faces[kind]["src"]]
@@ -379,9 +383,18 @@ def build_html(doc: d.Document, theme: Theme, project_root: Path | None = None, 
 
         ctx = _Ctx(doc, theme, project_root, {id(h): hid for h, hid in heading_ids(doc)},
                    content_urls=content_urls or bool(images), image_data=dict(images or {}))
-        for font in [*fonts.values(), *bold_fonts]:   # the font files are resources of the document
-            if font.index == 0:
+        chars = fontsubset.charset(own) if ctx.content_urls else None
+        for face, font in [*((faces[k], fonts[k]) for k in FONT_KINDS), *zip(bold, bold_fonts)]:
+            if font.index != 0 or not face["src"]:   # a face of a collection, by family name
+                continue
+            # the font files are resources of the document
+            data = fontsubset.subset(font.path, chars) if chars is not None else None
+            if data is None:
                 ctx.images[font.path.resolve().as_uri()] = font.path.resolve()
+                continue
+            url = f"{IMAGE_SCHEME}:font-{fontsubset.digest(data)}{font.path.suffix.lower()}"
+            ctx.images[url] = data
+            face["src"] = Markup(f'url("{url}")')
         html = env.get_template(DOCUMENT_TEMPLATE).render(
             _rk=ctx,
             doc=doc,

@@ -127,18 +127,26 @@ def inspect_static(cls, name):
     return getattr(raw, "__func__", raw)
 
 
-_FONT_CONFIG = None
+_FONT_CONFIGS: OrderedDict = OrderedDict()
+_FONT_CONFIGS_MAX = 4
 
 
-def _font_config():
-    """One FontConfiguration per process: @font-face files are copied and
-    scanned by fontconfig once, not once per document."""
-    global _FONT_CONFIG
-    if _FONT_CONFIG is None:
+def _font_config(fonts: tuple[str, ...] = ()):
+    """One FontConfiguration per set of font files (their content-addressed URLs), kept
+    for the process: @font-face files are copied and scanned by fontconfig once, not once
+    per document.  Nearly every document has the same set (render/fontsubset.py); a
+    document with characters beyond it gets a configuration of its own, never a second
+    file under a family name fontconfig already knows."""
+    config = _FONT_CONFIGS.get(fonts)
+    if config is None:
         from weasyprint.text.fonts import FontConfiguration
 
-        _FONT_CONFIG = FontConfiguration()
-    return _FONT_CONFIG
+        config = _FONT_CONFIGS[fonts] = FontConfiguration()
+        while len(_FONT_CONFIGS) > _FONT_CONFIGS_MAX:
+            _FONT_CONFIGS.popitem(last=False)
+    else:
+        _FONT_CONFIGS.move_to_end(fonts)
+    return config
 
 
 def _fetcher(weasyprint, images: dict[str, Path | bytes], allowed: list[Path], refused: list[str]):
@@ -176,7 +184,7 @@ def _fetcher(weasyprint, images: dict[str, Path | bytes], allowed: list[Path], r
     return Fetcher(allowed_protocols=("file", "data", IMAGE_SCHEME))
 
 
-_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
+_MIME = {".otf": "font/otf", ".ttf": "font/ttf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
          ".gif": "image/gif", ".webp": "image/webp"}
 
 
@@ -185,12 +193,13 @@ def _layout(doc: d.Document, theme: Theme, project_root: Path | None, images: di
 
     weasyprint = _weasyprint()
     html, images = build_html(doc, theme, project_root, content_urls=True, images=images)
+    fonts = tuple(sorted(u for u in images if u.startswith(f"{IMAGE_SCHEME}:font-")))
     base = (project_root or Path.cwd()).resolve().as_uri() + "/"
     allowed = [TEMPLATES] + ([Path(project_root) / "templates"] if project_root is not None else [])
     refused: list[str] = []
     document = weasyprint.HTML(string=html, base_url=base,
                                url_fetcher=_fetcher(weasyprint, images, allowed, refused)).render(
-        font_config=_font_config())
+        font_config=_font_config(fonts))
     if refused:
         from ..errors import Source, error
         from ..safety.messages import say
