@@ -131,10 +131,12 @@ def default_workers() -> int:
 
 def prepare(project_dir: Path | str, out_dir: Path | str, products: Sequence[str] | None = None, *,
             formats: Sequence[str] = ("pdf", "docx"), options: dict | None = None,
-            progress: Progress | None = None) -> tuple[BuildContext, dict[str, Composed]]:
+            progress: Progress | None = None,
+            on_composed=None) -> tuple[BuildContext, dict[str, Composed]]:
     """The stages up to composition — load, validate, score, analyse, compose — with
     nothing drawn, laid out or written.  `reportkit validate` and the snapshot tests
-    use it; build() continues from it."""
+    use it; build() continues from it.  `on_composed(ctx, composed)` is called as each
+    product is composed (build() starts drawing its charts then)."""
     from .load.project import load_project
     from .messages import msg
     from .theme import load_theme_checked
@@ -181,6 +183,8 @@ def prepare(project_dir: Path | str, out_dir: Path | str, products: Sequence[str
     with progress.step(msg("progress.compose"), "compose"):
         for p in prods:
             composed[p.name] = p.compose(ctx)
+            if on_composed is not None:
+                on_composed(ctx, composed[p.name])
         problems.raise_if_errors(msg("errors.narratives_invalid"))
     return ctx, composed
 
@@ -210,7 +214,8 @@ def build(project_dir: Path | str, out_dir: Path | str, products: Sequence[str] 
 
         pool = Workers(workers, load_theme(root), root, warm="pdf" in formats)
     try:
-        ctx, composed = prepare(project_dir, out_dir, names, formats=formats, options=options, progress=progress)
+        ctx, composed = prepare(project_dir, out_dir, names, formats=formats, options=options, progress=progress,
+                                on_composed=_prefetch(pool))
         result = _draw_render_write(ctx, composed, pool, workers, progress, root, strict)
     finally:
         if pool is not None:
@@ -218,6 +223,23 @@ def build(project_dir: Path | str, out_dir: Path | str, products: Sequence[str] 
     progress.timings["total"] = time.perf_counter() - t_start
     result.timings = dict(progress.timings)
     return result
+
+
+def _prefetch(pool):
+    """The charts of each product as soon as it is composed: the workers draw them while
+    the main process composes the next products."""
+    if pool is None:
+        return None
+
+    def start(ctx: BuildContext, composed: Composed) -> None:
+        if not composed.specs:
+            return
+        from .charts.render import CACHE_DIR, check_specs, from_cache
+
+        specs = check_specs(list(composed.specs.values()), ctx.theme)
+        _, misses = from_cache(specs, ctx.theme, ctx.out_dir / CACHE_DIR)
+        pool.prefetch(misses)
+    return start
 
 
 def _proofread(ctx: BuildContext, composed: dict[str, Composed], rendered: dict, strict: bool) -> None:

@@ -124,6 +124,8 @@ class Workers:
         self.args = (theme, Path(project_root).resolve() if project_root else None, warm)
         self.pool = None
         self._local_ready = False
+        self._early: dict = {}        # future -> number of charts, submitted by prefetch()
+        self._submitted: dict = {}    # chart name -> spec already being drawn
         if self.n > 1:
             self.pool = ProcessPoolExecutor(max_workers=self.n, mp_context=get_context("spawn"),
                                             initializer=init_worker, initargs=self.args)
@@ -147,6 +149,22 @@ class Workers:
             init_worker(theme, root, warm=False, child=False)
             self._local_ready = True
 
+    def prefetch(self, specs: list) -> None:
+        """Start drawing `specs` now (the build calls this as each product is composed,
+        so the workers draw while the other products are still being composed);
+        run() then waits for them instead of drawing them again.  Without a pool:
+        nothing (run() draws them)."""
+        if self.pool is None:
+            return
+        todo = [s for s in specs if s.name not in self._submitted]
+        for i in range(0, len(todo), CHART_CHUNK):
+            chunk = todo[i:i + CHART_CHUNK]
+            try:
+                self._early[self.pool.submit(draw_chunk, chunk)] = len(chunk)
+            except BrokenProcessPool:   # a worker died: run() reports it (WorkerDied)
+                return
+            self._submitted.update((s.name, s) for s in chunk)
+
     def run(self, specs: list, jobs: list[RenderJob], have: dict[str, bytes],
             tick: Callable[[int], None] | None = None) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, Rendered]]:
         """Draw `specs` (charts not in `have`) and render `jobs`.  Returns
@@ -154,11 +172,13 @@ class Workers:
         pngs = dict(have)
         cache: dict[str, bytes] = {}
         jobs = sorted(jobs, key=lambda j: -len(j.doc.blocks))
-        if self.pool is None or len(specs) + len(jobs) <= IN_PROCESS_MAX:
+        if self.pool is None or (len(specs) + len(jobs) <= IN_PROCESS_MAX and not self._early):
             return self._serial(specs, jobs, pngs, cache, tick)
         out: dict[str, Rendered] = {}
         waiting = list(jobs)
-        futures: dict = {}
+        futures: dict = {f: ("charts", n) for f, n in self._early.items()}
+        self._early = {}
+        specs = [s for s in specs if self._submitted.get(s.name) != s]
         try:
             for i in range(0, len(specs), CHART_CHUNK):
                 chunk = specs[i:i + CHART_CHUNK]
