@@ -727,9 +727,12 @@ def responses_csv(result: SurveyResult) -> bytes:
     from ..load.csvwrite import columns_csv
 
     cols = result.valid_columns()
-    likert = set(result.likert)
+    likert = {q: j for j, q in enumerate(result.likert)}
     plain = {i for i, c in enumerate(cols) if c in likert}    # "" and "1"…"5" from a lookup table
-    data = columns_csv(list(cols), list(cols.values()), plain)
+    codes = result._codes[result._valid_mask]
+    lut = ["", "1", "2", "3", "4", "5"]
+    arrays = [pd.Categorical.from_codes(codes[:, likert[c]], lut) if c in likert else v for c, v in cols.items()]
+    data = columns_csv(list(cols), arrays, plain)
     return data if data is not None else _csv(result.valid)
 
 
