@@ -71,10 +71,9 @@ def columns_csv(names: list[str], columns: list, plain: set[int] = frozenset()) 
             return None
         if codes is not None and not len(fields):
             fields = np.array([""], dtype=object)
-        arr = pa.array(fields, type=pa.string(), memory_pool=pool)
-        if isinstance(arr, pa.ChunkedArray):    # over 2 GiB of text in one column: pandas writes it
-            return None
-        cols.append((codes, arr))
+        if codes is not None:
+            fields = pa.array(fields, type=pa.string(), memory_pool=pool)
+        cols.append((codes, fields))      # other columns become Arrow text a chunk at a time
     import io
 
     from ..safety.cells import csv_text
@@ -83,10 +82,15 @@ def columns_csv(names: list[str], columns: list, plain: set[int] = frozenset()) 
     out.write(("\ufeff" + ",".join(_quote(csv_text(str(c))) for c in names) + "\n").encode("utf-8"))
     n = len(columns[0])
     for i in range(0, n, CHUNK):
-        fields = [a.slice(i, CHUNK) if c is None else pc.take(a, pa.array(c[i:i + CHUNK]), memory_pool=pool)
-                  for c, a in cols]
-        rows = pc.binary_join_element_wise(*fields, pa.scalar("", pa.string()), ",",
-                                           memory_pool=pool)   # a row's fields, then ","
+        fields = [pa.array(a[i:i + CHUNK], type=pa.string(), memory_pool=pool) if c is None
+                  else pc.take(a, pa.array(c[i:i + CHUNK]), memory_pool=pool) for c, a in cols]
+        try:
+            rows = pc.binary_join_element_wise(*fields, pa.scalar("", pa.string()), ",",
+                                               memory_pool=pool)   # a row's fields, then ","
+        except (pa.ArrowException, TypeError):   # over 2 GiB of text in a chunk: pandas writes it
+            return None
+        if isinstance(rows, pa.ChunkedArray):
+            return None
         del fields
         off = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset:rows.offset + len(rows) + 1]
         chunk = bytearray(memoryview(rows.buffers()[2])[int(off[0]):int(off[-1])])

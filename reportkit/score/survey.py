@@ -461,9 +461,10 @@ class SurveyResult:
         return s[s["rule"] != ""].reset_index(drop=True)
 
     # -- lazily built --------------------------------------------------------------------
-    def valid_columns(self) -> dict[str, np.ndarray]:
+    def valid_columns(self, categorical: bool = False) -> dict[str, np.ndarray]:
         """The columns of `valid` as object arrays (responses.csv is written from these
-        without building the frame: a million rows stay within the memory budget)."""
+        without building the frame: a million rows stay within the memory budget);
+        `categorical`: the likert answers as pd.Categorical of "", "1"…"5" instead."""
         from ..analyse.concerns import mask_pii
         from ..safety.checks import SURVEY_COLUMNS
 
@@ -479,7 +480,8 @@ class SurveyResult:
         out = {}
         for c in keep:
             if c in likert:
-                out[c] = lut[codes[:, likert[c]]]
+                out[c] = pd.Categorical.from_codes(codes[:, likert[c]], lut) if categorical \
+                    else lut[codes[:, likert[c]]]
             elif c in masked:
                 out[c] = mask_pii(pd.Series(df[c].to_numpy(dtype=object)[mask]),
                                   self.pii_cache)[0].to_numpy(dtype=object)
@@ -726,13 +728,10 @@ def responses_csv(result: SurveyResult) -> bytes:
     """survey/responses.csv, written from the columns (see SurveyResult.valid_columns)."""
     from ..load.csvwrite import columns_csv
 
-    cols = result.valid_columns()
-    likert = {q: j for j, q in enumerate(result.likert)}
+    cols = result.valid_columns(categorical=True)
+    likert = set(result.likert)
     plain = {i for i, c in enumerate(cols) if c in likert}    # "" and "1"…"5" from a lookup table
-    codes = result._codes[result._valid_mask]
-    lut = ["", "1", "2", "3", "4", "5"]
-    arrays = [pd.Categorical.from_codes(codes[:, likert[c]], lut) if c in likert else v for c, v in cols.items()]
-    data = columns_csv(list(cols), arrays, plain)
+    data = columns_csv(list(cols), list(cols.values()), plain)
     return data if data is not None else _csv(result.valid)
 
 
