@@ -1,10 +1,10 @@
 """A fast writer for text-only tables (survey/responses.csv: a million rows of strings).
 
 pandas' to_csv spends most of its time formatting and checking each cell; a table
-whose every column holds only strings needs none of that: each field is quoted
-only when it must be (csv.QUOTE_MINIMAL with a "\\n" line terminator: a comma, a
-double quote or a newline) and the rows are joined in C, a chunk at a time, so the
-whole file is never one Python string.  The bytes are the same as
+whose every column holds only strings needs none of that: each distinct field is
+quoted only when it must be (csv.QUOTE_MINIMAL with a "\\n" line terminator: a
+comma, a double quote or a newline) and the rows are joined in C++ by pyarrow, a
+chunk at a time, so the whole file is never one Python string.  The bytes are the same as
 to_csv(index=False, lineterminator="\\n", quoting=QUOTE_MINIMAL, encoding="utf-8-sig")
 writes (`text_table_csv` returns None for a table with other cells: pandas writes it).
 Fields a spreadsheet would run as formulas get their leading quote (safety/cells.py).
@@ -17,7 +17,7 @@ import pandas as pd
 # what the csv module quotes with QUOTE_MINIMAL and lineterminator "\n": the delimiter, the
 # quote character and the characters of the line terminator (a lone CR is not among them)
 _SPECIAL = (",", '"', "\n")
-CHUNK = 50_000
+CHUNK = 100_000
 
 
 def _quote(s: str) -> str:
@@ -35,33 +35,70 @@ def _column(values: np.ndarray) -> np.ndarray | None:
     except TypeError:
         return None
     formula = joined[:1] in "=+-@\t\r" and joined[:1] != "" or _LINE_START.search(joined) is not None
-    if formula:
-        values = np.array([csv_text(v) for v in values], dtype=object)
     if formula or "," in joined or '"' in joined or joined.count("\n") != len(values) - 1:
-        return np.array([_quote(v) for v in values], dtype=object)
+        # each distinct text made a field once (answers repeat): csv_text then _quote
+        codes, uniques = pd.factorize(values)
+        fields = np.array([_quote(csv_text(v) if formula else v) for v in uniques], dtype=object)
+        return fields[codes] if len(codes) else np.array([], dtype=object)
     return values
 
 
-def columns_csv(names: list[str], columns: list[np.ndarray], plain: set[int] = frozenset()) -> bytes | None:
+def columns_csv(names: list[str], columns: list, plain: set[int] = frozenset()) -> bytes | None:
     """UTF-8 (with BOM) CSV bytes of text columns, or None when a cell is not a string.
+    A column is an object array of str or a pd.Categorical of str.
     `plain`: positions of columns known to need neither quoting nor a formula guard
-    (likert answers "" and "1"…"5"), which are then not scanned."""
+    (likert answers "" and "1"…"5"), which are then not scanned.
+
+    A column's fields are made CSV fields (quoted, neutralised: `_column`; a Categorical's
+    categories only); the rows are then assembled in C++ (pyarrow: the fields of a row
+    joined by ",", each row ended by "\n"), a chunk at a time."""
     if len(columns) < 2:   # a one-field row that is empty must be written "" (csv module rule)
         return None
-    cols = []
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .fastcsv import _pool
+
+    pool = _pool()
+    cols = []     # per column: (codes, distinct fields) of a Categorical, or (None, its fields)
     for i, values in enumerate(columns):
-        col = values if i in plain else _column(values)
-        if col is None:
+        if isinstance(values, pd.Categorical):
+            values, codes = np.asarray(values.categories, dtype=object), values.codes.astype(np.int32)
+        else:
+            codes = None
+        fields = values if i in plain else _column(values)
+        if fields is None:
             return None
-        cols.append(col)
+        if codes is not None and not len(fields):
+            fields = np.array([""], dtype=object)
+        if codes is not None:
+            fields = pa.array(fields, type=pa.string(), memory_pool=pool)
+        cols.append((codes, fields))      # other columns become Arrow text a chunk at a time
+    import io
+
     from ..safety.cells import csv_text
 
-    parts = [("\ufeff" + ",".join(_quote(csv_text(str(c))) for c in names) + "\n").encode("utf-8")]
-    n = len(cols[0])
+    out = io.BytesIO()     # grown in place: its value is not copied again at the end
+    out.write(("\ufeff" + ",".join(_quote(csv_text(str(c))) for c in names) + "\n").encode("utf-8"))
+    n = len(columns[0])
     for i in range(0, n, CHUNK):
-        rows = zip(*(c[i:i + CHUNK] for c in cols))
-        parts.append(("\n".join(map(",".join, rows)) + "\n").encode("utf-8"))
-    return b"".join(parts)
+        fields = [pa.array(a[i:i + CHUNK], type=pa.string(), memory_pool=pool) if c is None
+                  else pc.take(a, pa.array(c[i:i + CHUNK]), memory_pool=pool) for c, a in cols]
+        try:
+            rows = pc.binary_join_element_wise(*fields, pa.scalar("", pa.string()), ",",
+                                               memory_pool=pool)   # a row's fields, then ","
+        except (pa.ArrowException, TypeError):   # over 2 GiB of text in a chunk: pandas writes it
+            return None
+        if isinstance(rows, pa.ChunkedArray):
+            return None
+        del fields
+        off = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset:rows.offset + len(rows) + 1]
+        chunk = bytearray(memoryview(rows.buffers()[2])[int(off[0]):int(off[-1])])
+        np.frombuffer(chunk, dtype=np.uint8)[off[1:] - off[0] - 1] = 10   # each row's last "," -> "\n"
+        out.write(chunk)
+        del rows, chunk
+    pa.default_memory_pool().release_unused()
+    return out.getvalue()
 
 
 def text_table_csv(df: pd.DataFrame) -> bytes | None:

@@ -20,6 +20,10 @@ import pandas as pd
 from ..errors import Problems, Source, error, warning
 from ..messages import join, msg
 
+# pyarrow is installed (load/fastcsv.py, load/csvwrite.py); pandas would then keep its
+# "str" columns in Arrow memory.  They stay Python strings, as they were before.
+pd.set_option("mode.string_storage", "python")
+
 ENCODINGS = ("utf-8", "gb18030")
 _NON_SPACE = re.compile(rb"\S")
 BIG_TABLE = 32 * 1024 * 1024   # bytes of CSV above which columns are plain object arrays
@@ -253,18 +257,19 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
     return _strip(df, data, bsep)
 
 
-_SPACES = (b" ", b"\t", "\u3000".encode("utf-8"))
 _IDEO_SPACE = "\u3000".encode("utf-8")
 
 
-def _pad_positions(data: bytes) -> np.ndarray | None:
+def _pad_positions(data: bytes, ideo: bytes = _IDEO_SPACE) -> np.ndarray | None:
     """Byte offsets of white space that starts or ends a cell (a space, a tab or U+3000
     next to a comma, a line break or the file's ends), found vectorised; None if none.
-    Spaces inside cells (2020-07-01 10:00) are not counted."""
+    Spaces inside cells (2020-07-01 10:00) are not counted.  `ideo`: U+3000 in the
+    data's encoding (UTF-8 E3 80 80; GB18030 A1 A1 for load/fastcsv.py, which reads
+    GB18030 bytes: at a cell's edge those two bytes can only be U+3000)."""
     a = None
     found = []
     n = len(data)
-    for sp in _SPACES:
+    for sp in (b" ", b"\t", ideo):
         if data.find(sp) < 0:
             continue
         if a is None:
@@ -272,10 +277,11 @@ def _pad_positions(data: bytes) -> np.ndarray | None:
         if len(sp) == 1:
             idx = np.flatnonzero(a == sp[0])
             width = 1
-        else:   # U+3000 is E3 80 80 in UTF-8; E3 starts most Chinese characters, so find 80 80 first
-            idx = np.flatnonzero(a[:-2] == 0xE3)
-            idx = idx[(a[idx + 1] == 0x80) & (a[idx + 2] == 0x80)]
-            width = 3
+        else:   # U+3000 is E3 80 80 in UTF-8 (A1 A1 in GB18030)
+            width = len(sp)
+            idx = np.flatnonzero(a[:n - width + 1] == sp[0])
+            for k in range(1, width):
+                idx = idx[a[idx + k] == sp[k]]
         if not len(idx):
             continue
         before = np.where(idx > 0, a[np.maximum(idx - 1, 0)], 10)
@@ -293,10 +299,10 @@ def _padded(data: bytes) -> bool:
     return _pad_positions(data) is not None
 
 
-def _padded_columns(data: bytes, sep: bytes, width: int) -> set[int] | None:
+def _padded_columns(data: bytes, sep: bytes, width: int, ideo: bytes = _IDEO_SPACE) -> set[int] | None:
     """The columns (by position) whose cells may be padded; None = any (quoted fields,
     or too many padded cells to locate one by one)."""
-    pos = _pad_positions(data)
+    pos = _pad_positions(data, ideo)
     if pos is None:
         return set()
     if b'"' in data or len(pos) > 100_000:
@@ -310,10 +316,14 @@ def _padded_columns(data: bytes, sep: bytes, width: int) -> set[int] | None:
     return cols
 
 
-def _strip(df: pd.DataFrame, data: bytes, sep: bytes = b",") -> pd.DataFrame:
+def _strip(df: pd.DataFrame, data: bytes, sep: bytes = b",", ideo: bytes = _IDEO_SPACE) -> pd.DataFrame:
     """Trim cells (people type trailing spaces in Excel): only the columns that have a
     padded cell (a million-row export with one padded answer strips one column)."""
-    cols = _padded_columns(data, sep, len(df.columns))
+    return _strip_columns(df, _padded_columns(data, sep, len(df.columns), ideo))
+
+
+def _strip_columns(df: pd.DataFrame, cols: set[int] | None) -> pd.DataFrame:
+    """str.strip the columns at positions `cols` (None: every column)."""
     if cols is None:
         cols = set(range(len(df.columns)))
     for i in sorted(cols):
@@ -494,12 +504,24 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
         df = read_xlsx(path, display, problems)
         enc = "xlsx"
     else:
-        converted = read_utf8(path, display, problems, project_dir, kind)
-        if converted is None:
-            return None
-        data, enc = converted
-        df = read_csv_bytes(data, display, problems)
-        if df is not None and b"'" in data and _may_restore(data):
+        from .fastcsv import read_large
+
+        fast = read_large(path, display, project_dir, kind) if _size(path) > BIG_TABLE else None
+        if fast is not None:      # a large plain export, read column by column (load/fastcsv.py)
+            df, enc, padded, restore = fast
+            df = _strip_columns(df, padded)
+            if restore:
+                from ..safety.cells import restore_frame
+
+                df = restore_frame(df)
+            data = converted = None
+        else:
+            converted = read_utf8(path, display, problems, project_dir, kind)
+            if converted is None:
+                return None
+            data, enc = converted
+            df = read_csv_bytes(data, display, problems)
+        if df is not None and data is not None and b"'" in data and _may_restore(data):
             from ..safety.cells import restore_frame
 
             df = restore_frame(df)     # a field reportkit wrote as '=… (see write_csv_bytes) reads as =…
@@ -536,6 +558,22 @@ def read_table(project_dir: Path, base: str, problems: Problems, required: bool 
         rows = np.flatnonzero(~empty) + 2
         df = df[~empty].reset_index(drop=True)
     return Table(base, path, display, df, enc, rows)
+
+
+def _size(path: Path) -> int:
+    """The size of a regular file (0 for anything else: refused by the general path)."""
+    import stat as st
+
+    try:
+        s = path.lstat()
+    except OSError:
+        return 0
+    return s.st_size if st.S_ISREG(s.st_mode) else 0
+
+
+def fastcsv_ideo(enc: str) -> bytes:
+    """U+3000 as it is found in bytes of encoding `enc` (see _pad_positions)."""
+    return "\u3000".encode("gb18030" if enc == "gb18030" else "utf-8")
 
 
 def _may_restore(data: bytes) -> bool:

@@ -461,9 +461,10 @@ class SurveyResult:
         return s[s["rule"] != ""].reset_index(drop=True)
 
     # -- lazily built --------------------------------------------------------------------
-    def valid_columns(self) -> dict[str, np.ndarray]:
+    def valid_columns(self, categorical: bool = False) -> dict[str, np.ndarray]:
         """The columns of `valid` as object arrays (responses.csv is written from these
-        without building the frame: a million rows stay within the memory budget)."""
+        without building the frame: a million rows stay within the memory budget);
+        `categorical`: the likert answers as pd.Categorical of "", "1"…"5" instead."""
         from ..analyse.concerns import mask_pii
         from ..safety.checks import SURVEY_COLUMNS
 
@@ -479,7 +480,8 @@ class SurveyResult:
         out = {}
         for c in keep:
             if c in likert:
-                out[c] = lut[codes[:, likert[c]]]
+                out[c] = pd.Categorical.from_codes(codes[:, likert[c]], lut) if categorical \
+                    else lut[codes[:, likert[c]]]
             elif c in masked:
                 out[c] = mask_pii(pd.Series(df[c].to_numpy(dtype=object)[mask]),
                                   self.pii_cache)[0].to_numpy(dtype=object)
@@ -726,7 +728,7 @@ def responses_csv(result: SurveyResult) -> bytes:
     """survey/responses.csv, written from the columns (see SurveyResult.valid_columns)."""
     from ..load.csvwrite import columns_csv
 
-    cols = result.valid_columns()
+    cols = result.valid_columns(categorical=True)
     likert = set(result.likert)
     plain = {i for i, c in enumerate(cols) if c in likert}    # "" and "1"…"5" from a lookup table
     data = columns_csv(list(cols), list(cols.values()), plain)
