@@ -181,10 +181,13 @@ def prepare(project_dir: Path | str, out_dir: Path | str, products: Sequence[str
                 ctx.survey_error = exc
     composed: dict[str, Composed] = {}
     with progress.step(msg("progress.compose"), "compose"):
-        for p in prods:
+        # the products that lay out documents first: their charts are drawn while the
+        # others are composed; the results keep the products' own order
+        for p in sorted(prods, key=lambda p: not getattr(p, "renders", False)):
             composed[p.name] = p.compose(ctx)
             if on_composed is not None:
                 on_composed(ctx, composed[p.name])
+        composed = {p.name: composed[p.name] for p in prods}
         problems.raise_if_errors(msg("errors.narratives_invalid"))
     return ctx, composed
 

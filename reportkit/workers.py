@@ -10,7 +10,7 @@ Workers are started with "spawn" (never a fork of a process that has loaded
 pandas and a project) and die with their parent: on Linux the kernel sends
 them SIGKILL when the build process ends (PR_SET_PDEATHSIG), so an interrupted
 or killed build leaves no orphan that prints a traceback later.  With one
-worker, or a handful of tasks, everything runs in the calling process.
+worker, everything runs in the calling process.
 """
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable
 
-IN_PROCESS_MAX = 3      # this many tasks or fewer are done without the pool
 CHART_CHUNK = 4
 
 
@@ -172,7 +171,9 @@ class Workers:
         pngs = dict(have)
         cache: dict[str, bytes] = {}
         jobs = sorted(jobs, key=lambda j: -len(j.doc.blocks))
-        if self.pool is None or (len(specs) + len(jobs) <= IN_PROCESS_MAX and not self._early):
+        # with a pool, even one document goes to it: its workers have WeasyPrint imported
+        # and the fonts loaded (warm-up) while this process read the project
+        if self.pool is None:
             return self._serial(specs, jobs, pngs, cache, tick)
         out: dict[str, Rendered] = {}
         waiting = list(jobs)
