@@ -18,9 +18,11 @@ import datetime as dt
 import re
 import zipfile
 from dataclasses import dataclass, field
+import posixpath
 from posixpath import join, normpath
 
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -102,28 +104,38 @@ def _first_sheet(zf: zipfile.ZipFile) -> tuple[str, list[str], bool]:
     return path, names, date1904
 
 
-def _styles(zf: zipfile.ZipFile) -> tuple[list[bool], list[bool]]:
-    """Per cell style index: (is a date format, is a percent format)."""
-    from lxml import etree
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+def _format_codes(zf: zipfile.ZipFile) -> list[str]:
+    """The number format code of each cell style (cellXfs) of xl/styles.xml."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
 
     try:
         data = zf.read("xl/styles.xml")
     except KeyError:
-        return [], []
+        return []
+    root = _xml(data)
+    ns = {"m": root.nsmap.get(None, _NS_MAIN)}
+    custom = {int(n.get("numFmtId")): n.get("formatCode", "") for n in root.findall("m:numFmts/m:numFmt", ns)}
+    return [custom.get(fid, BUILTIN_FORMATS.get(fid, "General"))
+            for fid in (int(xf.get("numFmtId", "0")) for xf in root.findall("m:cellXfs/m:xf", ns))]
+
+
+def _styles(zf: zipfile.ZipFile) -> tuple[list[bool], list[bool]]:
+    """Per cell style index: (is a date format, is a percent format)."""
+    from openpyxl.styles.numbers import is_date_format
+
+    codes = _format_codes(zf)
+    return [bool(is_date_format(c)) for c in codes], ["%" in c for c in codes]
+
+
+def _xml(data: bytes):
+    """A small part (workbook, relationships, styles) parsed without ever expanding an
+    entity: a part that declares a DTD is not read at all."""
+    from lxml import etree
+
     if _DTD.search(data):
         raise _Unsupported("dtd")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    root = etree.fromstring(data, parser)
-    ns = {"m": root.nsmap.get(None, "http://schemas.openxmlformats.org/spreadsheetml/2006/main")}
-    custom = {int(n.get("numFmtId")): n.get("formatCode", "") for n in root.findall("m:numFmts/m:numFmt", ns)}
-    dates, percents = [], []
-    for xf in root.findall("m:cellXfs/m:xf", ns):
-        fid = int(xf.get("numFmtId", "0"))
-        code = custom.get(fid, BUILTIN_FORMATS.get(fid, "General"))
-        dates.append(bool(is_date_format(code)))
-        percents.append("%" in code)
-    return dates, percents
+    return etree.fromstring(data, parser)
 
 
 def _number_text(raw: bytes) -> str:
@@ -308,3 +320,262 @@ def _letters(col: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(col + 1)
+
+
+# --- every worksheet's values, as openpyxl's read-only, data-only mode gives them ------------
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_BOOK_TYPES = ("application/vnd.ms-excel.template.macroEnabled.main+xml",        # openpyxl's order
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+               "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
+_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_M = "{%s}" % _NS_MAIN
+
+
+class Unsupported(Exception):
+    """The workbook holds something `open_values` does not read exactly as openpyxl
+    would: the caller reads it with openpyxl instead."""
+
+
+def _rels_of(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type, target as a path inside the zip), as openpyxl resolves it."""
+    folder = posixpath.dirname(part)
+    root = _xml(zf.read(posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels")))
+    out = {}
+    for rel in root:
+        if not isinstance(rel.tag, str) or rel.tag.rpartition("}")[2] != "Relationship":
+            continue
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") != "External":
+            target = target[1:] if target.startswith("/") else normpath(join(folder, target))
+        out[rel.get("Id")] = (rel.get("Type", ""), target)
+    return out
+
+
+def _inline_text(node) -> str:
+    """openpyxl's Text(...).content of an <si> or <is> element: the plain <t>, then the
+    runs' <t>; phonetic runs are not part of it."""
+    plain, runs = None, []
+    for el in node:
+        if not isinstance(el.tag, str):
+            raise Unsupported("comment in a string")
+        tag = el.tag.rpartition("}")[2]
+        if tag == "t":
+            plain = el.text
+        elif tag == "r":
+            t = None
+            for sub in el:
+                if not isinstance(sub.tag, str):
+                    raise Unsupported("comment in a string")
+                if sub.tag.rpartition("}")[2] == "t":
+                    t = sub.text
+            if t is not None:
+                runs.append(t)
+    return "".join(([plain] if plain is not None else []) + runs)
+
+
+class _Sheet:
+    def __init__(self, book: "Values", name: str, part: str):
+        self.book, self.title, self.part = book, name, part
+
+    def iter_rows(self, max_col: int, values_only: bool = True):
+        """Rows 1.. of the sheet as tuples of `max_col` values -- openpyxl's
+        ReadOnlyWorksheet.iter_rows(max_col=..., values_only=True), the <dimension>
+        included (it bounds the rows read, as there)."""
+        assert values_only and max_col >= 1
+        return self.book._rows(self.part, max_col)
+
+
+class Values:
+    """The worksheets of an .xlsx whose cell values are read straight from the sheet XML
+    with lxml (streamed, never an entity expanded, a part with a DTD, a comment or a
+    processing instruction not read): `sheetnames`, `values[name].iter_rows(max_col=n)`
+    give what openpyxl's load_workbook(read_only=True, data_only=True) gives -- shared
+    and inline strings, numbers as int or float, dates by their cell style (1900 or
+    1904), booleans, error values as text, a formula's saved result.  Anything else
+    raises Unsupported (read the file with openpyxl then).  The caller has measured the
+    zip first (workbook.inspect_workbook, safety/files.check_zip)."""
+
+    def __init__(self, path):
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+        from openpyxl.workbook.properties import WorkbookProperties
+
+        self._zf = zipfile.ZipFile(path)
+        try:
+            zf = self._zf
+            names = set(zf.namelist())
+            types = _xml(zf.read("[Content_Types].xml"))
+            overrides = [(o.get("ContentType"), o.get("PartName", "")) for o in types.iter(_CT + "Override")]
+            book = next((p for t in _BOOK_TYPES for ct, p in overrides if ct == t), None)
+            if book != "/xl/workbook.xml":
+                raise Unsupported("workbook part")
+            strings = next((p for ct, p in overrides if ct == _STRINGS_TYPE), None)
+            wb = _xml(zf.read("xl/workbook.xml"))
+            if wb.tag != _M + "workbook":
+                raise Unsupported("workbook namespace")
+            pr = wb.find(_M + "workbookPr")
+            props = WorkbookProperties.from_tree(pr) if pr is not None else None
+            self.epoch = CALENDAR_MAC_1904 if props is not None and props.date1904 else CALENDAR_WINDOWS_1900
+            rels = _rels_of(zf, "xl/workbook.xml")
+            self._sheets: list[_Sheet] = []
+            for s in wb.iterfind(f"{_M}sheets/{_M}sheet"):
+                rid = s.get(f"{{{_NS_REL}}}id")
+                if not rid:
+                    continue                      # openpyxl drops such a sheet too
+                kind, target = rels[rid]
+                if target not in names:
+                    continue
+                if "chartsheet" in kind or s.get("name") is None:
+                    raise Unsupported("chartsheet or a sheet without a name")
+                self._sheets.append(_Sheet(self, s.get("name"), target))
+            self.sheetnames = [s.title for s in self._sheets]
+            self._shared = self._strings(strings[1:]) if strings else []
+            self._codes = _format_codes(zf)
+        except Unsupported:
+            self.close()
+            raise
+        except Exception as exc:     # a malformed part: openpyxl says what it is
+            self.close()
+            raise Unsupported(type(exc).__name__) from None
+
+    def close(self) -> None:
+        self._zf.close()
+
+    def __getitem__(self, name: str) -> _Sheet:
+        for s in self._sheets:
+            if s.title == name:
+                return s
+        raise KeyError(name)
+
+    def _parse(self, part: str, tags):
+        from lxml import etree
+
+        with self._zf.open(part) as fh:
+            head = fh.read(4096)
+        if _DTD.search(head):
+            raise Unsupported("dtd")
+        src = self._zf.open(part)
+        first = True
+        try:
+            for event, el in etree.iterparse(src, events=("end", "comment", "pi"), tag=tags, resolve_entities=False,
+                                             no_network=True, load_dtd=False, huge_tree=False):
+                if event != "end" or (first and el.getroottree().docinfo.doctype):
+                    raise Unsupported("comment, processing instruction or DTD")
+                first = False
+                yield el
+        except etree.LxmlError as exc:
+            raise Unsupported(type(exc).__name__) from None
+        finally:
+            src.close()
+
+    def _strings(self, part: str) -> list[str]:
+        return [_inline_text(si).replace("x005F_", "") for si in self._parse(part, (_M + "si",))]
+
+    def _rows(self, part: str, max_col: int):
+        from openpyxl.styles.numbers import is_date_format, is_timedelta_format
+        from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+        dates = {i for i, c in enumerate(self._codes) if is_date_format(c)}
+        spans = {i for i, c in enumerate(self._codes) if is_timedelta_format(c)}
+        empty = (None,) * max_col
+        max_row = None
+        seen_row = seen_data = seen_dim = False
+        counter = idx = 1
+        row_counter = 0
+        try:
+            for el in self._parse(part, (_M + "dimension", _M + "row", _M + "sheetData")):
+                tag = el.tag
+                if tag == _M + "sheetData":
+                    seen_data = True
+                    continue
+                if tag == _M + "dimension":
+                    if seen_data or seen_dim:
+                        continue                  # openpyxl takes the first, before the data ends
+                    seen_dim = True
+                    if seen_row:
+                        raise Unsupported("dimension after rows")
+                    max_row = range_boundaries(el.get("ref"))[3]
+                    continue
+                if el.getparent() is None or el.getparent().tag != _M + "sheetData":
+                    raise Unsupported("row outside sheetData")
+                seen_row = True
+                r = el.get("r")
+                if r is not None:
+                    try:
+                        row_counter = int(r)
+                    except ValueError:
+                        number = float(r)
+                        if not number.is_integer():
+                            raise Unsupported("row number") from None
+                        row_counter = int(number)
+                else:
+                    row_counter += 1
+                cells = []              # (column, value), read before the row is known to be wanted (as there)
+                col = 0
+                for c in el:
+                    if not isinstance(c.tag, str):
+                        raise Unsupported("comment in a row")
+                    t = c.get("t", "n")
+                    ref = c.get("r")
+                    style = c.get("s", 0)
+                    if style:
+                        style = int(style)
+                    value = None if t == "inlineStr" else (c.findtext(_M + "v", None) or None)
+                    if ref:
+                        col = coordinate_to_tuple(ref)[1]
+                    else:
+                        col += 1
+                    if value is not None:
+                        if t == "n":
+                            value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+                            if style in dates:
+                                try:
+                                    value = from_excel(value, self.epoch, timedelta=style in spans)
+                                except (OverflowError, ValueError):
+                                    value = "#VALUE!"
+                        elif t == "s":
+                            value = self._shared[int(value)]
+                        elif t == "b":
+                            value = bool(int(value))
+                        elif t == "d":
+                            value = from_ISO8601(value)
+                        elif t not in ("str", "e"):
+                            raise Unsupported(f"cell type {t}")
+                    elif t == "inlineStr":
+                        node = c.find(_M + "is")
+                        if node is not None:
+                            value = _inline_text(node)
+                    cells.append((col, value))
+                idx = row_counter
+                if max_row is not None and idx > max_row:
+                    break
+                for _ in range(counter, idx):
+                    counter += 1
+                    yield empty
+                if counter <= idx:
+                    out = [None] * max_col
+                    for col, value in cells:
+                        if 1 <= col <= max_col:
+                            out[col - 1] = value
+                    counter += 1
+                    yield tuple(out)
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+        except Unsupported:
+            raise
+        except (ValueError, IndexError, KeyError, TypeError, OverflowError) as exc:
+            raise Unsupported(type(exc).__name__) from None
+        if max_row is not None and max_row < idx:
+            for _ in range(counter, max_row + 1):
+                yield empty
+
+
+def open_values(path) -> Values:
+    """The workbook at `path` for reading its values (see Values); Unsupported when
+    it cannot be read exactly as openpyxl would read it."""
+    try:
+        return Values(path)
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise Unsupported(type(exc).__name__) from None
