@@ -10,6 +10,7 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 NUMBER_TEXT = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
@@ -64,10 +65,16 @@ def cell_text(value) -> str:
         value = int(value)
     from .safety.cells import clean_text
 
+    lines = [ln.strip() for ln in clean_text(str(value)).replace("\r", "\n").split("\n")]
+    return _line_join().join(ln for ln in lines if ln)
+
+
+@lru_cache(maxsize=1)
+def _line_join() -> str:
+    """What joins the lines of a cell's text (the built-in typography.toml [cells])."""
     from .wording import load_toml
 
-    lines = [ln.strip() for ln in clean_text(str(value)).replace("\r", "\n").split("\n")]
-    return load_toml("typography.toml")["cells"]["line_join"].join(ln for ln in lines if ln)
+    return load_toml("typography.toml")["cells"]["line_join"]
 
 
 def estimate_lines(text: str, width: float) -> int:

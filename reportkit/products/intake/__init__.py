@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import Composed, DocJob, Needs
 
 INTAKE_DIR = "intake"
-CACHE = ".cache/intake"
+CACHE_FILE = ".cache/intake/returns.json"
 TABLES = ("indicators", "areas", "values", "departments", "recommendations")
 
 
@@ -98,26 +98,32 @@ def returned_files(returned_dir: Path, w) -> tuple[list[Path], list[str]]:
 
 
 def _read_cache(out_dir: Path) -> dict:
-    """What earlier runs read from returned files (out/.cache/intake/<key>.json)."""
-    folder = Path(out_dir) / CACHE
-    got = {}
-    if folder.is_dir():
-        for p in folder.glob("*.json"):
-            if p.is_file() and not p.is_symlink() and p.stat().st_size < (64 << 20):
-                got[p.stem] = p.read_bytes()
-    return got
+    """What earlier runs read from returned files: out/.cache/intake/returns.json, an
+    object of file key (read.file_key) -> what was read (read.dump_return)."""
+    import json
+
+    path = Path(out_dir) / CACHE_FILE
+    try:
+        if path.is_file() and not path.is_symlink() and path.stat().st_size < (64 << 20):
+            got = json.loads(path.read_bytes().decode("utf-8"))
+            if isinstance(got, dict):
+                return got
+    except (OSError, ValueError, RecursionError):
+        pass
+    return {}
 
 
 def _collect(ctx, name, out: Composed, w, settings):
+    import json
+
     from .collect import collect
 
     paths, displays = returned_files(Path(ctx.option(name, "returned_dir")), w)
     cache = _read_cache(ctx.out_dir)
-    old = set(cache)
-    col = collect(ctx.project, paths, displays, settings, w, cache)
-    for key, data in cache.items():
-        if key not in old:
-            out.add(f"{CACHE}/{key}.json", data)
+    used: dict = {}
+    col = collect(ctx.project, paths, displays, settings, w, cache, used)
+    # one file, the entries of today's files only: one write (none when nothing changed)
+    out.add(CACHE_FILE, json.dumps(used, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     return col, paths
 
 

@@ -333,10 +333,11 @@ META_SHEET_NAME = "reportkit"
 
 
 def collect(project, paths: list[Path], displays: list[str] | None = None, settings=None, w=None,
-            cache: dict | None = None) -> Collected:
+            cache: dict | None = None, used: dict | None = None) -> Collected:
     """Read and check every returned workbook; nothing is written.  `cache` maps a file's
     key (read.file_key) to what an earlier run read from it (read.dump_return); entries
-    for files read now are added to it (the command writes them through the Writer)."""
+    for files read now are added to it, and `used` gets the entry of every file of this
+    run (the command writes them through the Writer)."""
     from .read import dump_return, file_key, load_return
 
     from . import town_term, wording
@@ -371,6 +372,8 @@ def collect(project, paths: list[Path], displays: list[str] | None = None, setti
             ret = read_return(path, display)
             if key is not None:
                 cache[key] = dump_return(ret)
+        if key is not None and used is not None:
+            used[key] = cache[key]
         returns.append(ret)
         if checker.file_problems(ret):
             usable.append(ret)

@@ -195,7 +195,7 @@ def _read(wb, ret: Return, expected_items: int | None) -> None:
 
 
 # --- a cache of what was read, keyed by the file's bytes -----------------------------------
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def file_key(path: Path) -> str:
@@ -233,9 +233,8 @@ def _back(v):
     return v
 
 
-def dump_return(ret: Return) -> bytes:
-    import json
-
+def dump_return(ret: Return) -> dict:
+    """What was read, as plain JSON values (load_return reads it back)."""
     marker = {k: v for k, v in ret.marker.items() if k != "_keys"}
     keys = [[r, *k] for r, k in sorted(ret.marker.get("_keys", {}).items())]
     data = {"stamp": ret.stamp, "marker": marker, "keys": keys, "sheet": ret.sheet, "columns": ret.columns,
@@ -243,14 +242,11 @@ def dump_return(ret: Return) -> bytes:
                       list(r.expected) if r.expected else None] for r in ret.rows],
             "refusal": list(ret.refusal) if ret.refusal else None, "too_many": ret.too_many,
             "missing_header": ret.missing_header, "sheets": ret.sheets}
-    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return data
 
 
-def load_return(raw: bytes, path: Path, display: str) -> Return | None:
-    import json
-
+def load_return(d: dict, path: Path, display: str) -> Return | None:
     try:
-        d = json.loads(raw.decode("utf-8"))
         marker = dict(d["marker"])
         if d["keys"] or marker:
             marker["_keys"] = {int(k[0]): (k[1], k[2], int(k[3])) for k in d["keys"]}
