@@ -106,8 +106,6 @@ def _first_sheet(zf: zipfile.ZipFile) -> tuple[str, list[str], bool]:
 
 def _format_codes(zf: zipfile.ZipFile) -> list[str]:
     """The number format code of each cell style (cellXfs) of xl/styles.xml."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS
-
     try:
         data = zf.read("xl/styles.xml")
     except KeyError:
@@ -115,8 +113,31 @@ def _format_codes(zf: zipfile.ZipFile) -> list[str]:
     root = _xml(data)
     ns = {"m": root.nsmap.get(None, _NS_MAIN)}
     custom = {int(n.get("numFmtId")): n.get("formatCode", "") for n in root.findall("m:numFmts/m:numFmt", ns)}
-    return [custom.get(fid, BUILTIN_FORMATS.get(fid, "General"))
-            for fid in (int(xf.get("numFmtId", "0")) for xf in root.findall("m:cellXfs/m:xf", ns))]
+    ids = [int(xf.get("numFmtId", "0")) for xf in root.findall("m:cellXfs/m:xf", ns)]
+    builtin = {0: "General"}
+    if any(i not in custom and i != 0 for i in ids):
+        from openpyxl.styles.numbers import BUILTIN_FORMATS as builtin
+    return [custom.get(i, builtin.get(i, "General")) for i in ids]
+
+
+_DATE_LETTERS = frozenset("dmhysDMHYS")
+
+
+def _date_kinds(codes: list[str]) -> tuple[set, set]:
+    """The cell styles whose format is a date, and those of a duration (openpyxl's
+    is_date_format / is_timedelta_format; a code without any of the letters d m h y s
+    is neither, and needs no openpyxl)."""
+    dates, spans = set(), set()
+    for i, code in enumerate(codes):
+        if _DATE_LETTERS.isdisjoint(code):
+            continue
+        from openpyxl.styles.numbers import is_date_format, is_timedelta_format
+
+        if is_date_format(code):
+            dates.add(i)
+        if is_timedelta_format(code):
+            spans.add(i)
+    return dates, spans
 
 
 def _styles(zf: zipfile.ZipFile) -> tuple[list[bool], list[bool]]:
@@ -317,9 +338,18 @@ def read_sheet(path, max_rows: int = 1_048_576) -> Sheet | None:
 
 
 def _letters(col: int) -> str:
-    from openpyxl.utils import get_column_letter
+    return column_letter(col + 1)
 
-    return get_column_letter(col + 1)
+
+def column_letter(col: int) -> str:
+    """The letters of column `col` (1 = A), as openpyxl's get_column_letter."""
+    if not 1 <= col <= 18278:
+        raise ValueError(f"Invalid column index {col}")
+    letters = ""
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 # --- every worksheet's values, as openpyxl's read-only, data-only mode gives them ------------
@@ -394,12 +424,10 @@ class Values:
     and inline strings, numbers as int or float, dates by their cell style (1900 or
     1904), booleans, error values as text, a formula's saved result.  Anything else
     raises Unsupported (read the file with openpyxl then).  The caller has measured the
-    zip first (workbook.inspect_workbook, safety/files.check_zip)."""
+    zip first (workbook.inspect_workbook, safety/files.check_zip).  openpyxl is only
+    imported for what needs its rules (dates, odd cell references)."""
 
     def __init__(self, path):
-        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
-        from openpyxl.workbook.properties import WorkbookProperties
-
         self._zf = zipfile.ZipFile(path)
         try:
             zf = self._zf
@@ -414,8 +442,8 @@ class Values:
             if wb.tag != _M + "workbook":
                 raise Unsupported("workbook namespace")
             pr = wb.find(_M + "workbookPr")
-            props = WorkbookProperties.from_tree(pr) if pr is not None else None
-            self.epoch = CALENDAR_MAC_1904 if props is not None and props.date1904 else CALENDAR_WINDOWS_1900
+            flag = pr.get("date1904") if pr is not None else None
+            self.date1904 = bool(flag) and flag not in ("false", "f", "0")     # openpyxl's Bool
             rels = _rels_of(zf, "xl/workbook.xml")
             self._sheets: list[_Sheet] = []
             for s in wb.iterfind(f"{_M}sheets/{_M}sheet"):
@@ -430,7 +458,7 @@ class Values:
                 self._sheets.append(_Sheet(self, s.get("name"), target))
             self.sheetnames = [s.title for s in self._sheets]
             self._shared = self._strings(strings[1:]) if strings else []
-            self._codes = _format_codes(zf)
+            self._dates, self._spans = _date_kinds(_format_codes(zf))
         except Unsupported:
             self.close()
             raise
@@ -471,33 +499,79 @@ class Values:
     def _strings(self, part: str) -> list[str]:
         return [_inline_text(si).replace("x005F_", "") for si in self._parse(part, (_M + "si",))]
 
-    def _rows(self, part: str, max_col: int):
-        from openpyxl.styles.numbers import is_date_format, is_timedelta_format
-        from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
-        from openpyxl.utils.datetime import from_excel, from_ISO8601
+    def _date(self, value, style):
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-        dates = {i for i, c in enumerate(self._codes) if is_date_format(c)}
-        spans = {i for i, c in enumerate(self._codes) if is_timedelta_format(c)}
+        try:
+            return from_excel(value, CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900,
+                              timedelta=style in self._spans)
+        except (OverflowError, ValueError):
+            return "#VALUE!"          # as openpyxl: a date style on a number no date can be
+
+    def _cells(self, row) -> list[tuple[int, object]]:
+        """(column, value) of each cell of a <row>, as openpyxl's WorkSheetParser.parse_cell."""
+        cells = []
+        col = 0
+        tag_v, tag_is = _M + "v", _M + "is"
+        for c in row:
+            if not isinstance(c.tag, str):
+                raise Unsupported("comment in a row")
+            get = c.get
+            t = get("t", "n")
+            ref = get("r")
+            style = get("s", 0)
+            if style:
+                style = int(style)
+            value = None if t == "inlineStr" else (c.findtext(tag_v, None) or None)
+            if ref:
+                col = _column(ref)
+            else:
+                col += 1
+            if value is not None:
+                if t == "n":
+                    value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+                    if style in self._dates:
+                        value = self._date(value, style)
+                elif t == "s":
+                    value = self._shared[int(value)]
+                elif t == "b":
+                    value = bool(int(value))
+                elif t == "d":
+                    from openpyxl.utils.datetime import from_ISO8601
+
+                    value = from_ISO8601(value)
+                elif t not in ("str", "e"):
+                    raise Unsupported(f"cell type {t}")
+            elif t == "inlineStr":
+                node = c.find(tag_is)
+                if node is not None:
+                    value = _inline_text(node)
+            cells.append((col, value))
+        return cells
+
+    def _rows(self, part: str, max_col: int):
         empty = (None,) * max_col
         max_row = None
         seen_row = seen_data = seen_dim = False
         counter = idx = 1
         row_counter = 0
+        tag_data, tag_dim = _M + "sheetData", _M + "dimension"
         try:
-            for el in self._parse(part, (_M + "dimension", _M + "row", _M + "sheetData")):
+            for el in self._parse(part, (tag_dim, _M + "row", tag_data)):
                 tag = el.tag
-                if tag == _M + "sheetData":
+                if tag == tag_data:
                     seen_data = True
                     continue
-                if tag == _M + "dimension":
+                if tag == tag_dim:
                     if seen_data or seen_dim:
                         continue                  # openpyxl takes the first, before the data ends
-                    seen_dim = True
                     if seen_row:
                         raise Unsupported("dimension after rows")
-                    max_row = range_boundaries(el.get("ref"))[3]
+                    seen_dim = True
+                    max_row = _last_row(el.get("ref"))
                     continue
-                if el.getparent() is None or el.getparent().tag != _M + "sheetData":
+                parent = el.getparent()
+                if parent is None or parent.tag != tag_data:
                     raise Unsupported("row outside sheetData")
                 seen_row = True
                 r = el.get("r")
@@ -511,42 +585,7 @@ class Values:
                         row_counter = int(number)
                 else:
                     row_counter += 1
-                cells = []              # (column, value), read before the row is known to be wanted (as there)
-                col = 0
-                for c in el:
-                    if not isinstance(c.tag, str):
-                        raise Unsupported("comment in a row")
-                    t = c.get("t", "n")
-                    ref = c.get("r")
-                    style = c.get("s", 0)
-                    if style:
-                        style = int(style)
-                    value = None if t == "inlineStr" else (c.findtext(_M + "v", None) or None)
-                    if ref:
-                        col = coordinate_to_tuple(ref)[1]
-                    else:
-                        col += 1
-                    if value is not None:
-                        if t == "n":
-                            value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
-                            if style in dates:
-                                try:
-                                    value = from_excel(value, self.epoch, timedelta=style in spans)
-                                except (OverflowError, ValueError):
-                                    value = "#VALUE!"
-                        elif t == "s":
-                            value = self._shared[int(value)]
-                        elif t == "b":
-                            value = bool(int(value))
-                        elif t == "d":
-                            value = from_ISO8601(value)
-                        elif t not in ("str", "e"):
-                            raise Unsupported(f"cell type {t}")
-                    elif t == "inlineStr":
-                        node = c.find(_M + "is")
-                        if node is not None:
-                            value = _inline_text(node)
-                    cells.append((col, value))
+                cells = self._cells(el)     # read before the row is known to be wanted, as there
                 idx = row_counter
                 if max_row is not None and idx > max_row:
                     break
@@ -562,7 +601,7 @@ class Values:
                     yield tuple(out)
                 el.clear()
                 while el.getprevious() is not None:
-                    del el.getparent()[0]
+                    del parent[0]
         except Unsupported:
             raise
         except (ValueError, IndexError, KeyError, TypeError, OverflowError) as exc:
@@ -570,6 +609,38 @@ class Values:
         if max_row is not None and max_row < idx:
             for _ in range(counter, max_row + 1):
                 yield empty
+
+
+_PLAIN_REF = re.compile(r"([A-Z]{1,3})([0-9]+)")
+_PLAIN_RANGE = re.compile(r"[A-Z]{1,3}([0-9]+)(?::[A-Z]{1,3}([0-9]+))?")
+_COLUMNS: dict[str, int] = {}
+
+
+def _column(ref: str) -> int:
+    """The column of a cell reference, as openpyxl's coordinate_to_tuple gives it."""
+    m = _PLAIN_REF.fullmatch(ref)
+    if m is None:
+        from openpyxl.utils.cell import coordinate_to_tuple
+
+        return coordinate_to_tuple(ref)[1]
+    letters = m.group(1)
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters:
+            col = col * 26 + ord(ch) - 64
+        _COLUMNS[letters] = col
+    return col
+
+
+def _last_row(ref):
+    """The last row of a <dimension ref>, as openpyxl's range_boundaries gives it."""
+    m = _PLAIN_RANGE.fullmatch(ref) if ref is not None else None
+    if m is None:
+        from openpyxl.utils.cell import range_boundaries
+
+        return range_boundaries(ref)[3]
+    return int(m.group(2) or m.group(1))
 
 
 def open_values(path) -> Values:

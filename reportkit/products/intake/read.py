@@ -59,9 +59,9 @@ class Return:
 
 
 def _letter(i: int) -> str:
-    from openpyxl.utils import get_column_letter
+    from ...load.xlsx import column_letter
 
-    return get_column_letter(i)
+    return column_letter(i)
 
 
 def read_stamp(path: Path) -> str:
