@@ -360,6 +360,7 @@ _BOOK_TYPES = ("application/vnd.ms-excel.template.macroEnabled.main+xml",       
                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
 _STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 _M = "{%s}" % _NS_MAIN
+_SMALL_PART = 2 << 20        # a part up to this size (uncompressed) is parsed whole, a larger one streamed
 
 
 class Unsupported(Exception):
@@ -476,8 +477,27 @@ class Values:
         raise KeyError(name)
 
     def _parse(self, part: str, tags):
+        """The elements of `part` with one of `tags`, in document order: a small part is
+        parsed whole (faster), a large one streamed (bounded memory: the caller clears
+        what it has read).  A DTD, a comment or a processing instruction: Unsupported."""
         from lxml import etree
 
+        options = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+        if self._zf.getinfo(part).file_size <= _SMALL_PART:
+            data = self._zf.read(part)
+            if _DTD.search(data[:4096]):
+                raise Unsupported("dtd")
+            try:
+                root = etree.fromstring(data, etree.XMLParser(**options))
+            except etree.LxmlError as exc:
+                raise Unsupported(type(exc).__name__) from None
+            del data
+            if root.getroottree().docinfo.doctype or next(root.iter(etree.Comment, etree.PI), None) is not None \
+                    or next(root.itersiblings(preceding=True), None) is not None \
+                    or next(root.itersiblings(), None) is not None:
+                raise Unsupported("comment, processing instruction or DTD")
+            yield from root.iter(*tags)
+            return
         with self._zf.open(part) as fh:
             head = fh.read(4096)
         if _DTD.search(head):
@@ -485,8 +505,7 @@ class Values:
         src = self._zf.open(part)
         first = True
         try:
-            for event, el in etree.iterparse(src, events=("end", "comment", "pi"), tag=tags, resolve_entities=False,
-                                             no_network=True, load_dtd=False, huge_tree=False):
+            for event, el in etree.iterparse(src, events=("end", "comment", "pi"), tag=tags, **options):
                 if event != "end" or (first and el.getroottree().docinfo.doctype):
                     raise Unsupported("comment, processing instruction or DTD")
                 first = False
@@ -509,13 +528,13 @@ class Values:
             return "#VALUE!"          # as openpyxl: a date style on a number no date can be
 
     def _cells(self, row) -> list[tuple[int, object]]:
-        """(column, value) of each cell of a <row>, as openpyxl's WorkSheetParser.parse_cell."""
+        """(column, value) of each cell of a <row>, as openpyxl's WorkSheetParser.parse_cell
+        (_parse has refused a part with a comment or processing instruction)."""
         cells = []
+        append = cells.append
         col = 0
-        tag_v, tag_is = _M + "v", _M + "is"
+        tag_v, tag_is, dates, shared = _M + "v", _M + "is", self._dates, self._shared
         for c in row:
-            if not isinstance(c.tag, str):
-                raise Unsupported("comment in a row")
             get = c.get
             t = get("t", "n")
             ref = get("r")
@@ -523,52 +542,45 @@ class Values:
             if style:
                 style = int(style)
             value = None if t == "inlineStr" else (c.findtext(tag_v, None) or None)
-            if ref:
-                col = _column(ref)
-            else:
-                col += 1
+            col = _column(ref) if ref else col + 1
             if value is not None:
                 if t == "n":
                     value = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
-                    if style in self._dates:
+                    if style in dates:
                         value = self._date(value, style)
                 elif t == "s":
-                    value = self._shared[int(value)]
+                    value = shared[int(value)]
                 elif t == "b":
                     value = bool(int(value))
                 elif t == "d":
                     from openpyxl.utils.datetime import from_ISO8601
 
                     value = from_ISO8601(value)
-                elif t not in ("str", "e"):
+                elif t != "str" and t != "e":
                     raise Unsupported(f"cell type {t}")
             elif t == "inlineStr":
                 node = c.find(tag_is)
                 if node is not None:
                     value = _inline_text(node)
-            cells.append((col, value))
+            append((col, value))
         return cells
 
     def _rows(self, part: str, max_col: int):
         empty = (None,) * max_col
         max_row = None
-        seen_row = seen_data = seen_dim = False
+        streamed = self._zf.getinfo(part).file_size > _SMALL_PART
+        seen_row = seen_dim = False
         counter = idx = 1
         row_counter = 0
         tag_data, tag_dim = _M + "sheetData", _M + "dimension"
         try:
-            for el in self._parse(part, (tag_dim, _M + "row", tag_data)):
-                tag = el.tag
-                if tag == tag_data:
-                    seen_data = True
-                    continue
-                if tag == tag_dim:
-                    if seen_data or seen_dim:
-                        continue                  # openpyxl takes the first, before the data ends
-                    if seen_row:
+            for el in self._parse(part, (tag_dim, _M + "row")):
+                if el.tag == tag_dim:
+                    if seen_row:              # openpyxl would use it if inside sheetData: not worth knowing
                         raise Unsupported("dimension after rows")
-                    seen_dim = True
-                    max_row = _last_row(el.get("ref"))
+                    if not seen_dim:          # openpyxl takes the first
+                        seen_dim = True
+                        max_row = _last_row(el.get("ref"))
                     continue
                 parent = el.getparent()
                 if parent is None or parent.tag != tag_data:
@@ -599,9 +611,10 @@ class Values:
                             out[col - 1] = value
                     counter += 1
                     yield tuple(out)
-                el.clear()
-                while el.getprevious() is not None:
-                    del parent[0]
+                if streamed:
+                    el.clear()
+                    while el.getprevious() is not None:
+                        del parent[0]
         except Unsupported:
             raise
         except (ValueError, IndexError, KeyError, TypeError, OverflowError) as exc:
@@ -618,18 +631,18 @@ _COLUMNS: dict[str, int] = {}
 
 def _column(ref: str) -> int:
     """The column of a cell reference, as openpyxl's coordinate_to_tuple gives it."""
-    m = _PLAIN_REF.fullmatch(ref)
-    if m is None:
+    letters = ref.rstrip("0123456789")
+    col = _COLUMNS.get(letters)
+    if col is not None and len(letters) < len(ref):
+        return col
+    if _PLAIN_REF.fullmatch(ref) is None:
         from openpyxl.utils.cell import coordinate_to_tuple
 
         return coordinate_to_tuple(ref)[1]
-    letters = m.group(1)
-    col = _COLUMNS.get(letters)
-    if col is None:
-        col = 0
-        for ch in letters:
-            col = col * 26 + ord(ch) - 64
-        _COLUMNS[letters] = col
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    _COLUMNS[letters] = col          # letters [A-Z]{1,3} only
     return col
 
 
