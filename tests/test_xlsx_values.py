@@ -155,6 +155,19 @@ def test_what_it_cannot_be_sure_of_is_left_to_openpyxl(workbook, tmp_path, edit)
         via_xml(path, 16)
 
 
+@pytest.mark.parametrize("edit", [lambda d: no_dimension(d)[: len(d) // 2],
+                                  lambda d: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:B"/>', d)],
+                         ids=["damaged", "not a range"])
+def test_a_sheet_openpyxl_would_fail_on_fails_the_workbook_even_unread(workbook, tmp_path, edit):
+    """openpyxl reads every sheet's <dimension> when it opens a workbook: a damaged form
+    fails the workbook even when only the marker sheet is read."""
+    path = rezip(workbook, tmp_path / "d.xlsx", edit)
+    with pytest.raises(Exception):
+        openpyxl.load_workbook(path, read_only=True, data_only=True)
+    with pytest.raises(Unsupported):
+        open_values(path)
+
+
 def test_column_letters_are_openpyxls():
     from openpyxl.utils import get_column_letter
 

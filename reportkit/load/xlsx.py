@@ -458,8 +458,11 @@ class Values:
                     raise Unsupported("chartsheet or a sheet without a name")
                 self._sheets.append(_Sheet(self, s.get("name"), target))
             self.sheetnames = [s.title for s in self._sheets]
+            self._trees: dict = {}
             self._shared = self._strings(strings[1:]) if strings else []
             self._dates, self._spans = _date_kinds(_format_codes(zf))
+            for sheet in self._sheets:
+                self._check_dimension(sheet.part)
         except Unsupported:
             self.close()
             raise
@@ -469,6 +472,7 @@ class Values:
 
     def close(self) -> None:
         self._zf.close()
+        getattr(self, "_trees", {}).clear()
 
     def __getitem__(self, name: str) -> _Sheet:
         for s in self._sheets:
@@ -484,19 +488,7 @@ class Values:
 
         options = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
         if self._zf.getinfo(part).file_size <= _SMALL_PART:
-            data = self._zf.read(part)
-            if _DTD.search(data[:4096]):
-                raise Unsupported("dtd")
-            try:
-                root = etree.fromstring(data, etree.XMLParser(**options))
-            except etree.LxmlError as exc:
-                raise Unsupported(type(exc).__name__) from None
-            del data
-            if root.getroottree().docinfo.doctype or next(root.iter(etree.Comment, etree.PI), None) is not None \
-                    or next(root.itersiblings(preceding=True), None) is not None \
-                    or next(root.itersiblings(), None) is not None:
-                raise Unsupported("comment, processing instruction or DTD")
-            yield from root.iter(*tags)
+            yield from self._tree(part, options).iter(*tags)
             return
         with self._zf.open(part) as fh:
             head = fh.read(4096)
@@ -514,6 +506,41 @@ class Values:
             raise Unsupported(type(exc).__name__) from None
         finally:
             src.close()
+
+    def _tree(self, part: str, options: dict):
+        """A small part parsed whole, once."""
+        from lxml import etree
+
+        root = self._trees.get(part)
+        if root is not None:
+            return root
+        data = self._zf.read(part)
+        if _DTD.search(data[:4096]):
+            raise Unsupported("dtd")
+        try:
+            root = etree.fromstring(data, etree.XMLParser(**options))
+        except etree.LxmlError as exc:
+            raise Unsupported(type(exc).__name__) from None
+        del data
+        if root.getroottree().docinfo.doctype or next(root.iter(etree.Comment, etree.PI), None) is not None \
+                or next(root.itersiblings(preceding=True), None) is not None \
+                or next(root.itersiblings(), None) is not None:
+            raise Unsupported("comment, processing instruction or DTD")
+        self._trees[part] = root
+        return root
+
+    def _check_dimension(self, part: str) -> None:
+        """openpyxl reads the <dimension> of every sheet when it opens the workbook (up
+        to the end of sheetData when there is none): a sheet damaged before it, or a
+        dimension that is not a range, fails the whole workbook there, read or not."""
+        tag_dim, tag_data = _M + "dimension", _M + "sheetData"
+        streamed = self._zf.getinfo(part).file_size > _SMALL_PART
+        for el in self._parse(part, (tag_dim, tag_data)):
+            if el.tag == tag_data and not streamed:      # parsed whole: a dimension inside sheetData is before its end
+                el = next(el.iter(tag_dim), None)
+            if el is not None and el.tag == tag_dim:
+                _last_row(el.get("ref"))
+            return
 
     def _strings(self, part: str) -> list[str]:
         return [_inline_text(si).replace("x005F_", "") for si in self._parse(part, (_M + "si",))]
