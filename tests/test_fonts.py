@@ -1,0 +1,37 @@
+"""reportkit/fonts.py: which characters a resolved font draws."""
+from __future__ import annotations
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from reportkit import fonts
+from reportkit.theme import load_theme
+
+
+@pytest.fixture(scope="module")
+def resolved():
+    theme = load_theme()
+    out = [fonts.resolve(k, "体检", theme) for k in ("sans", "serif")]
+    return out + [fonts.resolve_bold(k, theme) for k in ("sans", "serif")]
+
+
+def test_character_map_is_the_font_own_best_cmap(resolved):
+    for font in resolved:
+        with TTFont(str(font.path), lazy=True, fontNumber=font.index) as tt:
+            expected = frozenset(tt.getBestCmap())
+        assert fonts._cmap(str(font.path), font.index) == expected, font.path
+        assert len(expected) > 20000          # a CJK font
+
+
+def test_covers_names_the_characters_a_font_lacks(resolved, tmp_path):
+    font = resolved[0]
+    assert font.covers("城市体检 2020年（示例）\n") == set()
+    assert font.covers("城市\U0001F600体检\ue000") == {"\U0001F600", "\ue000"}
+
+
+def test_a_file_that_is_no_font_raises_rather_than_covering_nothing(tmp_path):
+    bad = tmp_path / "bad.otf"
+    bad.write_bytes(b"not a font at all")
+    fonts._cmap.cache_clear()
+    with pytest.raises(Exception):
+        fonts._cmap(str(bad), 0)
