@@ -118,6 +118,14 @@ def mask_pii(texts: pd.Series, cache: dict | None = None) -> tuple[pd.Series, pd
 
     codes, uniq = factorize_texts(s.to_numpy(dtype=object))
     u = pd.Series(uniq, dtype=object).astype(str)
+    m = mask_distinct(u, cache)
+    masked = pd.Series(m.to_numpy()[codes], index=s.index, dtype=object)
+    changed = pd.Series((m != u).to_numpy()[codes], index=s.index)
+    return masked, changed
+
+
+def mask_distinct(u: pd.Series, cache: dict | None = None) -> pd.Series:
+    """`mask_pii` of distinct texts (a Series of str): the masked texts, same index."""
     m = u.copy()
     known = np.zeros(len(u), dtype=bool)
     if cache:
@@ -134,9 +142,7 @@ def mask_pii(texts: pd.Series, cache: dict | None = None) -> tuple[pd.Series, pd
         m[odd] = [mask_text(x) for x in u[odd]]
     if cache is not None and todo.any():
         cache.update(zip(u[todo].tolist(), m[todo].tolist()))
-    masked = pd.Series(m.to_numpy()[codes], index=s.index, dtype=object)
-    changed = pd.Series((m != u).to_numpy()[codes], index=s.index)
-    return masked, changed
+    return m
 
 
 # --- jieba ----------------------------------------------------------------------------

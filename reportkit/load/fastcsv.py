@@ -30,6 +30,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .encoded import register
+
+_REGISTERED = 32767     # at most this many distinct values: a column's codes are kept (int8/int16)
 
 
 def _utf8(raw: bytes) -> bool:
@@ -155,7 +158,11 @@ def _columns(rows: list, width: int, codec: str, lines: int) -> list[np.ndarray]
         except (UnicodeDecodeError, pa.ArrowInvalid):
             return None
         codes = enc.indices.to_numpy(zero_copy_only=False)
-        out.append(uniques.take(codes))
+        values = uniques.take(codes)
+        if len(uniques) <= min(_REGISTERED, max(1, lines // 8)) and len(set(uniques)) == len(uniques):
+            # few distinct values: kept as codes too, for screening and the writer (load/encoded.py)
+            register(values, codes.astype(np.int8 if len(uniques) <= 127 else np.int16), uniques)
+        out.append(values)
         del col, enc
     pa.default_memory_pool().release_unused()
     return out

@@ -67,6 +67,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ReportkitError, Source, error
+from ..load.encoded import column_codes, factorize_texts  # noqa: F401 (factorize_texts: used by others)
 from ..load.tables import write_csv_bytes
 from ..messages import join, msg
 from ..safety.wording import check_format, wrap
@@ -152,17 +153,6 @@ def _fill(template: str, const: dict, per_row: dict[str, pd.Series], index) -> p
     return out
 
 
-def factorize_texts(values):
-    """pd.factorize for columns of strings: (codes, uniques) with every value, None or NaN
-    included, a code of its own.  Asking pandas for sentinels first and only redoing a
-    column that has missing values avoids a full isna() pass per column (a second per
-    million rows)."""
-    codes, uniques = pd.factorize(values)
-    if len(codes) and codes.min() < 0:
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return codes, uniques
-
-
 def likert_lut(uniques, labels: dict) -> tuple[np.ndarray, dict]:
     """Codes for distinct answer texts: '' -> 0, '0'..'5' -> itself, a known label ->
     its score, anything else -> -1.  Returns (codes, {label: uniques index})."""
@@ -189,7 +179,7 @@ def parse_likert(df: pd.DataFrame, qids: list[str], labels: dict) -> tuple[np.nd
     mat = np.empty((n, len(qids)), dtype=np.int8, order="F")
     label_cells: dict[str, int] = {}
     for j, q in enumerate(qids):
-        codes, uniques = factorize_texts(df[q].to_numpy(dtype=object))
+        codes, uniques = column_codes(df[q].to_numpy(dtype=object))
         lut, used = likert_lut(list(uniques), labels)
         mat[:, j] = lut[codes]
         if used:
@@ -271,7 +261,7 @@ def screen(df: pd.DataFrame, likert: list[str], towns: list[str], st, cfg: Surve
     put(rows, REJECT_RULES[0], {}, {"first": rid[first_row[rows]]})
 
     # 2. 答题过快
-    dcodes, duniq = factorize_texts(df["duration_s"].to_numpy(dtype=object))   # few distinct durations
+    dcodes, duniq = column_codes(df["duration_s"].to_numpy(dtype=object))   # few distinct durations
     dvals = pd.to_numeric(pd.Series(duniq, dtype=object).where(pd.Series(duniq, dtype=object) != ""),
                           errors="coerce").to_numpy(float)
     dur = dvals[dcodes] if len(dcodes) else np.zeros(0)
@@ -464,8 +454,10 @@ class SurveyResult:
     def valid_columns(self, categorical: bool = False) -> dict[str, np.ndarray]:
         """The columns of `valid` as object arrays (responses.csv is written from these
         without building the frame: a million rows stay within the memory budget);
-        `categorical`: the likert answers as pd.Categorical of "", "1"…"5" instead."""
-        from ..analyse.concerns import mask_pii
+        `categorical`: the likert answers as pd.Categorical of "", "1"…"5" instead, and the
+        columns the reader kept as codes (load/encoded.py) as pd.Categorical of their texts."""
+        from ..analyse.concerns import mask_distinct, mask_pii
+        from ..load.encoded import lookup
         from ..safety.checks import SURVEY_COLUMNS
 
         df = self.project.survey
@@ -479,9 +471,18 @@ class SurveyResult:
         masked = set(self.text_qids + self.choice_qids)
         out = {}
         for c in keep:
+            found = lookup(df[c].to_numpy(dtype=object)) if categorical and c not in likert else None
             if c in likert:
                 out[c] = pd.Categorical.from_codes(codes[:, likert[c]], lut) if categorical \
                     else lut[codes[:, likert[c]]]
+            elif found is not None:      # the reader's codes (load/encoded.py): distinct texts only
+                vcodes, uniques = found[0][mask], np.asarray(found[1], dtype=object)
+                if c in masked:
+                    fields = mask_distinct(pd.Series(uniques, dtype=object).astype(str),
+                                           self.pii_cache).to_numpy(dtype=object)
+                    remap, uniques = pd.factorize(fields)      # two texts may mask alike
+                    vcodes = remap[vcodes]
+                out[c] = pd.Categorical.from_codes(vcodes, uniques)
             elif c in masked:
                 out[c] = mask_pii(pd.Series(df[c].to_numpy(dtype=object)[mask]),
                                   self.pii_cache)[0].to_numpy(dtype=object)
