@@ -133,17 +133,9 @@ def _columns(rows: list, width: int, codec: str, lines: int) -> list[np.ndarray]
     names = [f"c{i}" for i in range(width)]
     if not rows[0].nbytes:
         return [np.empty(0, dtype=object) for _ in names]
+    plain = _mostly_distinct(rows[0], names)
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(rows.pop()),
-            memory_pool=_pool(), read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
-            parse_options=pacsv.ParseOptions(delimiter=",", quote_char=False, double_quote=False,
-                                             escape_char=False, newlines_in_values=False,
-                                             ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.dictionary(pa.int32(), pa.binary())
-                                                               for n in names},
-                                                 null_values=[], strings_can_be_null=False,
-                                                 quoted_strings_can_be_null=False))
+        table = _read(rows.pop(), names, plain)
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
     if table.num_rows != lines:
@@ -152,10 +144,14 @@ def _columns(rows: list, width: int, codec: str, lines: int) -> list[np.ndarray]
     for n in names:
         col = table.column(n)
         table = table.drop_columns([n])     # each column's Arrow memory is freed once converted
-        enc = col.combine_chunks(memory_pool=_pool())       # one dictionary for the column's blocks
         try:
+            enc = col.combine_chunks(memory_pool=_pool())   # one dictionary for the column's blocks
+            if n in plain:                  # an id: every cell decoded (no dictionary to build)
+                out.append(_decode(enc, codec, empty=False))
+                del col, enc
+                continue
             uniques = _decode(enc.dictionary, codec)
-        except (UnicodeDecodeError, pa.ArrowInvalid):
+        except (UnicodeDecodeError, pa.ArrowInvalid, pa.ArrowException):
             return None
         codes = enc.indices.to_numpy(zero_copy_only=False)
         values = uniques.take(codes)
@@ -168,13 +164,59 @@ def _columns(rows: list, width: int, codec: str, lines: int) -> list[np.ndarray]
     return out
 
 
-def _decode(dictionary, codec: str) -> np.ndarray:
-    """The distinct cells of a column as an object array of str.  UTF-8 (and ASCII, the
-    same in GB18030) is checked and converted in C++; other GB18030 text by Python's codec."""
+_SAMPLE = 1 << 20     # bytes of rows read first to tell the columns of ids (see _mostly_distinct)
+
+
+def _read(data, names: list[str], plain: set[str] = frozenset()):
+    """The rows as an Arrow table: each column dictionary encoded (its distinct cells
+    once), but the `plain` ones (raw bytes)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return pacsv.read_csv(
+        pa.py_buffer(data),
+        memory_pool=_pool(), read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
+        parse_options=pacsv.ParseOptions(delimiter=",", quote_char=False, double_quote=False,
+                                         escape_char=False, newlines_in_values=False,
+                                         ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.binary() if n in plain else
+                                                           pa.dictionary(pa.int32(), pa.binary())
+                                                           for n in names},
+                                             null_values=[], strings_can_be_null=False,
+                                             quoted_strings_can_be_null=False))
+
+
+def _mostly_distinct(rows: memoryview, names: list[str]) -> set[str]:
+    """The columns whose cells are mostly distinct in the first rows (a response id, a
+    respondent): a dictionary of a million texts costs more than the texts themselves.
+    Only a matter of speed: either way a column reads the same."""
+    import pyarrow as pa
+
+    if rows.nbytes <= _SAMPLE:
+        return set()
+    b = rows.obj
+    start = len(b) - rows.nbytes
+    end = b.rfind(b"\n", start, start + _SAMPLE)
+    if end < 0:
+        return set()
+    try:
+        sample = _read(rows[:end - start + 1], names)
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return set()
+    if sample.num_rows < 1000:
+        return set()
+    return {n for n in names
+            if len(sample.column(n).combine_chunks().dictionary) > sample.num_rows // 2}
+
+
+def _decode(dictionary, codec: str, empty: bool = True) -> np.ndarray:
+    """The distinct cells of a column (or all its cells) as an object array of str.  UTF-8 (and
+    ASCII, the same in GB18030) is checked and converted in C++; other GB18030 text by Python's
+    codec.  `empty`: an empty dictionary stands for [""]."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not len(dictionary):
+    if not len(dictionary) and empty:
         return np.array([""], dtype=object)
     ascii_only = False
     if codec != "utf-8":
