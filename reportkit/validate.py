@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import Problems, Source, error, warning
+from .load.encoded import column_codes
 from .load.tables import Table, require_columns
 from .messages import join, msg
 from .model import Project, split_list
@@ -109,16 +110,18 @@ def check_table(table: Table, schema: Schema, problems: Problems) -> bool:
         if col not in df.columns:
             continue
         s = df[col]
-        codes, uniq = pd.factorize(s, use_na_sentinel=False)   # a million durations have few distinct values
-        ok = pd.Series(pd.Series(uniq, dtype=object).astype(str).str.match(NUMBER_RE).to_numpy(dtype=bool)[codes],
-                       index=s.index)
-        bad = df.index[(s != "") & ~ok]
+        # each distinct text checked once: a million durations have few distinct values
+        codes, uniq = column_codes(s.to_numpy(dtype=object))
+        u = pd.Series(uniq, dtype=object)
+        ok = u.astype(str).str.match(NUMBER_RE).to_numpy(dtype=bool)
+        filled = (u != "").to_numpy(dtype=bool)
+        bad = df.index[(filled & ~ok)[codes]]
         hint = msg("validate.number_hint") if col != "duration_s" else msg("validate.duration_hint")
         if len(bad) and s[bad].str.contains(r"[\uff10-\uff19]").any():  # full-width digits
             hint += msg("validate.full_width_digits")
         _report_rows(problems, table, bad, col, msg("validate.not_number", col=col), hint)
-        num = pd.to_numeric(s.where(ok, "0"), errors="coerce")
-        huge = df.index[(s != "") & ok & ~(np.isfinite(num) & (num.abs() <= MAX_MAGNITUDE))]
+        num = pd.to_numeric(u.where(ok, "0"), errors="coerce")
+        huge = df.index[(filled & ok & ~(np.isfinite(num) & (num.abs() <= MAX_MAGNITUDE)).to_numpy(dtype=bool))[codes]]
         _report_rows(problems, table, huge, col, msg("validate.huge", col=col), msg("validate.huge_hint"))
     for col in schema.integers:
         if col not in df.columns:
@@ -131,7 +134,7 @@ def check_table(table: Table, schema: Schema, problems: Problems) -> bool:
         nonempty = (keyed != "").all(axis=1)
         dup = keyed.duplicated(keep="first") & nonempty
         first = {}
-        for idx in df.index[keyed.duplicated(keep=False) & nonempty]:
+        for idx in df.index[keyed.duplicated(keep=False) & nonempty] if dup.any() else ():
             k = tuple(keyed.loc[idx])
             first.setdefault(k, idx)
         for idx in list(df.index[dup])[:MAX_PER_CHECK]:
