@@ -80,6 +80,10 @@ def test_the_fast_path_is_taken(tmp_path, monkeypatch):
     # a lone CR, duplicate or empty header names, a tab separated export, bytes of no encoding
     b'a,b\n"x,1",2\n',
     b"a,b\n1,2\n\n3,4\n",
+    b"a,b\n1,2\n\n",
+    b"a,b\n1,2\r\n\r\n",
+    b"a,b\n\n1,2\n",
+    b"a,b,c\n1,2,3\n\n\n4,5,6",
     b"a,b\n1,2\r\n\r\n3,4\r\n",
     b"a,b,c\n1,2\n3,4,5\n",
     b"a,b\n1,2,3\n4,5\n",
@@ -138,3 +142,41 @@ def test_columns_csv_writes_what_pandas_writes_with_formulas_neutralised():
 def test_columns_csv_leaves_a_table_with_other_cells_to_pandas():
     assert columns_csv(["a", "b"], [np.array(["x", None], dtype=object), np.array(["1", "2"], dtype=object)]) is None
     assert columns_csv(["a"], [np.array(["x"], dtype=object)]) is None
+
+
+def _random_export(rng, rows: int, pad: float) -> str:
+    edge = [" ", "\t", "\u3000", "  ", " \u3000"]
+    words = ["清溪镇", "石龙镇", "a b", "x", "", "5", "全角"]
+    lines = [" id ,town,Q01,\u3000备注,plain"]
+    for i in range(rows):
+        cells = [f"R{i:07d}" + (" " if rng.random() < pad / 50 else "")]     # an id column, mostly distinct
+        for _ in range(3):
+            w = words[rng.integers(len(words))]
+            if rng.random() < pad:
+                w = edge[rng.integers(len(edge))] + w
+            if rng.random() < pad:
+                w = w + edge[rng.integers(len(edge))]
+            cells.append(w)
+        cells.append(words[rng.integers(len(words))].strip() or "y")
+        lines.append(",".join(cells))
+    return "\r\n".join(lines) + "\r\n"
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8"])
+@pytest.mark.parametrize("rows,pad", [(60_000, 0.0), (60_000, 0.01), (60_000, 0.5)])
+def test_padded_columns_are_those_the_bytes_show(tmp_path, encoding, rows, pad):
+    """The columns to trim, found on the distinct cells of the parsed columns, are the
+    ones tables._padded_columns finds in the file's bytes (all of them past 100,000
+    padded places); rows enough for the id column to be read undictionaried."""
+    rng = np.random.default_rng(rows + int(pad * 100))
+    data = _random_export(rng, rows, pad).encode(encoding)
+    assert len(data) > fastcsv._SAMPLE
+    (tmp_path / "survey.csv").write_bytes(data)
+    got = fastcsv.read_large(tmp_path / "survey.csv", "data/survey.csv", tmp_path, "survey")
+    assert got is not None
+    expected = tables._padded_columns(data, b",", 5, tables.fastcsv_ideo(encoding))
+    assert got[2] == expected
+    if pad == 0.5:
+        assert expected is None
+    elif pad:
+        assert expected == {0, 1, 2, 3}

@@ -15,7 +15,7 @@ own exactly as they do within the whole file, and the file decodes if and only i
 every distinct cell does.
 
 Only a file that needs none of the careful checks is read this way: no quote, no
-NUL, no lone CR, no blank line, comma separated, every line with exactly the
+NUL, no lone CR, no blank line in a one-column file, comma separated, every line with exactly the
 header's number of fields, a header without duplicates, and every cell decodable.
 Anything else -- including every error a user must be told about, with its row
 and column -- returns None and is read by the general path (`read_csv_bytes`),
@@ -68,15 +68,21 @@ def read_large(path: Path, display: str, root: Path | None, kind: str) -> tuple 
     if checked is None:
         return None
     end, columns = checked
-    from .tables import _may_restore, _padded_columns, fastcsv_ideo
+    from .tables import _may_restore, _pad_positions, fastcsv_ideo
 
-    padded = _padded_columns(data, b",", len(columns), fastcsv_ideo(enc))
+    ideo = fastcsv_ideo(enc)
+    head = _pad_positions(data[:end + 1], ideo)       # padded names (the cells: counted by _columns)
+    head = [] if head is None else [data.count(b",", 0, p) for p in head.tolist()]
     restore = b"'" in data and _may_restore(data)
     rows = [memoryview(data)[end + 1:]]
     del data                      # the parsed table does not need the file's bytes: _columns drops them
-    arrays = _columns(rows, len(columns), codec, _lines(rows[0]))
-    if arrays is None:
+    parsed = _columns(rows, len(columns), codec, _lines(rows[0]), ideo)
+    if parsed is None:
         return None
+    arrays, pads = parsed
+    # as tables._padded_columns finds them in the file's bytes: the columns with white space
+    # at the edge of a cell (or of its name), all of them past 100,000 such places
+    padded = None if len(head) + sum(pads) > 100_000 else set(head) | {i for i, k in enumerate(pads) if k}
     df = pd.DataFrame({i: pd.Series(a, dtype=object, copy=False) for i, a in enumerate(arrays)}, copy=False)
     df.columns = columns
     return df, enc, padded, restore
@@ -112,7 +118,9 @@ def _check(data: bytes, codec: str) -> tuple[int, pd.Index] | None:
     stripped = [n.strip() for n in names]
     if len(set(stripped)) != len(stripped):       # duplicate names: reported by the general path
         return None
-    if b"\n\n" in data or b"\n\r\n" in data:       # blank rows keep their Excel row numbers there
+    # a blank row: pyarrow reads it as a row of empty cells, which read_table drops keeping
+    # the other rows' Excel numbers, as for any CSV; only a one-column file goes the general way
+    if len(names) == 1 and (b"\n\n" in data or b"\n\r\n" in data):
         return None
     # the column names exactly as pandas makes them from this header ("Unnamed: 3" …)
     columns = pd.read_csv(io.BytesIO(header.encode("utf-8") + b"\n"), dtype=object, sep=",", index_col=False,
@@ -122,17 +130,18 @@ def _check(data: bytes, codec: str) -> tuple[int, pd.Index] | None:
     return end, columns
 
 
-def _columns(rows: list, width: int, codec: str, lines: int) -> list[np.ndarray] | None:
-    """The cells of every column as an object array of str (None if any does not decode,
+def _columns(rows: list, width: int, codec: str, lines: int, ideo: bytes) -> tuple | None:
+    """(The cells of every column as an object array of str, the number of white space
+    characters at the edges of each column's cells), or None if any cell does not decode,
     or if a row has another number of fields than the header: pyarrow refuses it; a lone
-    CR, a line break to pyarrow and pandas alike, shows as more rows than `lines`).
-    `rows`: [the bytes of the rows], emptied once parsed (their memory is freed)."""
+    CR, a line break to pyarrow and pandas alike, shows as more rows than `lines`.
+    `rows`: [the bytes of the rows], emptied once parsed (their memory is freed).
+    `ideo`: U+3000 in the file's encoding."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     names = [f"c{i}" for i in range(width)]
     if not rows[0].nbytes:
-        return [np.empty(0, dtype=object) for _ in names]
+        return [np.empty(0, dtype=object) for _ in names], [0] * width
     plain = _mostly_distinct(rows[0], names)
     try:
         table = _read(rows.pop(), names, plain)
@@ -140,20 +149,24 @@ def _columns(rows: list, width: int, codec: str, lines: int) -> list[np.ndarray]
         return None
     if table.num_rows != lines:
         return None
-    out = []
+    out, pads = [], []
     for n in names:
         col = table.column(n)
         table = table.drop_columns([n])     # each column's Arrow memory is freed once converted
         try:
             enc = col.combine_chunks(memory_pool=_pool())   # one dictionary for the column's blocks
             if n in plain:                  # an id: every cell decoded (no dictionary to build)
-                out.append(_decode(enc, codec, empty=False))
+                values = _decode(enc, codec, empty=False)
+                pads.append(int(_edges(enc, ideo).sum()))
+                out.append(values)
                 del col, enc
                 continue
             uniques = _decode(enc.dictionary, codec)
         except (UnicodeDecodeError, pa.ArrowInvalid, pa.ArrowException):
             return None
         codes = enc.indices.to_numpy(zero_copy_only=False)
+        edges = _edges(enc.dictionary, ideo)
+        pads.append(int(np.bincount(codes, minlength=len(edges)) @ edges) if edges.any() else 0)
         values = uniques.take(codes)
         if len(uniques) <= min(_REGISTERED, max(1, lines // 8)) and len(set(uniques)) == len(uniques):
             # few distinct values: kept as codes too, for screening and the writer (load/encoded.py)
@@ -161,7 +174,23 @@ def _columns(rows: list, width: int, codec: str, lines: int) -> list[np.ndarray]
         out.append(values)
         del col, enc
     pa.default_memory_pool().release_unused()
-    return out
+    return out, pads
+
+
+def _edges(arr, ideo: bytes) -> np.ndarray:
+    """Per cell of a binary Arrow array, how many of its edges (first, last character) are a
+    space, a tab or U+3000 (`ideo`, in the file's encoding): the places tables._pad_positions
+    finds in the file's bytes, a lone white space character counted once.  No byte of those
+    occurs inside a multi-byte character, nor A1 A1 at a GB18030 cell's edge but as U+3000."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = np.zeros(len(arr), dtype=np.int64)
+    for p in (b" ", b"\t", ideo):
+        n += pc.starts_with(arr, pattern=p).to_numpy(zero_copy_only=False)
+        n += pc.ends_with(arr, pattern=p).to_numpy(zero_copy_only=False)
+    n -= pc.is_in(arr, value_set=pa.array([b" ", b"\t", ideo], pa.binary())).to_numpy(zero_copy_only=False)
+    return n
 
 
 _SAMPLE = 1 << 20     # bytes of rows read first to tell the columns of ids (see _mostly_distinct)
