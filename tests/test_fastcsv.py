@@ -139,6 +139,34 @@ def test_columns_csv_writes_what_pandas_writes_with_formulas_neutralised():
     assert b",'=1+2," in got
 
 
+def test_columns_csv_writes_neighbouring_categoricals_as_pandas_does():
+    """Neighbouring Categoricals are joined as one column of combined fields while their
+    combinations stay few (csvwrite._merged): the bytes do not change."""
+    from reportkit.load import csvwrite
+    from reportkit.safety.cells import csv_text
+
+    rng = np.random.default_rng(5)
+    n = 120_000
+    texts = ["", "城区", "a,b", 'q"t', "=SUM(1)", "-", "x\ny"] + [f"t{i}" for i in range(200)]
+    likert = ["", "1", "2", "3", "4", "5"]
+    cats = [likert] * 5 + [texts, likert, likert, [f"v{i}" for i in range(3000)], likert]
+    columns, want = [np.array([f"R{i}" for i in range(n)], dtype=object)], []
+    for c in cats:
+        columns.append(pd.Categorical.from_codes(rng.integers(0, len(c), n), c))
+    columns.insert(8, texts_col := np.array(texts, dtype=object)[rng.integers(0, len(texts), n)])
+    names = [f"c{i}" for i in range(len(columns))]
+    plain = {i for i, c in enumerate(columns) if isinstance(c, pd.Categorical) and len(c.categories) == 6}
+    got = columns_csv(names, columns, plain)
+    for c in columns:
+        v = np.asarray(c, dtype=object)
+        want.append(np.array([csv_text(x) for x in v], dtype=object))
+    assert got == _pandas_csv(names, want)
+    merged = csvwrite._merged([(c.codes, list(c.categories)) if isinstance(c, pd.Categorical) else (None, c)
+                               for c in columns])
+    assert len(merged) < len(columns) and all(c is None or len(f) <= csvwrite.COMBINED for c, f in merged)
+    assert len(texts_col) == n
+
+
 def test_columns_csv_leaves_a_table_with_other_cells_to_pandas():
     assert columns_csv(["a", "b"], [np.array(["x", None], dtype=object), np.array(["1", "2"], dtype=object)]) is None
     assert columns_csv(["a"], [np.array(["x"], dtype=object)]) is None

@@ -43,6 +43,26 @@ def _column(values: np.ndarray) -> np.ndarray | None:
     return values
 
 
+COMBINED = 4096     # neighbouring Categoricals are written as one while their combinations are fewer
+
+
+def _merged(cols: list) -> list:
+    """Neighbouring coded columns as one column of their combined fields ("4,5"): the rows
+    are the same bytes, with fewer columns for pyarrow to take and join (28 likert answers
+    of six values each are 7 columns of 1,296 fields)."""
+    out = []
+    for codes, fields in cols:
+        if codes is not None and out and out[-1][0] is not None and len(out[-1][1]) * len(fields) <= COMBINED:
+            before, prev = out[-1]
+            k = len(fields)
+            fields = list(fields)
+            out[-1] = (before.astype(np.int32) * k + codes,
+                       np.array([a + "," + b for a in prev for b in fields], dtype=object))
+        else:
+            out.append((codes, fields))
+    return out
+
+
 def columns_csv(names: list[str], columns: list, plain: set[int] = frozenset()) -> bytes | None:
     """UTF-8 (with BOM) CSV bytes of text columns, or None when a cell is not a string.
     A column is an object array of str or a pd.Categorical of str.
@@ -64,6 +84,8 @@ def columns_csv(names: list[str], columns: list, plain: set[int] = frozenset()) 
     for i, values in enumerate(columns):
         if isinstance(values, pd.Categorical):
             values, codes = np.asarray(values.categories, dtype=object), values.codes.astype(np.int32)
+            if len(codes) and codes.min() < 0:     # a missing value: pandas writes it
+                return None
         else:
             codes = None
         fields = values if i in plain else _column(values)
@@ -71,9 +93,8 @@ def columns_csv(names: list[str], columns: list, plain: set[int] = frozenset()) 
             return None
         if codes is not None and not len(fields):
             fields = np.array([""], dtype=object)
-        if codes is not None:
-            fields = pa.array(fields, type=pa.string(), memory_pool=pool)
         cols.append((codes, fields))      # other columns become Arrow text a chunk at a time
+    cols = [(c, pa.array(f, type=pa.string(), memory_pool=pool) if c is not None else f) for c, f in _merged(cols)]
     import io
 
     from ..safety.cells import csv_text

@@ -320,9 +320,15 @@ def histogram(codes: np.ndarray, groups: np.ndarray | None = None, n_groups: int
     """Answer counts: shape (groups, questions, 6) for codes 0..5 (0 = 不了解/empty)."""
     nq = codes.shape[1]
     out = np.zeros((n_groups, nq, 6), dtype=np.int64)
-    g = np.zeros(len(codes), dtype=np.int64) if groups is None else groups.astype(np.int64)
+    if groups is None:
+        for j in range(nq):
+            out[0, j, :] = np.bincount(codes[:, j], minlength=6)
+        return out
+    g6 = groups.astype(np.intp) * 6
+    key = np.empty(len(codes), dtype=np.intp)      # one buffer for every question
     for j in range(nq):
-        out[:, j, :] = np.bincount(g * 6 + codes[:, j], minlength=n_groups * 6).reshape(n_groups, 6)
+        np.add(g6, codes[:, j], out=key)
+        out[:, j, :] = np.bincount(key, minlength=n_groups * 6).reshape(n_groups, 6)
     return out
 
 
