@@ -598,6 +598,19 @@ def test_user_input_never_causes_an_internal_error(mini, name, edit, where):
     assert "内部错误" not in out and "Traceback" not in out
 
 
+@pytest.mark.parametrize("edit", [
+    lambda b: b.replace(b"\n", b",x\ry\n", 2).replace(b",x\ry\n", b"\n", 1),   # an extra field before the CR
+    lambda b: b.replace(b"\n", b"\r\"quoted\"\n", 2).replace(b"\r\"quoted\"\n", b"\n", 1),   # quotes in the file
+])
+def test_a_lone_carriage_return_in_a_row_is_a_problem_with_its_row(mini, edit):
+    path = mini.path("data/departments.csv")
+    path.write_bytes(edit(path.read_bytes()))
+    r = rk("validate", "--project", str(mini.root))
+    assert r.returncode == 2, r.stderr
+    assert "data/departments.csv，第 2 行" in r.stderr and "回车符" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and "内部错误" not in r.stderr
+
+
 def test_a_chapter_with_a_hundred_sections_is_numbered_in_chinese():
     from reportkit.fmt import chinese_numeral
 

@@ -239,7 +239,20 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
     # many: find both (a file cut off mid-row, a lost or an extra separator).
     text = data.decode("utf-8")
     bad = 0
-    for lineno, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep), 1):
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    rows = enumerate(reader, 1)
+    while True:
+        try:
+            lineno, row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:   # a lone CR in an unquoted cell: where does the row end?
+            said = str(exc)
+            lone = "new-line" in said
+            problems.add(error(Source(display, reader.line_num),
+                               msg("tables.lone_cr") if lone else msg("tables.csv_broken", reason=said),
+                               hint=msg("tables.lone_cr_hint") if lone else msg("tables.csv_broken_hint")))
+            return None
         if not row or (len(row) == 1 and row[0] == ""):
             continue
         if len(row) < width:
