@@ -78,6 +78,7 @@ from ..vocab import EMPTY_AREA, HIDDEN_N, INSUFFICIENT, REJECT_RULES
 GROUP_COLUMNS = ("hukou", "occupation", "town", "age_group", "channel")
 INVALID = -1          # likert code of an out-of-range answer
 _INT_RE = re.compile(r"^[+-]?\d+(?:\.0*)?$")
+SORT_DISTINCT = 10_000   # more submission times than this: each distinct one is read once
 
 
 # --- configuration (templates/survey.toml) ------------------------------------
@@ -196,7 +197,11 @@ def _sort_times(s: pd.Series) -> np.ndarray:
     One format is inferred for the column (fast path); values it cannot read are
     retried one by one ("mixed"); time zones are converted to UTC.  Should pandas
     refuse the column altogether, the text itself is the order (ISO-like strings
-    sort by time)."""
+    sort by time).  Each distinct text is read once (answers share their second)."""
+    if len(s) > SORT_DISTINCT:
+        codes, uniq = factorize_texts(s.to_numpy(dtype=object))    # first appearance first, as read
+        if len(uniq) < len(s) // 2:
+            return _sort_times(pd.Series(uniq, dtype=object))[codes]
     vals = s.where(s != "")
     last = np.iinfo(np.int64).max
     try:
@@ -472,7 +477,7 @@ class SurveyResult:
         keep = [c for c in df.columns if c in wanted]
         mask = self._valid_mask
         lut = np.array(["", "1", "2", "3", "4", "5"], dtype=object)
-        codes = self._codes[mask]
+        codes = np.asfortranarray(self._codes[mask])
         likert = {q: j for j, q in enumerate(self.likert)}
         masked = set(self.text_qids + self.choice_qids)
         out = {}
@@ -590,7 +595,7 @@ def run_survey(project) -> SurveyResult:
     if not valid_mask.any():
         raise _none_valid(df, sc, counts, likert, stab, cfg)
 
-    V = sc.codes[valid_mask]
+    V = np.asfortranarray(sc.codes[valid_mask])     # a question a column: histograms read it down
     hist = histogram(V)
     qscore, dscore, overall = indices(hist, qdim, len(dims))
 
