@@ -209,14 +209,40 @@ def idf_table() -> tuple[dict, float]:
 
     spec = importlib.util.find_spec("jieba")
     path = Path(spec.origin).parent / "analyse" / "idf.txt"
-    idf: dict[str, float] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            word, _, value = line.rstrip("\n").rpartition(" ")
-            if word:
-                idf[word] = float(value)
+    idf = _idf_columns(path)
+    if idf is None:
+        idf = {}
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                word, _, value = line.rstrip("\n").rpartition(" ")
+                if word:
+                    idf[word] = float(value)
     values = sorted(idf.values())
     return idf, values[len(values) // 2] if values else 0.0
+
+
+def _idf_columns(path: Path) -> dict | None:
+    """The IDF table parsed by pandas' C reader when every line is exactly "word idf" (one
+    space; the numbers converted as float() does), else None (read line by line)."""
+    import csv
+
+    with open(path, "rb") as fh:
+        if fh.read(3) == b"\xef\xbb\xbf":
+            return None
+    try:
+        df = pd.read_csv(path, sep=" ", header=None, names=["word", "idf"], dtype={"word": object, "idf": object},
+                         quoting=csv.QUOTE_NONE, na_filter=False, keep_default_na=False, encoding="utf-8",
+                         engine="c", skip_blank_lines=True)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
+        return None
+    words = df["word"].to_numpy(dtype=object)
+    values = df["idf"].to_numpy(dtype=object)
+    if not len(words) or (words == "").any() or (values == "").any():
+        return None
+    try:
+        return dict(zip(words.tolist(), map(float, values.tolist())))
+    except (TypeError, ValueError):
+        return None
 
 
 _WORDY = re.compile(r"[A-Za-z\u4e00-\u9fff]")
@@ -356,9 +382,14 @@ def load_concerns_config(project_root: Path | None = None, dimensions=(), projec
 def _contains(series: pd.Series, regex: str) -> pd.Series:
     if not regex or not len(series):
         return pd.Series(False, index=series.index)
+    s = series.astype(str)
+    texts = s.tolist()
+    if all(type(t) is str for t in texts):     # what str.contains does, without its per-call cost
+        search = re.compile(regex).search
+        return pd.Series([search(t) is not None for t in texts], index=series.index, dtype=bool)
     with warnings.catch_warnings():     # groups in a pattern are fine: only the match counts
         warnings.simplefilter("ignore", UserWarning)
-        return series.astype(str).str.contains(regex, regex=True)
+        return s.str.contains(regex, regex=True)
 
 
 def resolve_themes(themes: tuple[Theme, ...], project=None, dimensions: list[str] | None = None,
