@@ -455,3 +455,30 @@ def test_submission_times_sort_the_same_read_once_per_distinct_text(monkeypatch,
     got = sv._sort_times(s)
     monkeypatch.setattr(sv, "SORT_DISTINCT", 10 ** 9)
     assert (got == sv._sort_times(s)).all()
+
+
+def test_group_codes_from_the_readers_codes_are_the_groups_of_the_texts():
+    """A breakdown's groups from the codes the columnar reader kept (load/encoded.py): the
+    same values and rows as factorizing the texts; "" and a typed 未填写 are one group; a
+    value only rejected questionnaires gave is no group."""
+    from reportkit.load import encoded
+    from reportkit.score.survey import _group_codes
+
+    rng = np.random.default_rng(2)
+    uniques = np.array(["甲镇", "", "未填写", "乙镇", "丙镇"], dtype=object)
+    codes = rng.integers(0, 4, 5000).astype(np.int8)     # 丙镇 never occurs
+    codes[:3] = [4, 0, 1]                                # ...but once, in a rejected row
+    values = uniques.take(codes)
+    valid = np.ones(len(values), dtype=bool)
+    valid[0] = False
+    plain = _group_codes(values.copy(), valid, "未填写")
+    encoded.register(values, codes, uniques)
+    assert encoded.lookup(values) is not None
+    fast = _group_codes(values, valid, "未填写")
+
+    def groups(gc):
+        c, u = gc
+        return sorted(u), np.asarray(u, dtype=object)[c].tolist()
+
+    assert groups(fast) == groups(plain)
+    assert sorted(fast[1]) == sorted(["甲镇", "未填写", "乙镇"])

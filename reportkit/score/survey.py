@@ -67,7 +67,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ReportkitError, Source, error
-from ..load.encoded import column_codes, factorize_texts  # noqa: F401 (factorize_texts: used by others)
+from ..load.encoded import column_codes, factorize_texts, lookup
 from ..load.tables import write_csv_bytes
 from ..messages import join, msg
 from ..safety.wording import check_format, wrap
@@ -307,7 +307,8 @@ def screen(df: pd.DataFrame, likert: list[str], towns: list[str], st, cfg: Surve
 
     # 6. 地区无效
     town = df["town"]
-    rows = assign(6, ~town.isin(towns).to_numpy())
+    tcodes, tuniq = column_codes(town.to_numpy(dtype=object))     # each distinct town looked up once
+    rows = assign(6, ~pd.Series(tuniq, dtype=object).isin(towns).to_numpy(dtype=bool)[tcodes])
     if len(rows):
         tv = town.to_numpy(dtype=object)[rows]
         empty = tv == ""
@@ -617,9 +618,7 @@ def run_survey(project) -> SurveyResult:
         if col not in df.columns:
             groups_json[col] = {}
             continue
-        vals = df[col].to_numpy(dtype=object)[valid_mask]
-        vals = np.where(vals == "", cfg.empty_value, vals)
-        gcodes, uniq = factorize_texts(vals)
+        gcodes, uniq = _group_codes(df[col].to_numpy(dtype=object), valid_mask, cfg.empty_value)
         ordered = order_values(col, list(uniq), cfg, project.towns)
         remap = np.array([ordered.index(u) for u in uniq], dtype=np.int64)
         g = remap[gcodes] if len(gcodes) else gcodes
@@ -660,6 +659,24 @@ def run_survey(project) -> SurveyResult:
     return SurveyResult(project, cfg, st, likert, text_qids, choice_qids, dims, dict(zip(likert, qdims_list)),
                         summary, screening, question_table, group_table, gaps, hukou_gaps, sc.label_cells,
                         valid_mask, sc.codes)
+
+
+def _group_codes(values: np.ndarray, valid: np.ndarray, empty: str) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of a breakdown's column over the valid questionnaires, an
+    empty cell as `empty` (未填写); from the reader's codes when it kept them (the order of
+    the values is order_values' business)."""
+    found = lookup(values)
+    if found is None:
+        vals = values[valid]
+        return factorize_texts(np.where(vals == "", empty, vals))
+    codes, uniques = found
+    sub = codes[valid]
+    present = np.flatnonzero(np.bincount(sub, minlength=len(uniques)))
+    named = np.asarray(uniques, dtype=object)[present]
+    merged, uniq = pd.factorize(np.where(named == "", empty, named))   # "" and a typed 未填写 are one
+    remap = np.full(len(uniques), -1, dtype=np.int64)
+    remap[present] = merged
+    return remap[sub], uniq
 
 
 # The column that shows why a questionnaire failed a rule (数值越界: its first bad answer),
