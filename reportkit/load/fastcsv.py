@@ -92,7 +92,9 @@ def _lines(rows: memoryview) -> int:
     """Data rows: line feeds, plus an unterminated last line."""
     b = rows.obj
     start = len(b) - rows.nbytes
-    n = b.count(b"\n", start)
+    a = np.frombuffer(b, dtype=np.uint8)[start:]
+    step = 1 << 22      # counted a few MiB at a time (vectorised; no file-sized temporary)
+    n = sum(int(np.count_nonzero(a[i:i + step] == 10)) for i in range(0, len(a), step))
     return n + (0 if b.endswith(b"\n") or not rows.nbytes else 1)
 
 
