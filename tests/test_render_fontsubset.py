@@ -119,3 +119,22 @@ def test_the_same_document_gives_the_same_pdf_whatever_was_laid_out_before(theme
     a = render_pdf_document(_doc(BODY), theme, None).data
     render_pdf_document(_doc("氹仔堃" + BODY), theme, None)
     assert render_pdf_document(_doc(BODY), theme, None).data == a
+
+
+def test_the_common_cut_is_kept_in_the_cache_folder_and_a_torn_file_is_cut_again(serif, tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTKIT_CACHE_DIR", str(tmp_path))
+    chars = fontsubset.charset(BODY)
+    assert chars is fontsubset.common()
+    fontsubset._subset.cache_clear()
+    first = fontsubset.subset(serif.path, chars)
+    kept = sorted((tmp_path / "fonts").glob("subset-*.otf"))
+    assert len(kept) == 1 and kept[0].read_bytes() == first
+    fontsubset._subset.cache_clear()
+    assert fontsubset.subset(serif.path, chars) == first          # read back
+    kept[0].write_bytes(first[: len(first) // 2])                 # a torn file
+    fontsubset._subset.cache_clear()
+    assert fontsubset.subset(serif.path, chars) == first          # cut again, not the torn bytes
+    assert kept[0].read_bytes() == first                          # and the file made whole
+    # a rarer set is cut in memory only
+    fontsubset.subset(serif.path, fontsubset.charset("氹"))
+    assert list((tmp_path / "fonts").glob("subset-*.otf")) == kept

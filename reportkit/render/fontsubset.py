@@ -72,9 +72,44 @@ def _subset(path: str, size: int, mtime_ns: int, chars: frozenset[str]) -> bytes
 
 def subset(path: Path, chars: frozenset[str]) -> bytes | None:
     """The font file `path` (a single face) holding only `chars`, or None when it cannot
-    be cut (the caller then uses the whole file)."""
+    be cut (the caller then uses the whole file).  The cut to the common set is kept in
+    the user's cache folder: every build process (a build's workers, a batch's cities)
+    needs it at its first PDF."""
     st = Path(path).stat()
-    return _subset(str(Path(path).resolve()), st.st_size, st.st_mtime_ns, chars)
+    key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, chars)
+    if chars is not common():
+        return _subset(*key)
+    return _cached(*key)
+
+
+def _cached(path: str, size: int, mtime_ns: int, chars: frozenset[str]) -> bytes | None:
+    import os
+
+    import uharfbuzz as hb
+
+    from ..analyse.concerns import cache_dir
+
+    name = hashlib.sha256(f"{path}|{size}|{mtime_ns}|{hb.__version__}|{len(chars)}|{''.join(sorted(chars))}"
+                          .encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    folder = cache_dir() / "fonts"
+    for found in sorted(folder.glob(f"subset-{name}-*.otf")):
+        data = found.read_bytes()
+        if found.stem.rsplit("-", 1)[1] == digest(data)[:16]:   # a whole file, not a torn one
+            return data
+    data = _subset(path, size, mtime_ns, chars)
+    if data is not None:
+        target = folder / f"subset-{name}-{digest(data)[:16]}.otf"
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        except OSError:   # a read-only cache: cut again next time
+            pass
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+    return data
 
 
 def digest(data: bytes) -> str:
