@@ -233,7 +233,11 @@ def read_csv_bytes(data: bytes, display: str, problems: Problems) -> pd.DataFram
         lines = len(nl) + (0 if data.endswith(b"\n") else 1)
         gap = np.diff(nl)
         blank = int((gap == 1).sum()) + int(((gap == 2) & (a[nl[:-1] + 1] == 13)).sum())
-        if data.count(bsep) == (width - 1) * (lines - blank):
+        # a CR not followed by LF ends a row for pandas, not for this count: such a file
+        # goes to the row-by-row check below, which names the row
+        cr = np.flatnonzero(a[:-1] == 13)
+        lone_cr = bool(len(cr)) and bool((a[cr + 1] != 10).any())
+        if not lone_cr and data.count(bsep) == (width - 1) * (lines - blank):
             return _strip(df, data, bsep)
     # pandas pads a row with too few fields and drops the extra fields of a row with too
     # many: find both (a file cut off mid-row, a lost or an extra separator).
