@@ -66,6 +66,19 @@ def _cmap(path: str, index: int) -> frozenset[int]:
 
 @lru_cache(maxsize=16)
 def _family(path: str, index: int) -> str:
+    """The face's family name in English (typographic family, else family), read by
+    HarfBuzz (no fontTools import: the same names, see tests/test_fonts.py); fontTools
+    when HarfBuzz finds none."""
+    try:
+        import uharfbuzz as hb
+
+        face = hb.Face(hb.Blob.from_file_path(path), index)
+        found = (face.get_name(hb.OTNameIdPredefined.TYPOGRAPHIC_FAMILY, "en")
+                 or face.get_name(hb.OTNameIdPredefined.FONT_FAMILY, "en"))
+    except Exception:   # not a font HarfBuzz reads
+        found = None
+    if found:
+        return str(found)
     from fontTools.ttLib import TTFont
 
     font = TTFont(path, lazy=True, fontNumber=index)

@@ -23,6 +23,14 @@ def test_character_map_is_the_font_own_best_cmap(resolved):
         assert len(expected) > 20000          # a CJK font
 
 
+def test_family_is_the_font_own_best_family_name(resolved):
+    for font in resolved:
+        with TTFont(str(font.path), lazy=True, fontNumber=font.index) as tt:
+            expected = str(tt["name"].getBestFamilyName())
+        assert fonts._family(str(font.path), font.index) == expected, font.path
+        assert expected.startswith("Noto")
+
+
 def test_covers_names_the_characters_a_font_lacks(resolved, tmp_path):
     font = resolved[0]
     assert font.covers("城市体检 2020年（示例）\n") == set()
