@@ -165,6 +165,23 @@ def cache_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="reportkit-jieba-"))
 
 
+def cache_store(path: Path, data: bytes) -> bool:
+    """Put `data` at `path` in the cache folder whole or not at all (a temporary file
+    renamed into place); False when the folder cannot be written (the value is simply
+    computed again next time)."""
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
 @lru_cache(maxsize=4)
 def tokenizer(userdicts: tuple[str, ...] | str | None):
     """A private jieba Tokenizer (the global one is left alone), initialised quietly."""
@@ -547,12 +564,7 @@ def segment_cached(texts: list[str], project_root: Path | None, kw: dict) -> lis
         pass
     tok = tokenizer(tuple(str(p) for p in dicts))
     words = segment(texts, tok, general_stopwords() | read_stopwords(*stops), kw, _user_words(dicts))
-    try:
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    cache_store(path, json.dumps(words, ensure_ascii=False).encode("utf-8"))
     return words
 
 

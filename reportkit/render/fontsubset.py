@@ -83,11 +83,9 @@ def subset(path: Path, chars: frozenset[str]) -> bytes | None:
 
 
 def _cached(path: str, size: int, mtime_ns: int, chars: frozenset[str]) -> bytes | None:
-    import os
-
     import uharfbuzz as hb
 
-    from ..analyse.concerns import cache_dir
+    from ..analyse.concerns import cache_dir, cache_store
 
     name = hashlib.sha256(f"{path}|{size}|{mtime_ns}|{hb.__version__}|{len(chars)}|{''.join(sorted(chars))}"
                           .encode("utf-8", "surrogatepass")).hexdigest()[:24]
@@ -97,18 +95,8 @@ def _cached(path: str, size: int, mtime_ns: int, chars: frozenset[str]) -> bytes
         if found.stem.rsplit("-", 1)[1] == digest(data)[:16]:   # a whole file, not a torn one
             return data
     data = _subset(path, size, mtime_ns, chars)
-    if data is not None:
-        target = folder / f"subset-{name}-{digest(data)[:16]}.otf"
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
-        except OSError:   # a read-only cache: cut again next time
-            pass
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+    if data is not None:   # a read-only cache: cut again next time
+        cache_store(folder / f"subset-{name}-{digest(data)[:16]}.otf", data)
     return data
 
 

@@ -184,8 +184,8 @@ def _fetcher(weasyprint, images: dict[str, Path | bytes], allowed: list[Path], r
     return Fetcher(allowed_protocols=("file", "data", IMAGE_SCHEME))
 
 
-_MIME = {".otf": "font/otf", ".ttf": "font/ttf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
-         ".gif": "image/gif", ".webp": "image/webp"}
+_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
+         ".gif": "image/gif", ".webp": "image/webp", ".otf": "font/otf", ".ttf": "font/ttf"}
 
 
 def _layout(doc: d.Document, theme: Theme, project_root: Path | None, images: dict | None = None):
