@@ -666,9 +666,7 @@ def _column(ref: str) -> int:
         from openpyxl.utils.cell import coordinate_to_tuple
 
         return coordinate_to_tuple(ref)[1]
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
+    col = _col_index(letters.encode("ascii")) + 1
     _COLUMNS[letters] = col          # letters [A-Z]{1,3} only
     return col
 
