@@ -422,3 +422,19 @@ def test_png_stream_patch_matches_weasyprint():
     assert weasyprint.__version__ == pdf.PATCHED_WEASYPRINT, "WeasyPrint upgraded: re-check render/pdf.py"
     assert pdf.patched_sources() == pdf.PATCHED_SOURCE_SHA256, "WeasyPrint's RasterImage changed"
     assert pdf.png_patch_applies()
+
+
+def test_no_line_starts_with_a_footnote_call_or_the_stop_after_it(theme):
+    """禁则: the call, the character before it and the punctuation after it are one run,
+    wherever the paragraph's line ends fall (20 lengths of text before the call)."""
+    paras = tuple(Paragraph((Span("城" * n + "等建议"), Footnote(text("相关建议的落实情况见后文。")),
+                             Span("。下一句继续说明。"))) for n in range(30, 50))
+    pdf = pymupdf.open(stream=render_pdf(Document(Meta(title="脚注测试", lang="zh-CN"), paras), theme),
+                       filetype="pdf")
+    lines = [line for page in pdf for line in page.get_text().splitlines()]
+    calls = [line for line in lines if re.match(r"[①-⑳]\S", line)]   # a call at a line start
+    stops = [line for line in lines if line[:1] in "。，"]
+    assert not calls and not stops, (calls, stops)
+    bodies = [line for line in lines if re.match(r"[①-⑳] 相关建议", line)]
+    assert len(bodies) == 20                                            # every note is still there
+    assert sum(bool(re.search(r"议[①-⑳]。", line)) for line in lines) == 20   # each run on one line

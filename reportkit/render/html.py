@@ -301,6 +301,7 @@ def _environment(search: tuple[str, ...]):
         keep_trailing_newline=False,
         filters={
             "kind": _kind,
+            "glued": _glued,
             "plain": d.plain,
             "col_widths": _col_widths,
             "image_width": lambda f: f"{max(5.0, min(100.0, 100 * float(f.width or 0.9))):.1f}",
@@ -312,6 +313,38 @@ def _environment(search: tuple[str, ...]):
             "image_src": _with_ctx(_image_src),
         },
     )
+
+
+def _glued(items) -> list:
+    """The inlines, with each footnote call kept on one line with the character before it
+    and the closing punctuation after it (a tuple of inlines, set unbroken): no line
+    starts with a note call or with "。" after it (templates/typography.toml no_start)."""
+    import dataclasses
+
+    from ..wording import load_toml
+
+    no_start = load_toml("typography.toml")["line_breaking"]["no_start"]
+    items, out, i = list(items), [], 0
+    while i < len(items):
+        it = items[i]
+        i += 1
+        if not isinstance(it, d.Footnote):
+            out.append(it)
+            continue
+        group = [it]
+        if out and isinstance(out[-1], d.Span) and out[-1].text:
+            prev = out.pop()
+            if len(prev.text) > 1:
+                out.append(dataclasses.replace(prev, text=prev.text[:-1]))
+            group.insert(0, dataclasses.replace(prev, text=prev.text[-1]))
+        nxt = items[i] if i < len(items) else None
+        if isinstance(nxt, d.Span):
+            n = len(nxt.text) - len(nxt.text.lstrip(no_start))
+            if n:
+                group.append(dataclasses.replace(nxt, text=nxt.text[:n]))
+                items[i] = dataclasses.replace(nxt, text=nxt.text[n:])
+        out.append(tuple(group))
+    return out
 
 
 def _css_vars(theme: Theme, faces: dict[str, dict]) -> list[tuple[str, Markup]]:
