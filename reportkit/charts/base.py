@@ -186,8 +186,11 @@ def _png(fig, theme) -> bytes:
     decoding and re-encoding every chart with a separate alpha mask.  One Agg draw
     (the constrained layout runs inside it) and one PNG encoding: `savefig` would lay
     the figure out in a draw of its own first and encode an RGBA PNG that then had to
-    be decoded again (the same pixels, a third more time).  No metadata chunk: no
-    timestamp, no version text."""
+    be decoded again (the same pixels, a third more time).  zlib level 3: on charts
+    (flat colours, antialiased edges) it is both faster than the default 6 (about a
+    third less encoding time) and smaller (about 7 % over the demo's 100 charts), since
+    levels 4-6 switch to lazy matching, which does not pay on such images.  No metadata
+    chunk: no timestamp, no version text."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
@@ -198,5 +201,5 @@ def _png(fig, theme) -> bytes:
     size = canvas.get_width_height(physical=True)
     rgb = Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     out = io.BytesIO()
-    rgb.save(out, format="PNG", compress_level=6)
+    rgb.save(out, format="PNG", compress_level=3)
     return out.getvalue()
