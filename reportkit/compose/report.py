@@ -203,27 +203,34 @@ class ReportComposer:
         out.append(ctx.para(self.say(w["system"], composition=composition,
                                      dimension_list=self.listing(p.dimensions))))
         rows = []
+        keyed = bool(t["key"].any())   # no key indicators: no column of zeros
         for d in p.dimensions:
             sub = t[t["dimension"] == d]
-            rows.append([d] + [str(int((sub["category"] == c).sum())) for c in cats] + [str(len(sub)),
-                                                                                        str(int(sub["key"].sum()))])
-        rows.append([w["total_row"]] + [str(n) for _, n in counts] + [str(len(t)), str(int(t["key"].sum()))])
+            rows.append([d] + [str(int((sub["category"] == c).sum())) for c in cats] + [str(len(sub))]
+                        + ([str(int(sub["key"].sum()))] if keyed else []))
+        rows.append([w["total_row"]] + [str(n) for _, n in counts] + [str(len(t))]
+                    + ([str(int(t["key"].sum()))] if keyed else []))
         first, *rest = w["system_columns"]
+        rest = rest if keyed else rest[:1]
         header = [first, *cats, *rest]
         out.append(ctx.table(w["system_table"], header, rows,
                              align=("left",) + ("center",) * (len(cats) + 2), key="indicator-system",
                              widths=fit([("fit", 8)] + [("flex", 1)] * (len(header) - 1), _texts(header, rows),
                                         size="normal")))
-        out.append(ctx.heading(2, w["collection_heading"]))
         methods = t["method"].replace("", w["method_unknown"]).value_counts()
+        if (t["method"] == "").all():
+            methods = methods.iloc[:0]   # no indicator names its method: nothing to count
         sub_n = len(p.sub_indicators) if p.sub_indicators is not None else 0
         decomposed = str(p.sub_indicators["indicator"].nunique()) if sub_n else "0"
         from ..filers import filer_kinds
 
         filers = [self.say(w["filer_item"], n=n, kind=k) for n, k in filer_kinds(p)]
-        out.append(ctx.para(self.say(
+        collection = self.say(
             w["collection"] if filers else w["collection_none"], filers=filers, sub_indicators=sub_n, decomposed=decomposed,
-            methods=self.listing(self.word("count", label=m, n=int(n)) for m, n in methods.items()))))
+            methods=self.listing(self.word("count", label=m, n=int(n)) for m, n in methods.items()))
+        if collection.strip():
+            out.append(ctx.heading(2, w["collection_heading"]))
+            out.append(ctx.para(collection))
         out.append(ctx.heading(2, w["survey_heading"]))
         if ctx.survey is None:
             out.append(ctx.para(w["no_survey"]))
@@ -557,14 +564,34 @@ class ReportComposer:
     def problems(self) -> list[Block]:
         ctx, w = self.ctx, self.w["problems"]
         out: list[Block] = ctx.open_chapter(self.w["chapters"]["problems"], section="problems")
-        if not self.plan.main:
+        uncovered = self._uncovered()
+        if not self.plan.main and not uncovered:
             out.append(ctx.para(w["none"]))
             return out
-        out.append(ctx.para(self.say(w["intro"], n=len(self.plan.main),
-                                     chapter=self.chapter_name("recommendations", "recommendations"))))
+        if self.plan.main:
+            out.append(ctx.para(self.say(w["intro"], n=len(self.plan.main), survey=ctx.survey is not None,
+                                         causes=all(m.narrative is not None for m in self.plan.main),
+                                         chapter=self.chapter_name("recommendations", "recommendations"))))
         for m in self.plan.main:
             out += self.main_problem(m)
+        if uncovered:
+            # rated as a problem, yet in no recommendation: said, never silently left out
+            if self.plan.main:
+                out.append(ctx.heading(2, w["uncovered_heading"]))
+            out.append(ctx.para(self.say(w["uncovered"], n=len(uncovered), alone=not self.plan.main,
+                                         ratings=self.listing(dict.fromkeys(self.s.table.set_index("code").loc[
+                                             list(uncovered), "rating"])))))
+            out.append(ctx.para(self.listing((self.indicator_phrase(c) for c in uncovered), "clause_sep")
+                                + self.word("end")))
         return out
+
+    def _uncovered(self) -> tuple[str, ...]:
+        """Indicators rated as main problems ([problems] main_ratings) that no
+        recommendation cites."""
+        cited = {c for r in self.p.recommendations.itertuples() for c in r.indicator_list}
+        main_ratings = set(self.w["problems"]["main_ratings"])
+        t = self.s.table
+        return tuple(c for c, r in zip(t["code"], t["rating"]) if r in main_ratings and c not in cited)
 
     def main_problem(self, m) -> list[Block]:
         ctx, w = self.ctx, self.w["problems"]
@@ -836,12 +863,16 @@ class ReportComposer:
             compare_gap=fmt.plain(self.settings.survey.compare_gap) if ctx.survey else "",
             hot_method=self._hot_method(),
             **self.computed_vars())
-        out.append(ctx.appendix(ch["appendix_sources"]))
-        methods = t["method"].replace("", self.w["overview"]["method_unknown"]).value_counts()
-        rows = [[m, str(int(n)), fmt.pct(n / len(t))] for m, n in methods.items()]
-        out.append(ctx.table(w["sources_caption"], w["sources_columns"], rows, align=("left", "center", "center"),
-                             key="appendix-methods"))
         src = t[t["source"] != ""]
+        named = bool((t["method"] != "").any())
+        if not named and not len(src):
+            return out   # no indicator names its method or its source: no appendix that would say so
+        out.append(ctx.appendix(ch["appendix_sources"]))
+        if named:
+            methods = t["method"].replace("", self.w["overview"]["method_unknown"]).value_counts()
+            rows = [[m, str(int(n)), fmt.pct(n / len(t))] for m, n in methods.items()]
+            out.append(ctx.table(w["sources_caption"], w["sources_columns"], rows, align=("left", "center", "center"),
+                                 key="appendix-methods"))
         if len(src):
             rows = [[r.code, r.name, r.method or fmt.dash, r.source] for r in src.itertuples()]
             out.append(ctx.table(w["sources_list_caption"], w["sources_list_columns"], rows,

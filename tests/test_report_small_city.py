@@ -1,0 +1,57 @@
+"""The report of a small city of another shape (tests/city_factory.py): one indicator
+category, no key indicators, one department, no collection methods or sources, one
+recommendation for nine indicators rated 短板.  What the report says must be true of
+this city, not a demo sentence with its numbers swapped in."""
+from __future__ import annotations
+
+import pytest
+
+import city_factory
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    from reportkit.build import prepare
+    from reportkit.document import dump
+
+    root = tmp_path_factory.mktemp("small")
+    project = city_factory.make_city(root / "city")
+    _, composed = prepare(project, root / "out", ["report"])
+    return dump(composed["report"].data)
+
+
+def chapter(text: str, title: str) -> str:
+    """The section under the heading that contains `title`, up to the next heading of
+    the same or a higher level."""
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("#") and title in line)
+    level = len(lines[at]) - len(lines[at].lstrip("#"))
+    end = next((i for i in range(at + 1, len(lines))
+                if lines[i].startswith("#") and len(lines[i]) - len(lines[i].lstrip("#")) <= level), len(lines))
+    return "\n".join(lines[at:end])
+
+
+def test_one_category_and_no_key_indicators_are_not_stated_as_a_composition(report):
+    overview = chapter(report, "指标体系")
+    assert "本次体检共设置15项指标，覆盖住房、小区（社区）、街区、城区（城市）等4个维度。" in overview
+    assert "“15”" not in report and "其中重点指标0项" not in report
+    header = next(line for line in overview.splitlines() if line.startswith("维度 |"))
+    assert header == "维度 | 基础指标 | 合计"          # no column of zero key indicators
+
+
+def test_one_department_and_no_methods(report):
+    assert "15项指标由1个部门负责" in report and "1个部门和单位" not in report
+    assert "按采集方法分" not in report and "未注明" not in report
+    assert "数据来源与采集方法" not in report        # nothing to put in that appendix
+
+
+def test_every_indicator_rated_short_is_discussed(report):
+    problems = chapter(report, "问题与成因")
+    # the one main problem has no cause narrative: the intro does not promise one
+    assert "每个问题列出相关指标的表现和市民感受，对应的策略建议" in problems
+    assert "其他短板指标" in problems
+    assert "此外，以下8项指标评价为短板，尚未归入上述问题，没有对应的策略建议" in problems
+    for name in ("住房租金收入比", "未达标配建的养老服务设施数量", "城市道路网密度", "建成区高峰期平均机动车速度"):
+        assert name in chapter(problems, "其他短板指标"), name
+    # the indicator of the main problem is not listed again
+    assert "小区停车泊位满足率" not in chapter(problems, "其他短板指标")
