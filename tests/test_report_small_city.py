@@ -55,3 +55,15 @@ def test_every_indicator_rated_short_is_discussed(report):
         assert name in chapter(problems, "其他短板指标"), name
     # the indicator of the main problem is not listed again
     assert "小区停车泊位满足率" not in chapter(problems, "其他短板指标")
+
+
+def test_a_dimension_chapter_nobody_wrote_says_what_the_scores_say(report):
+    housing = chapter(report, "三、住房")
+    assert "住房维度共3项指标，维度得分49.1分，其中短板3项。" in housing
+    assert "未设置重点指标" not in report and "重点指标深化分析" not in housing
+    weak = chapter(housing, "需关注的指标")
+    assert "3项指标评价为短板：" in weak
+    # worst first: 短板 before 预警, the lower score first
+    assert weak.index("老旧住宅加装电梯完成率") < weak.index("住房租金收入比")
+    street = chapter(report, "五、街区")
+    assert "其中良好1项、预警3项" in street and "3项指标评价为预警：" in street

@@ -402,6 +402,12 @@ class ReportComposer:
         ctx, w = self.ctx, self.w["dimension"]
         t = self.s.table[self.s.table["dimension"] == dim]
         out: list[Block] = ctx.open_chapter(dim, dimension=dim, combine=lambda title: self.dimension_heading(dim, title))
+        if not ctx.chapter_narratives(dimension=dim):
+            # nobody wrote this chapter: open it with what the scores say
+            row = self.s.dimensions.set_index("dimension").loc[dim]
+            counts = [(k, int(row[k])) for k in (GOOD, WARN, SHORT, NODATA, NOREF) if int(row.get(k, 0) or 0)]
+            out.append(ctx.para(self.say(w["summary"], name=dim, n=len(t), counts=counts,
+                                         score="" if _nan(row["score"]) else ctx.fmt.score(row["score"]))))
         out.append(ctx.heading(2, w["table_heading"]))
         rows = [[Cell((Span(r.code),), align="center"), *indicator_row_cells(ctx, r)] for r in t.itertuples()]
         widths = fit([("fit", 8), ("flex", 1), ("fit", 7), ("fit", 6), ("fit", 6), ("fit", 4), ("pill",),
@@ -409,9 +415,18 @@ class ReportComposer:
         out.append(ctx.table(self.say(w["table_caption"], name=dim), w["table_columns"],
                              rows, widths=widths, size="small", key=f"indicators/{dim}"))
         keys = t[t["key"]]
-        out.append(ctx.heading(2, w["key_heading"]))
         if keys.empty:
-            out.append(ctx.para(w["no_key"]))
+            # no key indicator to analyse in depth: the indicators that fall short, each
+            # with its value and reference, instead of a section that says nothing
+            weak = [c for c in self._worst(t["code"]) if t.set_index("code").at[c, "rating"] in (SHORT, WARN)]
+            if weak:
+                ratings = set(t.set_index("code").loc[weak, "rating"])
+                out.append(ctx.heading(2, w["weak_heading"]))
+                out.append(ctx.para(self.say(w["weak"], n=len(weak), short=SHORT in ratings, warn=WARN in ratings)))
+                out.append(ctx.para(self.listing((self.indicator_phrase(c) for c in weak), "clause_sep")
+                                    + self.word("end")))
+        else:
+            out.append(ctx.heading(2, w["key_heading"]))
         for r in keys.itertuples():
             out += self.key_indicator(r)
         # The town comparisons follow as a section of their own: a tall town chart after each
