@@ -67,3 +67,12 @@ def test_a_dimension_chapter_nobody_wrote_says_what_the_scores_say(report):
     assert weak.index("老旧住宅加装电梯完成率") < weak.index("住房租金收入比")
     street = chapter(report, "五、街区")
     assert "其中良好1项、预警3项" in street and "3项指标评价为预警：" in street
+
+
+def test_an_achievement_is_a_dimension_mostly_at_its_references(report):
+    # 城区（城市）: 1 of 4 indicators 良好 beside 2 短板 is no 主要成效 (the system's share of
+    # 良好 is low, so "at least the system's share" alone would let it through)
+    achievements = chapter(report, "主要成效")
+    assert "城区（城市）维度得分" not in achievements
+    assert "各维度达到参照值的指标均未过半，尚未形成整体优势；2项指标达到参照值：" in achievements
+    assert "城市内涝积水点密度为" in achievements and "（良好）" in achievements
