@@ -134,6 +134,16 @@ def test_alt_text_mentions_values(name, needles):
     assert alt.endswith("。")
 
 
+def test_a_rating_no_indicator_has_is_not_in_the_legend(theme):
+    spec = ChartSpec("ratings", "r", {"labels": ["住房", "街区"],
+                                      "counts": {"良好": [1, 2], "短板": [2, 0], "无数据": [0, 0], "无参照": [0, 0]}})
+    alt = alt_text(spec)
+    assert "合计良好3项、短板2项。" in alt and "无数据" not in alt and "无参照" not in alt
+    fig = draw_figure(spec, theme)
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend()] + list(fig.legends)
+    assert [t.get_text() for lg in legends for t in lg.get_texts()] == ["良好", "短板"]
+
+
 # -- numbers -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value, decimals, text", [

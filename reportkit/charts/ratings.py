@@ -28,7 +28,8 @@ def _counts(spec: ChartSpec) -> tuple[list[str], list[tuple[str, list[int]]]]:
             if len(vals) != len(labels):
                 raise data_error(spec, msg("charts.rating_counts", rating=r, n=len(vals), dimensions=len(labels)))
             rows.append((r, vals))
-    return labels, rows
+    # a rating no indicator has is neither in the legend nor in the totals
+    return labels, [row for row in rows if any(row[1])] or rows
 
 
 def ratings_alt(spec: ChartSpec, w) -> str:
