@@ -290,8 +290,40 @@ def _warnings(project: Project, problems: Problems, usable) -> None:
         if row["code"] not in city_has:
             problems.add(warning(tab.source(idx, "code"),
                                  msg("validate.no_city_value", code=row['code'], city_area=project.city_area, year=year)))
+    _plausibility(project, problems)
     towns_with = set(vals.loc[vals["value"].notna(), "area"])
     atab = t["areas"]
     for idx, row in project.areas.iterrows():
         if row["kind"] == "town" and row["area"] not in towns_with:
             problems.add(warning(atab.source(idx, "area"), msg("check.town_without_values", town=project.settings.terms.town, area=row["area"])))
+
+
+def _plausibility(project: Project, problems: Problems) -> None:
+    """templates/checks.toml [plausibility]: a share over its maximum, a count that is not
+    a whole number -- warnings on the cell of data/values that holds the value."""
+    import re
+
+    from .wording import load_toml
+
+    rules = load_toml("checks.toml", project.root)["plausibility"]
+    inds = project.indicators.set_index("code")
+    share = re.compile(rules["share_name"])
+    shares = {c for c, r in inds.iterrows() if r["unit"] == rules["share_unit"] and share.search(str(r["name"]))}
+    counts = {c for c, r in inds.iterrows() if r["unit"] in set(rules["count_units"])}
+    if not shares and not counts:
+        return
+    tab = project.tables["values"]
+    v = project.values
+    top = float(rules["share_max"])
+    over = v.index[v["code"].isin(shares) & (v["value"] > top + 1e-9)]
+    frac = v.index[v["code"].isin(counts) & v["value"].notna() & ((v["value"] - v["value"].round()).abs() > 1e-9)]
+    for idx, key, hint in ((over, "check.share_over", "check.share_over_hint"),
+                           (frac, "check.count_fraction", "check.count_fraction_hint")):
+        for i in idx:
+            row = v.loc[i]
+            ind = inds.loc[row["code"]]
+            value = tab.df.at[i, "value"] if i in tab.df.index and "value" in tab.df.columns else row["value"]
+            problems.add(warning(tab.source(i, "value"),
+                                 msg(key, code=row["code"], name=ind["name"], area=row["area"], year=int(row["year"]),
+                                     value=value, unit=ind["unit"], max=f"{top:g}"),
+                                 hint=msg(hint, max=f"{top:g}")))

@@ -76,3 +76,21 @@ def test_an_achievement_is_a_dimension_mostly_at_its_references(report):
     assert "城区（城市）维度得分" not in achievements
     assert "各维度达到参照值的指标均未过半，尚未形成整体优势；2项指标达到参照值：" in achievements
     assert "城市内涝积水点密度为" in achievements and "（良好）" in achievements
+
+
+def test_implausible_values_are_warned_with_their_cell(tmp_path):
+    from reportkit.load.project import load_project
+    from reportkit.validate import validate
+
+    project, problems = load_project(city_factory.make_city(tmp_path / "city"))
+    validate(project, problems)
+    warnings = [p.format() for p in problems.warnings]
+    over = [w for w in warnings if "比例类指标" in w]
+    # coverage rates over 100 % (the factory's 河口镇 has two), each named by its cell
+    assert any("data/values.csv，第 89 行，列 value" in w and "中小学服务半径覆盖率" in w and "河口镇" in w
+               and "101.54% 超过 100%" in w for w in over), over
+    assert all("覆盖率" in w for w in over)                       # 住房租金收入比 (27.6 %) is no share of 100
+    counted = [w for w in warnings if "不是整数" in w]
+    assert any("存在使用安全隐患的住宅数量" in w and "以“栋”计数" in w and "青溪街道" in w for w in counted)
+    assert not any("城市道路网密度" in w for w in counted)        # 公里/平方公里 is no count
+    assert not problems.errors
