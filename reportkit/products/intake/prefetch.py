@@ -131,16 +131,16 @@ def start(returned_dir: Path | str, out_dir: Path | str) -> Prefetch | None:
 
 def _quiet() -> None:
     """Die with the command, leave Ctrl-C to it, hold none of its output pipes."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
     import signal
 
     from ...workers import _die_with_parent
 
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    os.close(null)
 
 
 def _read_all(returned_dir: Path, out_dir: Path) -> dict:
