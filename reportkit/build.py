@@ -270,24 +270,25 @@ def _proofread(ctx: BuildContext, composed: dict[str, Composed], rendered: dict,
 
 def _draw_render_write(ctx: BuildContext, composed: dict[str, Composed], pool, workers: int,
                        progress: Progress, root: Path | None, strict: bool = False) -> BuildResult:
-    from .messages import msg
-    from .theme import find_template
-    from .workers import RenderJob, Workers, WorkerDied
-
     # draw: every chart of every product once, by name
     all_specs: list = []
     for c in composed.values():
         all_specs += list(c.specs.values())
     if not all_specs and not any(c.documents for c in composed.values()):
         # nothing to draw or lay out (results, tracking, intake, promo): no chart
-        # machinery (matplotlib) is even imported
+        # machinery (matplotlib) nor the workers' is even imported
         return _write_all(ctx, composed, {}, {}, {}, progress)
-    from .charts.render import CACHE_DIR, check_specs, from_cache
+    from .messages import msg
+    from .theme import find_template
+    from .workers import RenderJob, Workers, WorkerDied
 
-    with progress.step(msg("progress.check_charts"), "check"):
-        specs = check_specs(all_specs, ctx.theme)
-    cache_dir = ctx.out_dir / CACHE_DIR
-    have, misses = from_cache(specs, ctx.theme, cache_dir)
+    have, misses = {}, []
+    if all_specs:   # documents without charts (intake's return slips): no chart machinery imported
+        from .charts.render import CACHE_DIR, check_specs, from_cache
+
+        with progress.step(msg("progress.check_charts"), "check"):
+            specs = check_specs(all_specs, ctx.theme)
+        have, misses = from_cache(specs, ctx.theme, ctx.out_dir / CACHE_DIR)
 
     jobs = []
     for c in composed.values():

@@ -75,6 +75,8 @@ def init_worker(theme, project_root: Path | None, warm: bool = True, child: bool
         _die_with_parent()
         signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
     _STATE.update(theme=theme, root=project_root)
+    if not child:   # the calling process: each part is imported when first used
+        return
     import reportkit.charts  # noqa: F401  (matplotlib and every chart kind)
     import reportkit.render.docx  # noqa: F401
     if warm:
@@ -88,6 +90,7 @@ def init_worker(theme, project_root: Path | None, warm: bool = True, child: bool
 
 def draw_chunk(specs: list) -> list[tuple[str, bytes, str]]:
     """Pool entry point: (name, PNG, cache file name) of each spec."""
+    import reportkit.charts  # noqa: F401  (every chart kind)
     from .charts.base import draw_png
     from .charts.render import cache_name
 

@@ -31,6 +31,20 @@ def test_family_is_the_font_own_best_family_name(resolved):
         assert expected.startswith("Noto")
 
 
+def test_em_box_is_the_font_own_os2_typo_metrics(resolved, tmp_path):
+    from reportkit.render import png
+
+    for font in resolved:
+        with TTFont(str(font.path), lazy=True, fontNumber=font.index) as tt:
+            upm = tt["head"].unitsPerEm
+            expected = (tt["OS/2"].sTypoAscender / upm, -tt["OS/2"].sTypoDescender / upm)
+        assert png._em_box_hb(str(font.path), font.index) == expected, font.path
+        assert 0.5 < sum(expected) < 1.6
+    bad = tmp_path / "bad.otf"
+    bad.write_bytes(b"not a font at all")
+    assert png._em_box_hb(str(bad), 0) is None
+
+
 def test_covers_names_the_characters_a_font_lacks(resolved, tmp_path):
     font = resolved[0]
     assert font.covers("城市体检 2020年（示例）\n") == set()

@@ -540,3 +540,69 @@ def test_collect_twice_reads_the_cache_and_gives_the_same_outputs(proj, tmp_path
     assert list((out / ".cache" / "intake").glob("*.json"))
     CliRunner().invoke(main, args)
     assert (out / "intake" / "problems.csv").read_bytes() == first and b",F%d,abc," % r in first
+
+
+# --- the helper process that reads the returned workbooks (products/intake/prefetch.py) -------
+def _mixed_returns(proj, tmp_path) -> Path:
+    """A folder as a day's returns look: a clean workbook, one with an error, a damaged
+    file, a CSV, a lock file."""
+    ret = tmp_path / "ret"
+    p = template(proj.root, "jt", ret / "jt.xlsx")
+    edit(p, {f"F{r}": 2.0 for r in rows_of(p).values()})
+    z = template(proj.root, "zj", ret / "zj.xlsx")
+    edit(z, {f"F{rows_of(z)[('EC-01-1', '甲市', 2020)]}": "abc"})
+    (ret / "bad.xlsx").write_bytes(b"PK\x03\x04garbage")
+    (ret / "zr.csv").write_text("code,value\nEC-01-2,1\n", encoding="utf-8")
+    (ret / "~$jt.xlsx").write_bytes(b"lock")
+    return ret
+
+
+def test_helper_reads_what_the_command_would(proj, tmp_path):
+    import json
+
+    from reportkit.products.intake.read import dump_return, file_key, read_return
+
+    ret = _mixed_returns(proj, tmp_path)
+    code = ("import json, sys\n"
+            "from reportkit.products.intake import prefetch\n"
+            f"h = prefetch.start({str(ret)!r}, {str(tmp_path / 'out')!r})\n"
+            "assert h is not None, 'no helper'\n"
+            "assert 'pandas' not in sys.modules\n"
+            "print(json.dumps(h.take(), sort_keys=True))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    books = [ret / n for n in ("bad.xlsx", "jt.xlsx", "zj.xlsx")]
+    expected = {file_key(p): dump_return(read_return(p, p.as_posix())) for p in books}
+    assert got == json.loads(json.dumps(expected)) and len(got) == 3
+    assert got[file_key(ret / "bad.xlsx")]["refusal"]          # read, and refused, by the helper
+
+
+@pytest.mark.parametrize("command", ["collect", "status"])
+def test_command_with_helper_writes_the_same_bytes_as_without(proj, tmp_path, command):
+    """The command run as users run it (its own process: the helper reads) against the
+    same command in this process (pandas is loaded here, so no helper is forked)."""
+    ret = _mixed_returns(proj, tmp_path)
+    args = ["intake", command, str(ret), "--project", str(proj.root), "--date", "2020-09-25"]
+    r = subprocess.run([sys.executable, "-m", "reportkit", *args, "--out", str(tmp_path / "a")],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    local = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "b")])
+    assert local.exit_code == 0, local.output
+    files = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*")
+                   if p.is_file() and ".reportkit-commit" not in p.parts)
+    names = {p.name for p in files}
+    assert ("problems.csv" in names and "returns.json" in names) if command == "collect" else "bulletin.png" in names
+    for rel in files:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+def test_command_failing_before_the_helper_answers_ends_cleanly(tmp_path):
+    ret = tmp_path / "ret"
+    ret.mkdir()
+    (ret / "x.xlsx").write_bytes(b"PK\x03\x04garbage")
+    r = subprocess.run([sys.executable, "-m", "reportkit", "intake", "status", str(ret), "--project",
+                        str(tmp_path / "no-such-project"), "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "Traceback" not in r.stderr + r.stdout
+    assert not (tmp_path / "o" / "intake").exists()

@@ -3,6 +3,7 @@ the products of reportkit/products/intake through the one build."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -30,6 +31,20 @@ def _date(text: str | None, project_dir: Path) -> dt.date | None:
         raise ReportkitError(wording(root).get("cli.bad_date")) from None
 
 
+@contextmanager
+def _prefetch(returned_dir: Path, out_dir: Path):
+    """The returned workbooks read by a helper process while the project loads
+    (products/intake/prefetch.py); ended if the command fails first."""
+    from ..products.intake.prefetch import start
+
+    helper = start(returned_dir, out_dir)
+    try:
+        yield helper
+    finally:
+        if helper is not None:
+            helper.close()
+
+
 date_option = click.option("--date", "date_text", metavar="YYYY-MM-DD", default=None,
                            help=msg("help.intake_date"))
 returned_argument = click.argument("returned_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
@@ -54,13 +69,19 @@ def template(project_dir: Path, out_dir: Path) -> None:
               help=msg("help.intake_write"))
 def collect(returned_dir: Path, project_dir: Path, out_dir: Path, date_text: str | None, write_back: bool) -> None:
     """汇总审核 DIR 中各单位报送的填报表，写出 collected.csv、problems.csv、status.csv 和退回单。"""
+    with _prefetch(returned_dir, out_dir) as helper:
+        _collect(returned_dir, project_dir, out_dir, date_text, write_back, helper)
+
+
+def _collect(returned_dir: Path, project_dir: Path, out_dir: Path, date_text: str | None, write_back: bool,
+             helper) -> None:
     from ..build import build
     from ..products.intake import INTAKE_DIR, wording
     from ..vocab import NOT_FILED, PASSED, RETURNED
 
     built = build(project_dir, out_dir, ("intake-collect",),
                   options={"intake-collect": {"returned_dir": returned_dir, "write_back": write_back,
-                                              "date": _date(date_text, project_dir)}})
+                                              "date": _date(date_text, project_dir), "prefetch": helper}})
     col, paths, written = built.composed["intake-collect"].data
     w = wording(built.project.root)
     _, problems, status = col.tables()
@@ -92,12 +113,18 @@ def collect(returned_dir: Path, project_dir: Path, out_dir: Path, date_text: str
 @date_option
 def status(returned_dir: Path, project_dir: Path, out_dir: Path, date_text: str | None) -> None:
     """生成填报进度通报：intake/bulletin.png（手机屏幕宽度）和 intake/bulletin.csv。"""
+    with _prefetch(returned_dir, out_dir) as helper:
+        _status(returned_dir, project_dir, out_dir, date_text, helper)
+
+
+def _status(returned_dir: Path, project_dir: Path, out_dir: Path, date_text: str | None, helper) -> None:
     from ..build import build
     from ..products.intake import INTAKE_DIR, wording
     from ..products.intake.bulletin import headline_values
 
     built = build(project_dir, out_dir, ("intake-status",),
-                  options={"intake-status": {"returned_dir": returned_dir, "date": _date(date_text, project_dir)}})
+                  options={"intake-status": {"returned_dir": returned_dir, "date": _date(date_text, project_dir),
+                                             "prefetch": helper}})
     _, table = built.composed["intake-status"].data
     w = wording(built.project.root)
     click.echo(w.say("cli.status", headline=w.say("bulletin.headline", **headline_values(table)),

@@ -228,19 +228,43 @@ def pil_font(path: str, index: int, size: int) -> ImageFont.FreeTypeFont:
 @lru_cache(maxsize=16)
 def _em_box(path: str, index: int) -> tuple[float, float]:
     """Ideographic em box (ascent, descent) as fractions of the size: where CJK text
-    sits around the baseline.  Noto/Source Han put it in OS/2 typo metrics."""
-    from fontTools.ttLib import TTFont
+    sits around the baseline.  Noto/Source Han put it in OS/2 typo metrics, read from
+    the table's bytes through HarfBuzz (no fontTools import: the same numbers, see
+    tests/test_fonts.py); fontTools when HarfBuzz cannot."""
+    got = _em_box_hb(path, index)
+    if got is None:
+        from fontTools.ttLib import TTFont
 
-    f = TTFont(path, lazy=True, fontNumber=index)
-    try:
-        upm = f["head"].unitsPerEm
-        os2 = f["OS/2"]
-        asc, desc = os2.sTypoAscender / upm, -os2.sTypoDescender / upm
-    finally:
-        f.close()
+        f = TTFont(path, lazy=True, fontNumber=index)
+        try:
+            upm = f["head"].unitsPerEm
+            os2 = f["OS/2"]
+            got = os2.sTypoAscender / upm, -os2.sTypoDescender / upm
+        finally:
+            f.close()
+    asc, desc = got
     if not 0.5 < asc + desc < 1.6:
         asc, desc = 0.88, 0.12
     return asc, desc
+
+
+def _em_box_hb(path: str, index: int) -> tuple[float, float] | None:
+    """sTypoAscender / sTypoDescender (OS/2 bytes 68-71, every table version) over the
+    units per em of head, or None when HarfBuzz does not read the face."""
+    try:
+        import struct
+
+        import uharfbuzz as hb
+
+        face = hb.Face(hb.Blob.from_file_path(path), index)
+        os2 = face.reference_table("OS/2").data
+        upm = face.upem
+    except Exception:   # not a font HarfBuzz reads: fontTools says why
+        return None
+    if len(os2) < 72 or not upm:
+        return None
+    asc, desc = struct.unpack(">hh", os2[68:72])
+    return asc / upm, -desc / upm
 
 
 @lru_cache(maxsize=20000)

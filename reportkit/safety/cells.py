@@ -17,10 +17,13 @@ file the city sends out (OWASP "CSV injection").  So:
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
+# numpy and pandas are imported by the functions that use them: reading a returned
+# workbook (cell_text -> clean_text) needs neither
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 _NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
@@ -49,7 +52,7 @@ def uncsv_text(value):
     return value
 
 
-def _may_hit(values: np.ndarray, pattern: re.Pattern) -> bool:
+def _may_hit(values, pattern: re.Pattern) -> bool:
     """Whether any string of `values` may match `pattern` at its start: one C-speed
     scan of the joined column instead of a Python call per cell."""
     try:
@@ -70,6 +73,8 @@ def csv_may_need(data: bytes) -> bool:
     then decides."""
     if not data:
         return False
+    import numpy as np
+
     a = None
     for t in b"=+-@\t\r":
         if data.find(bytes((t,))) < 0:
@@ -101,6 +106,9 @@ def csv_may_restore(data: bytes) -> bool:
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of `df` whose text fields are CSV-safe (only the columns that need it
     are copied and changed; numeric columns are left as they are)."""
+    import numpy as np
+    import pandas as pd
+
     out = None
     names = [csv_text(str(c)) if isinstance(c, str) else c for c in df.columns]
     if names != list(df.columns):      # a header a spreadsheet would run (a qid like =cmd)
@@ -122,6 +130,8 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def restore_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Undo `neutralise_frame` on a table of strings read back from CSV ("'=x" -> "=x")."""
+    import pandas as pd
+
     for col in df.columns:
         s = df[col]
         if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):

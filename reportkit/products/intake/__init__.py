@@ -9,7 +9,8 @@ return slips and the progress bulletin, as three products of the build:
 
 Options (build(options={name: {...}})): `returned_dir`, `write_back`, `date`
 (a datetime.date: the day the bulletin and slips are dated; default SOURCE_DATE_EPOCH's day
-when set, else today's local date).
+when set, else today's local date), `prefetch` (a prefetch.Prefetch: the workbooks read by
+the command's helper process while the project loaded).
 The modules here are pure: they return bytes, Documents and tables.
 """
 from __future__ import annotations
@@ -83,14 +84,19 @@ def _today(ctx, name):
     return dt.date.today()
 
 
+def listing(returned_dir: Path) -> list[Path]:
+    """The files of the returned folder, by name (no folders, no lock or hidden files)."""
+    return sorted((p for p in returned_dir.iterdir() if not p.name.startswith(("~$", ".")) and not p.is_dir()),
+                  key=lambda p: p.name)
+
+
 def returned_files(returned_dir: Path, w) -> tuple[list[Path], list[str]]:
     from ...errors import ReportkitError, Source, error
 
     if not returned_dir.is_dir():
         raise ReportkitError(w.get("cli.failed"), [error(Source(str(returned_dir)), w.get("cli.no_dir"),
                                                          hint=w.get("cli.no_dir_hint"))])
-    paths = sorted((p for p in returned_dir.iterdir() if not p.name.startswith(("~$", ".")) and not p.is_dir()),
-                   key=lambda p: p.name)
+    paths = listing(returned_dir)
     if not paths:
         raise ReportkitError(w.get("cli.failed"), [error(Source(str(returned_dir)), w.get("cli.no_files"),
                                                          hint=w.get("cli.no_files_hint"))])
@@ -120,6 +126,10 @@ def _collect(ctx, name, out: Composed, w, settings):
 
     paths, displays = returned_files(Path(ctx.option(name, "returned_dir")), w)
     cache = _read_cache(ctx.out_dir)
+    helper = ctx.option(name, "prefetch")
+    if helper is not None:   # what the command's helper process read meanwhile (prefetch.py)
+        for key, entry in helper.take().items():
+            cache.setdefault(key, entry)
     used: dict = {}
     col = collect(ctx.project, paths, displays, settings, w, cache, used)
     # one file, the entries of today's files only: one write (none when nothing changed)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ...vocab import FILED, H_AREA, H_CODE, H_VALUE, H_YEAR, INTAKE_SHEET, NOT_FILED, PASSED, RETURNED
 from ...workbook import NUMBER_TEXT, cell_text
+from .layout import WORKBOOK_SUFFIXES
 from .plan import FORMAT, Item, Plan
 from .read import Return, read_return
 from .template import bounds, number_text
@@ -358,7 +359,7 @@ def collect(project, paths: list[Path], displays: list[str] | None = None, setti
             checker.findings.append(Finding(display, "", "", "", ERROR, "unreadable", w.get("unreadable.csv"),
                                             hint=w.get("unreadable.text_hint")))
             continue
-        if suffix not in (".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ".xlt", ".xlam"):
+        if suffix not in WORKBOOK_SUFFIXES:
             checker.findings.append(Finding(display, "", "", "", WARNING, "unreadable",
                                             w.say("unreadable.other", suffix=suffix or display)))
             continue

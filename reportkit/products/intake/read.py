@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ...vocab import H_AREA, H_CODE, H_NOTE, H_SOURCE, H_VALUE, H_YEAR, INTAKE_HEADER
 from ...workbook import cell_text, inspect_workbook
-from .template import KEY_ROW, META_KEYS, META_SHEET
+from .layout import KEY_ROW, META_KEYS, META_SHEET
 
 MAX_MARKER_ROWS = 200_000
 EXTRA_ROWS = 1000            # form rows read beyond the template's items before giving up

@@ -20,11 +20,9 @@ import math
 
 from ...vocab import INTAKE_HEADER, INTAKE_SHEET
 from ...workbook import estimate_lines, string_cell
+from .layout import KEY_ROW, META_KEYS, META_SHEET
 from .plan import FORMAT, Item, Plan
 
-META_SHEET = "reportkit"
-META_KEYS = ("format", "version", "filer", "city", "year", "sheet", "items")
-KEY_ROW = 11            # first row of the item keys in the marker sheet
 FIRST_ROW = 2
 COLS = "ABCDEFGHIJKL"
 # column letters of the contract's header, then the extra columns
