@@ -402,3 +402,16 @@ def test_town_total_equal_to_the_city_value_is_said_once(theme):
     legend = [t.get_text() for t in draw_figure(other, theme).axes[0].get_legend().get_texts()]
     assert legend == ["合计 1,000，全市 1,100"]
     assert "；合计1,000亩；全市为1,100亩" in alt_text(other)
+
+
+def test_a_zero_length_bar_shows_its_colour_in_its_label(theme):
+    from matplotlib.colors import to_hex
+
+    spec = ChartSpec("bars", "z", {"labels": ["甲指标", "乙指标", "丙指标"], "values": [0, 50, 0],
+                                   "colors": ["rating-短板", "rating-短板", "primary"], "orientation": "h"})
+    fig = draw_figure(spec, theme)
+    ax = fig.axes[0]
+    colours = {t.get_text(): to_hex(t.get_color()) for t in ax.get_yticklabels()}
+    red = theme.colors["rating"]["短板"].lower()
+    assert colours["甲指标"] == red                       # no bar to show it: the label does
+    assert colours["乙指标"] != red and colours["丙指标"] != red   # its bar shows it; the base colour

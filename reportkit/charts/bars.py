@@ -91,9 +91,14 @@ def draw(spec: ChartSpec, theme):
     for i, v in enumerate(values):
         if math.isnan(v):
             bars[i].set_visible(False)
+    ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
     if hl is not None:
-        ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
         ticks[int(hl)].set_color(c["series"]["city"])
+    # a bar of length 0 shows no colour: its label carries the colour it was given (the
+    # red of a town sheet's focus indicator ranked last, at 0 %)
+    for i, v in enumerate(values):
+        if not math.isnan(v) and v == 0 and colors[i] != base:
+            ticks[i].set_color(colors[i])
 
     ref = None if style.is_missing(d.get("reference")) else float(d["reference"])
     if ref is not None:
