@@ -129,7 +129,8 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
     dept = names.get(dept_id, dept_id)
     roles = w.get("department.roles")
     values = {"city": st.city, "year": st.year, "department": dept, "total": len(items),
-              "split": role_split(items, w)}
+              "split": role_split(items, w),
+              "example_date": f"{int(st.year) + 1}-03-31"}   # ISO form, as the date cells want it
 
     wb = Workbook()
     ws = wb.active
@@ -198,8 +199,8 @@ def build_template(project, dept_id: str, items: list[Duty], w: Wording) -> byte
         dd = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
                             formula2="DATE(2099,12,31)", allow_blank=True, showErrorMessage=True,
                             showInputMessage=True, promptTitle=w.get("workbook.date_prompt_title"),
-                            prompt=w.get("workbook.date_prompt"), errorTitle=w.get("workbook.date_error_title"),
-                            error=w.get("workbook.date_error"))
+                            prompt=w.say("workbook.date_prompt", **values), errorTitle=w.get("workbook.date_error_title"),
+                            error=w.say("workbook.date_error", **values))
         dd.add(f"{COL_DATE}{FIRST_ROW}:{COL_DATE}{last}")
         ws.add_data_validation(dd)
 

@@ -94,3 +94,16 @@ def test_implausible_values_are_warned_with_their_cell(tmp_path):
     assert any("存在使用安全隐患的住宅数量" in w and "以“栋”计数" in w and "青溪街道" in w for w in counted)
     assert not any("城市道路网密度" in w for w in counted)        # 公里/平方公里 is no count
     assert not problems.errors
+
+
+def test_tracking_workbook_example_date_is_of_the_follow_up_year(tmp_path):
+    import openpyxl
+
+    from reportkit.build import build
+
+    build(city_factory.make_city(tmp_path / "city"), tmp_path / "out", ["tracking"])
+    ws = openpyxl.load_workbook(next((tmp_path / "out" / "tracking").glob("*.xlsx"))).active
+    assert "（如 2025-03-31）" in ws["A3"].value                     # a 2024 checkup is followed up in 2025
+    dates = [d for d in ws.data_validations.dataValidation if d.type == "date"]
+    assert dates and all("2025-03-31" in d.prompt and "2025-03-31" in d.error for d in dates)
+    assert "2021" not in ws["A3"].value
