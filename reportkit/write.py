@@ -173,10 +173,12 @@ class Writer:
 
 
 class _Lock:
-    """An exclusive lock on <out>/.reportkit-commit/lock (POSIX); a no-op elsewhere."""
+    """An exclusive lock on the output folder itself (flock on the folder, POSIX); a
+    no-op elsewhere.  No lock file is left behind: between builds, <out> holds only
+    what the build wrote (the journal folder exists only while a commit is under way)."""
 
     def __init__(self, out: Path):
-        self.path = out / JOURNAL_DIR / "lock"
+        self.path = out
         self.fd = None
 
     def __enter__(self):
@@ -184,8 +186,8 @@ class _Lock:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
             return self
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
         fcntl.flock(self.fd, fcntl.LOCK_EX)
         return self
 
@@ -231,6 +233,7 @@ def _write_synced(path: Path, data: bytes) -> None:
 
 def _write_journal(out: Path, journal: dict) -> None:
     d = out / JOURNAL_DIR
+    d.mkdir(exist_ok=True)
     tmp = d / "journal.json.tmp"
     _write_synced(tmp, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
     os.replace(tmp, d / "journal.json")
@@ -251,11 +254,15 @@ def _sync_dir(d: Path) -> None:
 
 
 def _end_journal(out: Path) -> None:
-    for name in ("journal.json", "journal.json.tmp"):
+    for name in ("journal.json", "journal.json.tmp", "lock"):   # "lock": left by earlier versions
         try:
             os.unlink(out / JOURNAL_DIR / name)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             pass
+    try:
+        os.rmdir(out / JOURNAL_DIR)
+    except OSError:
+        pass
 
 
 def _undo(out: Path, moves, dirs) -> None:

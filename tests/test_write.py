@@ -25,6 +25,17 @@ def test_commit_writes_everything_and_leaves_unchanged_files_alone(tmp_path):
     w2.add("a.txt", "一")
     w2.commit()
     assert (tmp_path / "out" / "a.txt").stat().st_mtime_ns == mtime
+    # nothing of the commit machinery is left beside the outputs (no journal, no lock file)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt", "sub"]
+
+
+def test_a_lock_file_of_an_earlier_version_is_cleaned_up(tmp_path):
+    from reportkit.write import JOURNAL_DIR
+
+    (tmp_path / "out" / JOURNAL_DIR).mkdir(parents=True)
+    (tmp_path / "out" / JOURNAL_DIR / "lock").write_bytes(b"")
+    Writer.recover(tmp_path / "out")
+    assert not (tmp_path / "out" / JOURNAL_DIR).exists()
 
 
 def test_paths_cannot_escape_the_output_folder(tmp_path):
