@@ -322,6 +322,9 @@ def _draw_render_write(ctx: BuildContext, composed: dict[str, Composed], pool, w
         if local:
             pool.close()
     progress.timings["draw_render"] = time.perf_counter() - t0
+    if bar is not None:   # the bar's step is announced done, with its time, as every other step
+        progress.say(msg("progress.step_done", label=msg("progress.draw_render"),
+                         seconds=f"{progress.timings['draw_render']:.1f}"))
     _proofread(ctx, composed, rendered, strict)
 
     return _write_all(ctx, composed, pngs, new_cache, rendered, progress)
