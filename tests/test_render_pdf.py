@@ -438,3 +438,18 @@ def test_no_line_starts_with_a_footnote_call_or_the_stop_after_it(theme):
     bodies = [line for line in lines if re.match(r"[①-⑳] 相关建议", line)]
     assert len(bodies) == 20                                            # every note is still there
     assert sum(bool(re.search(r"议[①-⑳]。", line)) for line in lines) == 20   # each run on one line
+
+
+def test_a_paragraph_ending_with_a_colon_stays_with_what_it_introduces(theme):
+    """Wherever the page ends, the sentence that opens a table ("…如下：") is on the page
+    where the table starts, never the last line of the page before."""
+    for n in range(30, 42):
+        blocks = tuple(Paragraph((Span("正文内容" * 9),)) for _ in range(n)) + (
+            Paragraph((Span("各项指标明细如下："),)),
+            Table(((Cell((Span("表头甲"),)), Cell((Span("表头乙"),))),),
+                  tuple((Cell((Span(f"甲{i}"),)), Cell((Span(f"乙{i}"),))) for i in range(6)), "明细"))
+        pdf = pymupdf.open(stream=render_pdf(Document(Meta(title="引导句测试", lang="zh-CN"), blocks), theme),
+                           filetype="pdf")
+        lead = [k for k, page in enumerate(pdf) if "各项指标明细如下：" in page.get_text()]
+        head = [k for k, page in enumerate(pdf) if "表头甲" in page.get_text()]
+        assert lead and head and lead[0] == head[0], (n, lead, head)
