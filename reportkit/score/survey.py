@@ -529,6 +529,31 @@ class SurveyResult:
         blank = (pd.Series(uniq, dtype=object).astype(str).str.strip() == "").to_numpy()
         return s[~blank[codes]].reset_index(drop=True)
 
+    def text_counts(self) -> tuple[list, np.ndarray] | None:
+        """texts().value_counts(sort=False) as (distinct texts, counts): the answers in order of
+        first appearance, from the reader's codes (load/encoded.py) -- a million answers are
+        not hashed again; None when a text column has no codes (then count texts())."""
+        df = self.project.survey
+        counts: dict[str, int] = {}
+        for q in self.text_qids:
+            if q not in df.columns:
+                continue
+            found = lookup(df[q].to_numpy(dtype=object))
+            if found is None:
+                return None
+            codes, uniq = found[0][self._valid_mask], found[1]
+            if not len(codes):
+                continue
+            present, first = np.unique(codes, return_index=True)
+            n = np.bincount(codes, minlength=len(uniq))
+            for k in present[np.argsort(first, kind="stable")].tolist():
+                text = uniq[k]
+                if not isinstance(text, str):
+                    return None
+                if text.strip():
+                    counts[text] = counts.get(text, 0) + int(n[k])
+        return list(counts), np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+
     def label_message(self) -> str:
         """Say that likert answers were given as words and how they were mapped ('' if not)."""
         if not self.label_cells:
