@@ -338,6 +338,33 @@ def histogram(codes: np.ndarray, groups: np.ndarray | None = None, n_groups: int
     return out
 
 
+JOINT_COUNTS = 1 << 22    # at most this many counts (combinations x questions x 6) are kept at once
+
+
+def group_histograms(codes: np.ndarray, groups: dict) -> dict:
+    """histogram(codes, g, G) of each breakdown (`groups`: name -> (g, G)), the same counts.
+    The answers are counted once per combination of the breakdowns' values (户籍 x 职业 x
+    镇街 …: a few thousand), and each breakdown's histogram is the sum over the others:
+    one pass over the answers instead of one per breakdown.  With more combinations than
+    JOINT_COUNTS allows, each breakdown is counted on its own."""
+    nq = codes.shape[1]
+    todo = {c: v for c, v in groups.items() if v[1]}
+    size = 1
+    for _, G in todo.values():
+        size *= G
+    if len(todo) < 2 or size * nq * 6 > JOINT_COUNTS or size * 6 > len(codes):
+        return {c: histogram(codes, g, G) if G else np.zeros((0, nq, 6), np.int64)
+                for c, (g, G) in groups.items()}
+    key = np.zeros(len(codes), dtype=np.intp)
+    for g, G in todo.values():
+        key *= G
+        key += g
+    joint = histogram(codes, key, size).reshape(*(G for _, G in todo.values()), nq, 6)
+    axes = range(len(todo))
+    out = {c: joint.sum(axis=tuple(a for a in axes if a != i)) for i, c in enumerate(todo)}
+    return {c: out[c] if c in out else np.zeros((0, nq, 6), np.int64) for c in groups}
+
+
 def indices(hist: np.ndarray, qdim: np.ndarray, n_dims: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Contract formulas on a (groups, questions, 6) histogram.
 
@@ -639,16 +666,21 @@ def run_survey(project) -> SurveyResult:
     # group breakdowns
     group_rows = []
     groups_json: dict[str, dict] = {}
+    breakdowns = {}
+    for col in cfg.group_order:
+        if col in df.columns and col not in breakdowns:
+            gcodes, uniq = _group_codes(df[col].to_numpy(dtype=object), valid_mask, cfg.empty_value)
+            ordered = order_values(col, list(uniq), cfg, project.towns)
+            remap = np.array([ordered.index(u) for u in uniq], dtype=np.int64)
+            breakdowns[col] = (remap[gcodes] if len(gcodes) else gcodes, ordered)
+    ghists = group_histograms(V, {c: (g, len(o)) for c, (g, o) in breakdowns.items()})
     for col in cfg.group_order:
         if col not in df.columns:
             groups_json[col] = {}
             continue
-        gcodes, uniq = _group_codes(df[col].to_numpy(dtype=object), valid_mask, cfg.empty_value)
-        ordered = order_values(col, list(uniq), cfg, project.towns)
-        remap = np.array([ordered.index(u) for u in uniq], dtype=np.int64)
-        g = remap[gcodes] if len(gcodes) else gcodes
+        g, ordered = breakdowns[col]
         G = len(ordered)
-        ghist = histogram(V, g, G) if G else np.zeros((0, len(likert), 6), np.int64)
+        ghist = ghists[col]
         _, gd, go = indices(ghist, qdim, len(dims)) if G else (None, np.zeros((0, len(dims))), np.zeros(0))
         sizes = np.bincount(g, minlength=G) if G else np.zeros(0, int)
         small = sizes < st.min_group
