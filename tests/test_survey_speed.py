@@ -74,3 +74,25 @@ def test_a_survey_read_by_columns_scores_and_counts_as_read_whole(tmp_path, monk
     pd.testing.assert_frame_equal(fast.concerns.themes, plain.concerns.themes)
     assert fast.concerns.answers == plain.concerns.answers == int(vc.sum())
     assert len(LIKERT) == len(fast.likert)
+
+
+@pytest.mark.parametrize("odd", [None, "", "清溪镇 ", "x\ud800", b"a", 1, None])
+def test_texts_hashed_by_arrow_get_the_codes_pandas_gives(odd):
+    """factorize_texts of a long column: pyarrow's codes when every value is a str (the
+    same numbers, in order of first appearance), pandas' otherwise (None, bytes, a number,
+    a lone surrogate Arrow cannot hold)."""
+    from reportkit.load import encoded
+
+    rng = np.random.default_rng(3)
+    pool = np.array(["甲", "", "乙 ", "𠀀", "A", "a"] + [f"h{i:05d}" for i in range(3000)], dtype=object)
+    values = pool[rng.integers(0, len(pool), encoded.ARROW_ROWS + 10)]
+    values[17] = odd if odd != "" else values[17]
+    codes, uniques = encoded.factorize_texts(values)
+    want_codes, want_uniques = pd.factorize(values, use_na_sentinel=False)
+    assert codes.dtype == want_codes.dtype and np.array_equal(codes, want_codes)
+    assert [type(u) for u in uniques] == [type(u) for u in want_uniques]
+    assert [u for u in uniques if not pd.isna(u)] == [u for u in want_uniques if not pd.isna(u)]
+    arrow = encoded._arrow_factorize(values, False)
+    assert (arrow is not None) == (odd in ("", "清溪镇 "))
+    if arrow is not None:
+        assert arrow[1] is None and np.array_equal(arrow[0], want_codes)

@@ -252,7 +252,7 @@ def screen(df: pd.DataFrame, likert: list[str], towns: list[str], st, cfg: Surve
     ts = _sort_times(df["submitted_at"])
     order = np.lexsort((np.arange(n), ts))
     rsorted = resp[order]
-    fcodes, _ = factorize_texts(rsorted)
+    fcodes, _ = factorize_texts(rsorted, uniques=False)
     _, first_idx = np.unique(fcodes, return_index=True)
     is_first = np.zeros(n, dtype=bool)
     is_first[first_idx] = True
