@@ -573,8 +573,9 @@ def analyse_concerns(result, config: ConcernsConfig | None = None) -> Concerns:
     root = getattr(result.project, "root", None)
     cfg = config or load_concerns_config(root, project=result.project,
                                          questions=_likert_questions(result))
-    return analyse_texts(result.texts(), cfg, root, choice_answers(result, cfg),
-                         getattr(result, "pii_cache", None))
+    counted = result.text_counts() if hasattr(result, "text_counts") else None
+    return analyse_texts(None if counted is not None else result.texts(), cfg, root, choice_answers(result, cfg),
+                         getattr(result, "pii_cache", None), counted=counted)
 
 
 def _likert_questions(result) -> pd.DataFrame | None:
@@ -638,13 +639,19 @@ def near_duplicate(a: frozenset, b: frozenset) -> bool:
     return inter / min(len(a), len(b)) >= 0.7 or inter / len(a | b) >= 0.5
 
 
-def analyse_texts(raw: pd.Series, cfg: ConcernsConfig, project_root: Path | None = None,
-                  choices: list | None = None, mask_cache: dict | None = None) -> Concerns:
+def analyse_texts(raw: pd.Series | None, cfg: ConcernsConfig, project_root: Path | None = None,
+                  choices: list | None = None, mask_cache: dict | None = None,
+                  counted: tuple | None = None) -> Concerns:
+    """`raw`: the answers; or `counted`: (distinct answers, how often each), as
+    raw.value_counts(sort=False) makes them (SurveyResult.text_counts)."""
     t0 = time.perf_counter()
-    raw = raw.astype(object)
-    counts = raw.value_counts(sort=False)
-    uniq = pd.Series(counts.index.astype(object), dtype=object)
-    weights = counts.to_numpy().astype(np.int64)
+    if counted is None:
+        counts = raw.astype(object).value_counts(sort=False)
+        uniq = pd.Series(counts.index.astype(object), dtype=object)
+        weights = counts.to_numpy().astype(np.int64)
+    else:
+        uniq = pd.Series(counted[0], dtype=object)
+        weights = np.asarray(counted[1], dtype=np.int64)
     masked, changed = mask_pii(uniq, mask_cache)
     # a text that already held *** is never quoted either
     changed = changed | uniq.astype(str).str.contains(re.escape(MASK), regex=True)

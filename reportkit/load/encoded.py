@@ -61,12 +61,42 @@ def column_codes(values) -> tuple[np.ndarray, np.ndarray]:
     return factorize_texts(values)
 
 
-def factorize_texts(values):
+ARROW_ROWS = 100_000     # from this many values, a column of str only is hashed by pyarrow
+
+
+def factorize_texts(values, uniques: bool = True):
     """pd.factorize for columns of strings: (codes, uniques) with every value, None or NaN
     included, a code of its own.  Asking pandas for sentinels first and only redoing a
     column that has missing values avoids a full isna() pass per column (a second per
-    million rows)."""
+    million rows).  A long column of str only is hashed by pyarrow instead (half the time
+    of pandas' object hashing; the same codes: distinct values numbered in order of first
+    appearance).  `uniques`: False when only the codes are wanted (None is returned for
+    the distinct values, which are then not made Python strings again)."""
+    fast = _arrow_factorize(values, uniques)
+    if fast is not None:
+        return fast
     codes, uniques = pd.factorize(values)
     if len(codes) and codes.min() < 0:
         codes, uniques = pd.factorize(values, use_na_sentinel=False)
     return codes, uniques
+
+
+def _arrow_factorize(values, want_uniques: bool):
+    if not isinstance(values, np.ndarray) or values.dtype != object or values.ndim != 1 \
+            or len(values) < ARROW_ROWS or pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:     # pragma: no cover - a declared dependency
+        return None
+    try:
+        enc = pc.dictionary_encode(pa.array(values, type=pa.string(), from_pandas=False))
+    except (pa.ArrowException, ValueError, TypeError, UnicodeError):
+        return None         # a text Arrow cannot hold (a lone surrogate): pandas hashes it
+    if enc.null_count:
+        return None
+    codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+    if not want_uniques:
+        return codes, None
+    return codes, enc.dictionary.to_numpy(zero_copy_only=False).astype(object, copy=False)

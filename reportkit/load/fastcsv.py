@@ -146,7 +146,7 @@ def _columns(rows: list, width: int, codec: str, lines: int, ideo: bytes) -> tup
         return [np.empty(0, dtype=object) for _ in names], [0] * width
     plain = _mostly_distinct(rows[0], names)
     try:
-        table = _read(rows.pop(), names, plain)
+        table = _read(rows.pop(), names)
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
     if table.num_rows != lines:
@@ -156,13 +156,14 @@ def _columns(rows: list, width: int, codec: str, lines: int, ideo: bytes) -> tup
         col = table.column(n)
         table = table.drop_columns([n])     # each column's Arrow memory is freed once converted
         try:
-            enc = col.combine_chunks(memory_pool=_pool())   # one dictionary for the column's blocks
             if n in plain:                  # an id: every cell decoded (no dictionary to build)
+                enc = col.combine_chunks(memory_pool=_pool())
                 values = _decode(enc, codec, empty=False)
                 pads.append(int(_edges(enc, ideo).sum()))
                 out.append(values)
                 del col, enc
                 continue
+            enc = _encode(col)
             uniques = _decode(enc.dictionary, codec)
         except (UnicodeDecodeError, pa.ArrowInvalid, pa.ArrowException):
             return None
@@ -177,6 +178,17 @@ def _columns(rows: list, width: int, codec: str, lines: int, ideo: bytes) -> tup
         del col, enc
     pa.default_memory_pool().release_unused()
     return out, pads
+
+
+def _encode(col):
+    """A column read as raw bytes, dictionary encoded: its distinct cells in order of first
+    appearance and an index per cell.  One hash table for all the column's blocks (a
+    dictionary per block, as the CSV reader's own dictionary conversion makes, costs about
+    a second more on a million rows), so the blocks share the one dictionary and their
+    indices are simply put end to end."""
+    import pyarrow.compute as pc
+
+    return pc.dictionary_encode(col, memory_pool=_pool()).combine_chunks(memory_pool=_pool())
 
 
 def _edges(arr, ideo: bytes) -> np.ndarray:
@@ -198,9 +210,9 @@ def _edges(arr, ideo: bytes) -> np.ndarray:
 _SAMPLE = 1 << 20     # bytes of rows read first to tell the columns of ids (see _mostly_distinct)
 
 
-def _read(data, names: list[str], plain: set[str] = frozenset()):
-    """The rows as an Arrow table: each column dictionary encoded (its distinct cells
-    once), but the `plain` ones (raw bytes)."""
+def _read(data, names: list[str], dictionary: bool = False):
+    """The rows as an Arrow table of raw bytes (`_encode` then dictionary encodes a column);
+    `dictionary`: every column dictionary encoded by the reader (for a sample of rows)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -210,9 +222,8 @@ def _read(data, names: list[str], plain: set[str] = frozenset()):
         parse_options=pacsv.ParseOptions(delimiter=",", quote_char=False, double_quote=False,
                                          escape_char=False, newlines_in_values=False,
                                          ignore_empty_lines=False),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.binary() if n in plain else
-                                                           pa.dictionary(pa.int32(), pa.binary())
-                                                           for n in names},
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.dictionary(pa.int32(), pa.binary()) if dictionary
+                                                           else pa.binary() for n in names},
                                              null_values=[], strings_can_be_null=False,
                                              quoted_strings_can_be_null=False))
 
@@ -231,7 +242,7 @@ def _mostly_distinct(rows: memoryview, names: list[str]) -> set[str]:
     if end < 0:
         return set()
     try:
-        sample = _read(rows[:end - start + 1], names)
+        sample = _read(rows[:end - start + 1], names, dictionary=True)
     except (pa.ArrowInvalid, pa.ArrowException):
         return set()
     if sample.num_rows < 1000:

@@ -252,7 +252,7 @@ def screen(df: pd.DataFrame, likert: list[str], towns: list[str], st, cfg: Surve
     ts = _sort_times(df["submitted_at"])
     order = np.lexsort((np.arange(n), ts))
     rsorted = resp[order]
-    fcodes, _ = factorize_texts(rsorted)
+    fcodes, _ = factorize_texts(rsorted, uniques=False)
     _, first_idx = np.unique(fcodes, return_index=True)
     is_first = np.zeros(n, dtype=bool)
     is_first[first_idx] = True
@@ -336,6 +336,33 @@ def histogram(codes: np.ndarray, groups: np.ndarray | None = None, n_groups: int
         np.add(g6, codes[:, j], out=key)
         out[:, j, :] = np.bincount(key, minlength=n_groups * 6).reshape(n_groups, 6)
     return out
+
+
+JOINT_COUNTS = 1 << 22    # at most this many counts (combinations x questions x 6) are kept at once
+
+
+def group_histograms(codes: np.ndarray, groups: dict) -> dict:
+    """histogram(codes, g, G) of each breakdown (`groups`: name -> (g, G)), the same counts.
+    The answers are counted once per combination of the breakdowns' values (户籍 x 职业 x
+    镇街 …: a few thousand), and each breakdown's histogram is the sum over the others:
+    one pass over the answers instead of one per breakdown.  With more combinations than
+    JOINT_COUNTS allows, each breakdown is counted on its own."""
+    nq = codes.shape[1]
+    todo = {c: v for c, v in groups.items() if v[1]}
+    size = 1
+    for _, G in todo.values():
+        size *= G
+    if len(todo) < 2 or size * nq * 6 > JOINT_COUNTS or size * 6 > len(codes):
+        return {c: histogram(codes, g, G) if G else np.zeros((0, nq, 6), np.int64)
+                for c, (g, G) in groups.items()}
+    key = np.zeros(len(codes), dtype=np.intp)
+    for g, G in todo.values():
+        key *= G
+        key += g
+    joint = histogram(codes, key, size).reshape(*(G for _, G in todo.values()), nq, 6)
+    axes = range(len(todo))
+    out = {c: joint.sum(axis=tuple(a for a in axes if a != i)) for i, c in enumerate(todo)}
+    return {c: out[c] if c in out else np.zeros((0, nq, 6), np.int64) for c in groups}
 
 
 def indices(hist: np.ndarray, qdim: np.ndarray, n_dims: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -529,6 +556,31 @@ class SurveyResult:
         blank = (pd.Series(uniq, dtype=object).astype(str).str.strip() == "").to_numpy()
         return s[~blank[codes]].reset_index(drop=True)
 
+    def text_counts(self) -> tuple[list, np.ndarray] | None:
+        """texts().value_counts(sort=False) as (distinct texts, counts): the answers in order of
+        first appearance, from the reader's codes (load/encoded.py) -- a million answers are
+        not hashed again; None when a text column has no codes (then count texts())."""
+        df = self.project.survey
+        counts: dict[str, int] = {}
+        for q in self.text_qids:
+            if q not in df.columns:
+                continue
+            found = lookup(df[q].to_numpy(dtype=object))
+            if found is None:
+                return None
+            codes, uniq = found[0][self._valid_mask], found[1]
+            if not len(codes):
+                continue
+            present, first = np.unique(codes, return_index=True)
+            n = np.bincount(codes, minlength=len(uniq))
+            for k in present[np.argsort(first, kind="stable")].tolist():
+                text = uniq[k]
+                if not isinstance(text, str):
+                    return None
+                if text.strip():
+                    counts[text] = counts.get(text, 0) + int(n[k])
+        return list(counts), np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+
     def label_message(self) -> str:
         """Say that likert answers were given as words and how they were mapped ('' if not)."""
         if not self.label_cells:
@@ -614,16 +666,21 @@ def run_survey(project) -> SurveyResult:
     # group breakdowns
     group_rows = []
     groups_json: dict[str, dict] = {}
+    breakdowns = {}
+    for col in cfg.group_order:
+        if col in df.columns and col not in breakdowns:
+            gcodes, uniq = _group_codes(df[col].to_numpy(dtype=object), valid_mask, cfg.empty_value)
+            ordered = order_values(col, list(uniq), cfg, project.towns)
+            remap = np.array([ordered.index(u) for u in uniq], dtype=np.int64)
+            breakdowns[col] = (remap[gcodes] if len(gcodes) else gcodes, ordered)
+    ghists = group_histograms(V, {c: (g, len(o)) for c, (g, o) in breakdowns.items()})
     for col in cfg.group_order:
         if col not in df.columns:
             groups_json[col] = {}
             continue
-        gcodes, uniq = _group_codes(df[col].to_numpy(dtype=object), valid_mask, cfg.empty_value)
-        ordered = order_values(col, list(uniq), cfg, project.towns)
-        remap = np.array([ordered.index(u) for u in uniq], dtype=np.int64)
-        g = remap[gcodes] if len(gcodes) else gcodes
+        g, ordered = breakdowns[col]
         G = len(ordered)
-        ghist = histogram(V, g, G) if G else np.zeros((0, len(likert), 6), np.int64)
+        ghist = ghists[col]
         _, gd, go = indices(ghist, qdim, len(dims)) if G else (None, np.zeros((0, len(dims))), np.zeros(0))
         sizes = np.bincount(g, minlength=G) if G else np.zeros(0, int)
         small = sizes < st.min_group
