@@ -469,7 +469,7 @@ def header_xml(with_title: bool) -> str:
 
 def header_blank_xml() -> str:
     # The cover's own header: no title, no rule; the demo mark only.
-    return (f'<w:hdr {NSDECL}><w:p><w:pPr><w:pStyle w:val="Header"/><w:pBdr/></w:pPr>'
+    return (f'<w:hdr {NSDECL}><w:p><w:pPr><w:pStyle w:val="Header"/><w:pBdr><w:bottom w:val="nil"/></w:pBdr></w:pPr>'
             '<w:r><w:tab/></w:r>' + DEMO + "</w:p></w:hdr>")
 
 

@@ -315,6 +315,14 @@ def test_cover_header_meta_and_demo(tmp_path, theme):
     headers = [z.read(n).decode() for n in z.namelist() if re.match(r"word/header\d+\.xml", n)]
     assert headers and all("示例数据" in h for h in headers)
     assert any("东莞市2020年城市体检报告" in h for h in headers)
+    # the cover's own header carries no title and no rule (the Header style's bottom border
+    # is switched off: an empty <w:pBdr/> would keep it)
+    sect = word.sections[0]
+    assert sect.different_first_page_header_footer
+    first_header = sect.first_page_header.paragraphs[0]._p
+    bottom = first_header.find(".//" + qn("w:pBdr") + "/" + qn("w:bottom"))
+    assert bottom is not None and bottom.get(qn("w:val")) == "nil"
+    assert "东莞市2020年城市体检报告" not in "".join(p.text for p in sect.first_page_header.paragraphs)
     cp = word.core_properties
     assert (cp.title, cp.author, cp.subject, cp.language) == (
         "东莞市2020年城市体检报告", "东莞市自然资源局", "城市体检", "zh-CN")
