@@ -405,3 +405,20 @@ def ideograph_digits(n: int) -> str:
 def chinese_counting(n: int) -> str:
     """Word's chineseCounting: 0 -> 〇, 12 -> 十二, 21 -> 二十一; from 100 on digit by digit."""
     return ideograph_digits(n) if n == 0 or n >= 100 else chinese_numeral(n)
+
+
+def document_date(text: str, year: int) -> str:
+    """The ISO date of a publication date as a cover writes it ("2025年3月", "2025年3月31日",
+    "2025-03"), its first day when the day (or month) is not given; when it gives no year in
+    digits (二〇二五年), 1 January of the year after the checkup `year`, when reports appear."""
+    import datetime as dt
+    import re
+
+    m = re.search(r"(\d{4})(?:\D{1,2}(\d{1,2}))?(?:\D{1,2}(\d{1,2}))?", text or "")
+    if not m:
+        return dt.date(year + 1, 1, 1).isoformat()
+    y, mo, d = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return dt.date(y, 1, 1).isoformat() if 1 <= y <= 9999 else dt.date(year + 1, 1, 1).isoformat()

@@ -21,22 +21,31 @@ from .messages import msg
 FIXED_EPOCH = 1577836800  # 2020-01-01T00:00:00Z, used when SOURCE_DATE_EPOCH is unset
 
 
-def build_time() -> dt.datetime:
-    """The timestamp stamped into outputs: SOURCE_DATE_EPOCH if set, else a fixed date."""
+def build_time(date: str = "") -> dt.datetime:
+    """The timestamp stamped into outputs: SOURCE_DATE_EPOCH if set; else `date`, a
+    document's own ISO date (Meta.date: the day its cover gives, set by its composer), at
+    00:00 UTC; else a fixed date.  Never the clock: the same input gives the same bytes."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    try:
-        epoch = int(raw) if raw else FIXED_EPOCH
-    except ValueError:
-        epoch = FIXED_EPOCH
-    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    if raw:
+        try:
+            return dt.datetime.fromtimestamp(int(raw), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            pass
+    if date:
+        try:
+            return dt.datetime.combine(dt.date.fromisoformat(date), dt.time(), dt.timezone.utc)
+        except ValueError:
+            pass
+    return dt.datetime.fromtimestamp(FIXED_EPOCH, dt.timezone.utc)
 
 
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
 
 
-def normalize_zip(data: bytes) -> bytes:
-    """Rewrite an OOXML zip with fixed entry timestamps and fixed core-property dates."""
-    when = build_time()
+def normalize_zip(data: bytes, date: str = "") -> bytes:
+    """Rewrite an OOXML zip with fixed entry timestamps and fixed core-property dates
+    (build_time(date))."""
+    when = build_time(date)
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     date_time = (max(1980, when.year), when.month, when.day, when.hour, when.minute, when.second)
     src = zipfile.ZipFile(io.BytesIO(data))

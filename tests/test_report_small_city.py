@@ -107,3 +107,31 @@ def test_tracking_workbook_example_date_is_of_the_follow_up_year(tmp_path):
     dates = [d for d in ws.data_validations.dataValidation if d.type == "date"]
     assert dates and all("2025-03-31" in d.prompt and "2025-03-31" in d.error for d in dates)
     assert "2021" not in ws["A3"].value
+
+
+def test_files_are_dated_by_the_cover_not_a_fixed_year(tmp_path, monkeypatch):
+    """Without SOURCE_DATE_EPOCH, a 2024 checkup's files carry the day its cover gives
+    (no `date`: 2025年, so 2025-01-01), never the fixed 2020 of the reproducibility default;
+    with it, SOURCE_DATE_EPOCH wins."""
+    import io
+    import zipfile
+
+    from reportkit.build import prepare
+    from reportkit.document import Document, Meta, Paragraph, Span
+    from reportkit.render.docx import default_template, render_docx
+    from reportkit.render.html import build_html
+    from reportkit.theme import load_theme
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    _, composed = prepare(city_factory.make_city(tmp_path / "city"), tmp_path / "out", ["report", "sheets"])
+    docs = composed["report"].documents + composed["sheets"].documents
+    assert {dj.doc.meta.date for dj in docs} == {"2025-01-01"}
+    theme = load_theme(None)
+    doc = Document(Meta(title="日期", date="2025-01-01"), (Paragraph((Span("正文"),)),))
+    html, _ = build_html(doc, theme, None, content_urls=True, images={})
+    assert '<meta name="dcterms.created" content="2025-01-01T00:00:00Z">' in html
+    core = zipfile.ZipFile(io.BytesIO(render_docx(doc, theme, default_template("report")))).read("docProps/core.xml")
+    assert b"2025-01-01T00:00:00Z" in core and b"2020-01-01" not in core
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    html, _ = build_html(doc, theme, None, content_urls=True, images={})
+    assert '<meta name="dcterms.created" content="2023-11-14T22:13:20Z">' in html

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from ..fmt import document_date
 from pathlib import Path
 
 from ..charts import ChartSpec
@@ -174,7 +175,8 @@ class ReportComposer:
         blocks += self.tracking()
         blocks += self.appendices()
         meta = Meta(title=st.title, author=st.organisation, subject=self.word("subject", city=st.city, year=st.year),
-                    keywords=(self.word("keyword"), st.city, str(st.year)), header=st.title, demo=st.demo)
+                    keywords=(self.word("keyword"), st.city, str(st.year)), header=st.title, demo=st.demo,
+                    date=document_date(date, st.year))   # the files' dates: the day the cover gives
         doc = Document(meta, tuple(blocks), "report")
         return self.ctx.resolve(doc)
 

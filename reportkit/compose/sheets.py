@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from ..fmt import document_date
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -130,7 +131,8 @@ class SheetComposer:
     def _meta(self, title: str, header: str, subject: str, who: str) -> Meta:
         st = self.st
         return Meta(title=self.w.say("meta_title", title=title, who=who), author=st.organisation, subject=subject,
-                    keywords=(self.w.get("keyword"), st.city, str(st.year), who), header=header, demo=st.demo)
+                    keywords=(self.w.get("keyword"), st.city, str(st.year), who), header=header, demo=st.demo,
+                    date=document_date(st.date or str(st.year + 1), st.year))   # the report's publication day
 
     @property
     def years(self) -> list[int]:

@@ -89,7 +89,7 @@ def render_docx(doc: d.Document, theme: Theme, template: Path | None = None, *,
     writer.finish()
     out = io.BytesIO()
     word.save(out)
-    return normalize_zip(out.getvalue())
+    return normalize_zip(out.getvalue(), doc.meta.date)
 
 
 # --- template -----------------------------------------------------------------------
@@ -1362,7 +1362,7 @@ class _Writer:
     def _properties(self) -> None:
         m = self.doc.meta
         cp = self.word.core_properties
-        when = build_time().replace(tzinfo=None)
+        when = build_time(m.date).replace(tzinfo=None)
         cp.title = _clean(m.title)
         cp.author = _clean(m.author)
         cp.last_modified_by = _clean(m.author)

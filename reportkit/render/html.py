@@ -436,7 +436,7 @@ def build_html(doc: d.Document, theme: Theme, project_root: Path | None = None, 
             fonts=[f for f in faces.values() if f["src"]] + bold,
             css_vars=_css_vars(theme, faces),
             stylesheets=[Markup(c) for c in css] + [Markup(role_css(theme))],
-            created=build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            created=build_time(doc.meta.date).strftime("%Y-%m-%dT%H:%M:%SZ"),
             keep_rows_max=KEEP_ROWS_MAX,
             **_matter(doc),
         )

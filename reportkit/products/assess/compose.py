@@ -12,6 +12,7 @@ import math
 
 import pandas as pd
 
+from ...fmt import document_date
 from ...charts import ChartSpec
 from ...compose.context import ComposeContext
 from ...document import Block, Box, Cell, Cover, Document, Meta, Paragraph, Section, Span, Toc
@@ -114,7 +115,7 @@ class AssessComposer:
         blocks += self.appendices()
         meta = Meta(title=self.say("cover.header"), author=st.organisation, subject=self.say("cover.subject"),
                     keywords=(st.city, str(self.a.first), str(self.a.last)), header=self.say("cover.header"),
-                    demo=st.demo)
+                    demo=st.demo, date=document_date(date, st.year))
         return ctx.resolve(Document(meta, tuple(blocks), "report"))
 
     def say_text(self, text: str, **extra) -> str:

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ...fmt import document_date
 from ...charts import ChartSpec
 from ...compose.context import ComposeContext
 from ...compose.keys import safe_name
@@ -91,7 +92,8 @@ class ProvinceComposer:
         blocks += self.method()
         blocks += self.specific()
         meta = Meta(title=p.title, author=p.organisation, subject=self.say(w["subject"]),
-                    keywords=tuple(w["keywords"]) + (p.name, str(p.year)), header=p.title, demo=demo)
+                    keywords=tuple(w["keywords"]) + (p.name, str(p.year)), header=p.title, demo=demo,
+                    date=document_date(date, p.year))
         return self.ctx.resolve(Document(meta, tuple(blocks), "report"))
 
     # -- 总体情况 ---------------------------------------------------------------------
