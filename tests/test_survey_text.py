@@ -229,10 +229,10 @@ def test_progress_image_of_one_channel_and_every_town(city):
     res = png.render(promo.compose_progress(camp, prog, d))
     keys = {t.key for t in res.canvas.elements if hasattr(t, "key")}
     assert "channel.heading" not in keys and "channel.线上" not in keys
-    assert res.text("town.heading").text == "各乡镇（街道）问卷数（份）"
+    assert res.text("town.heading").text == "各乡镇（街道）问卷数"
     # the towns take the place the channels had
     assert res.text("town.heading").box[1] == d.box("progress", "by_channel")[1]
     # more towns than are shown: the heading says it is a selection
     few = dataclasses.replace(prog, towns=prog.towns[:4])
     res = png.render(promo.compose_progress(camp, few, d))
-    assert res.text("town.heading").text == "问卷数（份）前4位的乡镇（街道）"
+    assert res.text("town.heading").text == "问卷数最多的4个乡镇（街道）"

@@ -595,7 +595,7 @@ def compose_progress(camp: Campaign, prog: SurveyProgress, d: Design, today: dt.
         _section_heading(c, d, "town.heading", d.label("by_town_all" if every else "by_town", n=len(towns)),
                          (hx, hy - lift, hw, hh))
         biggest = towns[0][1]
-        rows = [(t, n, fmt.int(n), d.color("brand_mid")) for t, n in towns]
+        rows = [(t, n, d.label("town_count", n=fmt.int(n)), d.color("brand_mid")) for t, n in towns]
         x, y, bw, bh = d.box("progress", "town_rows")
         rh = bh // top
         _bars(c, d, "progress", "town", rows, (x, y - lift, bw, rh * len(rows)), biggest)
