@@ -282,7 +282,7 @@ def test_example_promo_wording(tmp_path):
     assert "调查结果汇总分析后写入城市体检报告" in poster and not any("每一条" in s for s in poster)
     progress = by["progress"]
     assert progress.text("closed").text == "问卷收集已于2024年7月31日结束"
-    assert progress.text("town.heading").text == f"问卷数（份）最多的10个{TERM}"
+    assert progress.text("town.heading").text == f"问卷数最多的10个{TERM}"
     assert "凤鸣街道" in progress.strings()
 
 

@@ -327,7 +327,7 @@ def test_progress_figures(rendered):
     assert p.text("channel.线上").text == "线上：86,670份（99.6%）"
     assert p.text("channel.线下").text == "线下：330份（0.4%）"
     assert [p.text(f"town.{i}.name").text for i in range(10)] == [t for t, _ in PROGRESS.towns]
-    assert p.text("town.0.value").text == "6,550"
+    assert p.text("town.0.value").text == "6,550份"
     assert p.text("subtitle").text == "数据截至2020年8月31日"
 
 

@@ -510,6 +510,7 @@ def segment(texts: list[str], tok, stopwords: frozenset[str], kw: dict, user_wor
     idf, _median = idf_table()
     min_len = int(kw.get("min_length", 2))
     floor = {"noun": float(kw.get("min_idf_noun", 5.0)), "verb": float(kw.get("min_idf_verb", 6.0))}
+    known = tok.FREQ      # jieba's dictionary and the user dictionaries (a prefix only: 0)
     out = []
     for t in texts:
         words = []
@@ -524,6 +525,8 @@ def segment(texts: list[str], tok, stopwords: frozenset[str], kw: dict, user_wor
                 continue
             if flag == "nr" and w not in idf and w not in user_words:
                 continue      # an unknown personal name is never a keyword
+            if not known.get(w) and w not in user_words and (w[0] in stopwords or w[-1] in stopwords):
+                continue      # a word jieba made up around a stop word ("要排" of 要排队): a fragment
             words.append([w, flag])
         out.append(words)
     return out
@@ -553,7 +556,7 @@ def segment_cached(texts: list[str], project_root: Path | None, kw: dict) -> lis
     dicts = _files("jieba/userdict.txt", project_root)
     stops = _files("jieba/stopwords.txt", project_root)
     h = hashlib.sha256()
-    for part in (jv, "posseg-1", json.dumps(kw, sort_keys=True, ensure_ascii=False),
+    for part in (jv, "posseg-2", json.dumps(kw, sort_keys=True, ensure_ascii=False),
                  *(p.read_text(encoding="utf-8") for p in dicts + stops), "\x1e".join(texts)):
         h.update(part.encode("utf-8"))
         h.update(b"\x1f")

@@ -354,11 +354,12 @@ def direction_note(ax, direction: str, theme) -> None:
                 color=theme.colors["muted"], fontsize=theme.chart["font_size"] * 0.9)
 
 
-def number_axis(axis) -> None:
-    """Round tick steps (1, 2, 5 × 10ⁿ) labelled with thousands separators."""
+def number_axis(axis, integer: bool = False) -> None:
+    """Round tick steps (1, 2, 5 × 10ⁿ) labelled with thousands separators; on a count
+    axis (`integer`: questionnaires, mentions) whole numbers only, never "0.2 份"."""
     from matplotlib.ticker import MaxNLocator
 
-    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))
+    axis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10], integer=integer))
     axis.set_major_formatter(NumberFormatter())
 
 

@@ -208,7 +208,7 @@ def draw_screening(spec: ChartSpec, theme):
     bottom.invert_yaxis()
     bottom.grid(axis="y", visible=False)
     bottom.set_xlim(0, max(counts + [1]) * 1.35)
-    style.number_axis(bottom.xaxis)
+    style.number_axis(bottom.xaxis, integer=True)
     bottom.set_xlabel(style.with_unit(w.get("screening.axis"), unit, theme))
     return fig
 
@@ -246,7 +246,7 @@ def draw_keywords(spec: ChartSpec, theme):
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.set_xlim(0, max(counts + [1]) * 1.15)
-    style.number_axis(ax.xaxis)
+    style.number_axis(ax.xaxis, integer=True)
     ax.set_xlabel(style.with_unit(spec.data.get("axis_label", w.get("keywords.axis")),
                                   spec.data.get("unit", w.get("keywords.unit")), theme))
     return fig

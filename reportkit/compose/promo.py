@@ -20,6 +20,7 @@ from ..messages import join, msg
 from ..render import png
 from ..render.png import QR, Canvas, Ellipse, Rect, Skyline, Text, TextStyle
 from ..theme import Theme, find_template, load_theme
+from .ties import extremes, join_names
 
 PROMO_TOML = "promo.toml"
 IMAGES = ("cover", "square", "long", "poster", "progress", "results")
@@ -173,6 +174,7 @@ class SurveyProgress:
     channels: tuple[tuple[str, int], ...]   # (channel, questionnaires), 线上 / 线下 first
     towns: tuple[tuple[str, int], ...]      # top towns, most questionnaires first
     as_of: dt.date | None = None            # latest submitted_at
+    town_count: int | None = None           # the project's towns (None: unknown)
 
 
 from ..config import CAMPAIGN_ALIASES as ALIASES, CAMPAIGN_KEYS  # noqa: E402  (one list, checked at load)
@@ -261,7 +263,7 @@ def survey_progress(project, top: int = 10, channels: tuple[str, ...] | None = N
         ts = pd.to_datetime(df["submitted_at"], errors="coerce", format="mixed")
         if ts.notna().any():
             as_of = ts.max().date()
-    return SurveyProgress(collected, tuple(chan), tuple(towns), as_of)
+    return SurveyProgress(collected, tuple(chan), tuple(towns), as_of, len(list(project.towns)))
 
 
 # --------------------------------------------------------------------------
@@ -575,38 +577,28 @@ def compose_progress(camp: Campaign, prog: SurveyProgress, d: Design, today: dt.
     c.add(Text("collected.label", d.label("collected_closed" if closed else "collected"),
                d.box("progress", "collected_label"), d.style("label")))
     _big_number(c, d, "collected", fmt.int(prog.collected), d.label("copies"), d.box("progress", "big_number"))
-    # by channel: one stacked bar and a legend
-    _section_heading(c, d, "channel.heading", d.label("by_channel"), d.box("progress", "by_channel"))
-    x, y, bw, bh = d.box("progress", "channel_bar")
-    palette = [d.color("brand"), d.color("accent"), d.color("brand_mid"), d.color("muted")]
-    legend_colors = [d.color("brand"), d.color("accent_text"), d.color("brand_mid"), d.color("muted")]
     shown = [(ch, n) for ch, n in prog.channels if n > 0] or list(prog.channels[:1])
-    total = sum(n for _, n in shown) or 1
-    cx = x
-    c.add(Rect((x, y, bw, bh), d.color("bar_track"), radius=10))
-    for i, (ch, n) in enumerate(shown):
-        seg = round(bw * n / total) if i < len(shown) - 1 else x + bw - cx
-        if seg > 0:
-            c.add(Rect((cx, y, seg, bh), palette[i % len(palette)]))
-        cx += seg
-    lx, ly, lw, lh = d.box("progress", "channel_legend")
-    col = lw // max(1, len(shown))
-    for i, (ch, n) in enumerate(shown):
-        c.add(Rect((lx + i * col, ly + (lh - 24) // 2, 24, 24), palette[i % len(palette)], radius=4),
-              Text(f"channel.{ch}", d.label("channel_item", channel=ch, count=fmt.int(n),
-                                            share=fmt.pct(n / (prog.collected or 1))),
-                   (lx + i * col + 36, ly, col - 48, lh),
-                   d.style("legend", color=legend_colors[i % len(legend_colors)])))
+    # by channel: one stacked bar and a legend -- unless every questionnaire came one way
+    # (a single full bar says nothing): the towns then move up into its place
+    lift = 0
+    if len(shown) > 1:
+        _channels(c, d, prog, shown)
+    else:
+        lift = d.box("progress", "by_town")[1] - d.box("progress", "by_channel")[1]
     # by town
     top = d.get("progress", "town_top")
     towns = list(prog.towns[:top])
     if towns:
-        _section_heading(c, d, "town.heading", d.label("by_town", n=len(towns)), d.box("progress", "by_town"))
+        # every town shown: no "the N with most" (that would imply a selection)
+        every = prog.town_count is not None and len(towns) >= prog.town_count
+        hx, hy, hw, hh = d.box("progress", "by_town")
+        _section_heading(c, d, "town.heading", d.label("by_town_all" if every else "by_town", n=len(towns)),
+                         (hx, hy - lift, hw, hh))
         biggest = towns[0][1]
-        rows = [(t, n, fmt.int(n), d.color("brand_mid")) for t, n in towns]
+        rows = [(t, n, d.label("town_count", n=fmt.int(n)), d.color("brand_mid")) for t, n in towns]
         x, y, bw, bh = d.box("progress", "town_rows")
         rh = bh // top
-        _bars(c, d, "progress", "town", rows, (x, y, bw, rh * len(rows)), biggest)
+        _bars(c, d, "progress", "town", rows, (x, y - lift, bw, rh * len(rows)), biggest)
     fx, fy, fw, fh = d.box("progress", "footer")
     if closed:
         end = camp.end
@@ -629,6 +621,31 @@ def compose_progress(camp: Campaign, prog: SurveyProgress, d: Design, today: dt.
     return c
 
 
+def _channels(c: Canvas, d: Design, prog: SurveyProgress, shown: list) -> None:
+    """The questionnaires by channel: one stacked bar and its legend."""
+    fmt = d.fmt
+    _section_heading(c, d, "channel.heading", d.label("by_channel"), d.box("progress", "by_channel"))
+    x, y, bw, bh = d.box("progress", "channel_bar")
+    palette = [d.color("brand"), d.color("accent"), d.color("brand_mid"), d.color("muted")]
+    legend_colors = [d.color("brand"), d.color("accent_text"), d.color("brand_mid"), d.color("muted")]
+    total = sum(n for _, n in shown) or 1
+    cx = x
+    c.add(Rect((x, y, bw, bh), d.color("bar_track"), radius=10))
+    for i, (ch, n) in enumerate(shown):
+        seg = round(bw * n / total) if i < len(shown) - 1 else x + bw - cx
+        if seg > 0:
+            c.add(Rect((cx, y, seg, bh), palette[i % len(palette)]))
+        cx += seg
+    lx, ly, lw, lh = d.box("progress", "channel_legend")
+    col = lw // max(1, len(shown))
+    for i, (ch, n) in enumerate(shown):
+        c.add(Rect((lx + i * col, ly + (lh - 24) // 2, 24, 24), palette[i % len(palette)], radius=4),
+              Text(f"channel.{ch}", d.label("channel_item", channel=ch, count=fmt.int(n),
+                                            share=fmt.pct(n / (prog.collected or 1))),
+                   (lx + i * col + 36, ly, col - 48, lh),
+                   d.style("legend", color=legend_colors[i % len(legend_colors)])))
+
+
 def compose_results(camp: Campaign, summary: dict, d: Design) -> Canvas:
     """Survey results: overall satisfaction, best and worst dimensions, every dimension."""
     fmt = d.fmt
@@ -642,28 +659,59 @@ def compose_results(camp: Campaign, summary: dict, d: Design) -> Canvas:
     dims = {k: v for k, v in (summary.get("dimensions") or {}).items() if v is not None}
     ranked = sorted(dims.items(), key=lambda kv: -kv[1])  # stable: ties keep the summary's order
     if ranked:
-        best, worst = ranked[0], ranked[-1]
+        # the report's rule (compose/ties.py): judged as printed, every tied dimension named
+        best, worst = extremes(dims)
         x, y, cw, ch = d.box("results", "cards")
         gap = d.get("results", "card_gap")
-        half = (cw - gap) // 2
-        for i, (key, label, (name, score), color) in enumerate(
-                [("best", d.label("best"), best, d.color("good")), ("worst", d.label("worst"), worst, d.color("bad"))]):
-            cx = x + i * (half + gap)
-            c.add(Rect((cx, y, half, ch), d.color("bar_track"), radius=18),
-                  Rect((cx + 2, y + 2, half - 4, ch - 4), d.color("paper"), radius=16),
-                  Rect((cx + 2, y + 2, half - 4, 10), color),
-                  Text(f"{key}.label", label, (cx + 20, y + 24, half - 40, 44), d.style("card_label", color=color)),
-                  Text(f"{key}.name", name, (cx + 20, y + 72, half - 40, 58), d.style("dim_name")),
-                  Text(f"{key}.score", f"{fmt.score(score)}{d.label('points')}", (cx + 20, y + 132, half - 40, 46),
-                       d.style("dim_score", color=color)))
+        if best == worst:     # every dimension prints the same: one card, no "最需提升"
+            cards = [("level", d.label("level"), best, d.color("brand"))]
+        else:
+            cards = [("best", d.label("best"), best, d.color("good")), ("worst", d.label("worst"), worst, d.color("bad"))]
+        width = (cw - gap * (len(cards) - 1)) // len(cards)
+        for i, (key, label, names, color) in enumerate(cards):
+            cx = x + i * (width + gap)
+            score = fmt.score(dims[names[0]])
+            c.add(Rect((cx, y, width, ch), d.color("bar_track"), radius=18),
+                  Rect((cx + 2, y + 2, width - 4, ch - 4), d.color("paper"), radius=16),
+                  Rect((cx + 2, y + 2, width - 4, 10), color),
+                  Text(f"{key}.label", label, (cx + 20, y + 24, width - 40, 44), d.style("card_label", color=color)),
+                  _card_names(d, key, names, cx + 20, y, width - 40),
+                  Text(f"{key}.score", d.label("score_tied" if len(names) > 1 else "score", score=score),
+                       (cx + 20, y + 132, width - 40, 46), d.style("dim_score", color=color)))
         _section_heading(c, d, "dims.heading", d.label("dims_heading"), d.box("results", "dims_heading"))
-        colors = {best[0]: d.color("good"), worst[0]: d.color("bad")}
+        colors = {**{n: d.color("good") for n in best}, **{n: d.color("bad") for n in worst}} if best != worst else {}
         rows = [(name, score, fmt.score(score), colors.get(name, d.color("brand"))) for name, score in ranked]
         x, y, rw, rh = d.box("results", "dim_rows")
         _bars(c, d, "results", "dim", rows, (x, y, rw, rh), 100.0)
     _footer(c, d, camp, d.box("results", "footer"),
             [("thanks", d.label("thanks"), "footer"), ("organiser", _organiser(d, camp), "footer")])
     return c
+
+
+def _card_names(d: Design, key: str, names: list, x: int, y: int, w: int) -> Text:
+    """The dimension(s) of a result card (top at `y`): one name on one line; tied names
+    joined on one line, else on two lines broken after a separator (never inside a
+    name), else "甲等N个方面" when even two lines cannot hold them."""
+    style = d.style("dim_name")
+    if len(names) == 1:
+        return Text(f"{key}.name", names[0], (x, y + 72, w, 58), style)
+    box = (x, y + 68, w, 64)
+    sep, last = d.label("name_sep"), d.label("name_last")
+    one = join_names(names, sep, last)
+    # two lines: the break after the k-th name (and its separator), most even first
+    two = sorted((sep.join(names[:k]) + (sep if k < len(names) - 1 else last) + "\n" + join_names(names[k:], sep, last)
+                  for k in range(1, len(names))), key=lambda t: (abs(len(t.split("\n")[0]) - len(t.split("\n")[1])), t))
+    tries = [(one, dataclasses.replace(style, min_size=max(style.min_size, 32)))]
+    tries += [(t, dataclasses.replace(style, max_lines=2, min_size=min(style.min_size, 24), line_spacing=1.2))
+              for t in two]
+    tries.append((one, dataclasses.replace(style, min_size=min(style.min_size, 24))))
+    for text, st in tries:
+        try:
+            png.fit_text(text, st, box)
+        except ReportkitError:
+            continue
+        return Text(f"{key}.name", text, box, st)
+    return Text(f"{key}.name", d.label("names_many", first=names[0], n=len(names)), box, style)
 
 
 def compose_campaign(camp: Campaign, d: Design, artwork: Path | None = None) -> list[Canvas]:

@@ -265,8 +265,10 @@ class ReportComposer:
             if len(t):
                 fmt = self.w["overview"]["date"]
                 lo, hi = t.min(), t.max()
-                start = self.say(fmt, y=lo.year, m=lo.month, d=lo.day)
-                end = self.say(fmt, y=hi.year, m=hi.month, d=hi.day)
+                start = end = self.say(fmt, y=lo.year, m=lo.month, d=lo.day)
+                if hi.date() != lo.date():   # the year once when both days are of one year
+                    same = hi.year == lo.year and self.w["overview"].get("date_same_year")
+                    end = self.say(same or fmt, y=hi.year, m=hi.month, d=hi.day)
         channels, unnamed = [], 0
         if "channel" in collected.columns:
             named = collected["channel"].astype(str).str.strip()

@@ -17,6 +17,7 @@ from ..charts import ChartSpec
 from ..charts import survey as _survey_charts  # noqa: F401  (registers heatmap, screening, keywords, dumbbell)
 from ..document import Block, Cell, ListBlock, Paragraph, Quote, Span
 from ..vocab import INSUFFICIENT, REJECT_RULES, SHORT
+from .ties import extremes, join_names, printed
 
 HEATMAP_GROUPS = ("hukou", "occupation", "age_group", "channel")   # towns have their own chart
 
@@ -69,8 +70,7 @@ def _sample(ctx, r, L) -> list[Block]:
     s = r.summary
     collected, valid = s["collected"], s["valid"]
     rej = [(k, v) for k, v in s["rejected"].items() if v]
-    rejected = L["sample_rule_sep"].join(L["sample_rule"].format(rule=k, n=fmt.int(v)) for k, v in rej) \
-        or L["sample_none_rejected"]
+    rejected = L["sample_rule_sep"].join(L["sample_rule"].format(rule=k, n=fmt.int(v)) for k, v in rej)
     st = r.settings
     # shares of the collected questionnaires, each rounded on its own (never nudged so
     # that they add up); a note says so when the printed parts do not add up
@@ -80,15 +80,19 @@ def _sample(ctx, r, L) -> list[Block]:
     rejected_share = fmt.share(collected - valid, collected) if collected else fmt.dash
     adds_up = fmt.shares_add_up([parts[0], rejected_share], whole) and \
         fmt.shares_add_up([rule_share[k] for k in REJECT_RULES if s["rejected"][k]], rejected_share)
+    # nothing rejected: one sentence says so; no breakdown of zeros, no empty chart
+    none_rejected = bool(collected) and valid == collected
     out = [ctx.heading(2, L["h_sample"]),
-           ctx.para(L["sample_text"].format(collected=fmt.int(collected), valid=fmt.int(valid),
-                                            rate=parts[0], rejected=rejected)),
+           ctx.para(L["sample_text_all_valid" if none_rejected else "sample_text"].format(
+               collected=fmt.int(collected), valid=fmt.int(valid), rate=parts[0], rejected=rejected)),
            ctx.para(L["rules_text"].format(min_duration=fmt.num(st.min_duration_s, 0),
                                            min_answered=fmt.pct(st.min_answered, 0),
                                            straight_min=st.straight_min))]
     msg = r.label_message()
     if msg:
         out.append(ctx.para(msg, style="note"))
+    if none_rejected:
+        return out
     rows = [[_cell(L["collected"], bold=True), _cell(fmt.int(collected), "right"), _cell(whole, "right")],
             [_cell(L["valid"]), _cell(fmt.int(valid), "right"), _cell(parts[0], "right")],
             [_cell(L["rejected"]), _cell(fmt.int(collected - valid), "right"), _cell(rejected_share, "right")]]
@@ -112,11 +116,7 @@ def _overall(ctx, r, L) -> list[Block]:
     have = {d: v for d, v in dims.items() if not _missing(v)}
     out = [ctx.heading(2, L["h_overall"])]
     if have:
-        best = max(have, key=have.get)
-        worst = min(have, key=have.get)
-        out.append(ctx.para(L["overall_text"].format(overall=fmt.num(r.overall, 1), best=best,
-                                                     best_score=fmt.num(have[best], 1), worst=worst,
-                                                     worst_score=fmt.num(have[worst], 1))))
+        out.append(ctx.para(_highest_lowest(fmt, L, have, "overall", overall=fmt.num(r.overall, 1))))
     nq = r.question_table.groupby("dimension", sort=False)["qid"].count().to_dict()
     rows = [[_cell(d), _cell(str(nq.get(d, 0)), "center"), _score_cell(ctx, v)] for d, v in dims.items()]
     rows.append([_cell(L["overall"], bold=True), _cell(str(len(r.likert)), "center"),
@@ -138,12 +138,27 @@ def _groups(ctx, r, L) -> list[Block]:
     cfg = r.config
     names = cfg.group_names
     gt = r.group_table
-    out = [ctx.heading(2, L["h_groups"]),
-           ctx.para(L["groups_text"].format(suppression=r.suppression_rule()))]
+    # a grouping whose questionnaires all fall in one category compares nothing: left out
+    sizes = gt["group"].value_counts()
+    present = [c for c in dict.fromkeys([*cfg.group_order, *HEATMAP_GROUPS]) if sizes.get(c, 0)]
+    compared = [c for c in present if sizes.get(c, 0) >= 2]
+    single = [c for c in present if sizes.get(c, 0) == 1]
+    out = [ctx.heading(2, L["h_groups"])]
+    if compared:
+        out.append(ctx.para(L["groups_text"].format(groups=_names(L, [names.get(c, c) for c in compared]),
+                                                    suppression=r.suppression_rule())))
+    else:
+        out.append(ctx.para(L["groups_none"]))
+    if single:
+        values_of = [str(gt.loc[gt["group"] == c, "value"].iloc[0]) for c in single]
+        out.append(ctx.para(L["groups_single_many" if len(single) > 1 else "groups_single_one"].format(
+            names=_names(L, [names.get(c, c) for c in single]),
+            values="".join(L["groups_single_value"].format(value=v) for v in values_of))))
+    shown_groups = [c for c in HEATMAP_GROUPS if c in compared]
 
     # heatmap of dimension x group (towns excluded: they have their own ranking)
     rows, values, sections = [], [], []
-    for col in HEATMAP_GROUPS:
+    for col in shown_groups:
         sub = gt[gt["group"] == col]
         if not len(sub):
             continue
@@ -156,12 +171,13 @@ def _groups(ctx, r, L) -> list[Block]:
         spec = ChartSpec("heatmap", "survey-heatmap", {
             "columns": list(r.dimensions), "rows": rows, "sections": sections, "values": values,
             "missing_label": INSUFFICIENT, "decimals": 1, "unit": L["points_unit"]})
+        hatched = any(v is None for row in values for v in row)   # the note only when a cell is hatched
         out.append(ctx.figure(spec, L["fig_heatmap"], key="survey-heatmap", width=0.95,
-                              note=L["heatmap_note"].format(min=r.settings.min_group)))
+                              note=L["heatmap_note"].format(min=r.settings.min_group) if hatched else ""))
 
     trows = []
     any_hidden = False
-    for col in HEATMAP_GROUPS:
+    for col in shown_groups:
         sub = gt[gt["group"] == col]
         for k, (_, g) in enumerate(sub.iterrows()):
             hidden = g["status"] != "" and g["status"] != INSUFFICIENT
@@ -179,15 +195,19 @@ def _groups(ctx, r, L) -> list[Block]:
     if len(flagged):
         # the largest gaps in the text, every flagged gap in a table
         flagged = flagged.sort_values("gap", ascending=False, kind="stable")
+        # the highest and the lowest group as printed: every tied group is named
+        tied = {g.Index: (_tied_groups(gt, g.group, g.dimension, g.high_score, L),
+                          _tied_groups(gt, g.group, g.dimension, g.low_score, L)) for g in flagged.itertuples()}
         items = L["list_sep_strong"].join(
-            L["gap_item"].format(group=names.get(g.group, g.group), dimension=g.dimension, high=g.high,
-                                 high_score=fmt.num(g.high_score, 1), low=g.low, low_score=fmt.num(g.low_score, 1),
+            L["gap_item"].format(group=names.get(g.group, g.group), dimension=g.dimension, high=tied[g.Index][0],
+                                 high_score=fmt.num(g.high_score, 1), low=tied[g.Index][1],
+                                 low_score=fmt.num(g.low_score, 1),
                                  diff=_shown_diff(fmt, g.high_score, g.low_score))
             for g in flagged.head(3).itertuples())
         out.append(ctx.para(L["gaps_text"].format(gap=gap, n=len(flagged), items=items)))
         rows = [[names.get(g.group, g.group), g.dimension,
-                 L["group_score"].format(group=g.high, score=fmt.num(g.high_score, 1)),
-                 L["group_score"].format(group=g.low, score=fmt.num(g.low_score, 1)),
+                 L["group_score"].format(group=tied[g.Index][0], score=fmt.num(g.high_score, 1)),
+                 L["group_score"].format(group=tied[g.Index][1], score=fmt.num(g.low_score, 1)),
                  _cell(_shown_diff(fmt, g.high_score, g.low_score), "right")]
                 for g in flagged.itertuples()]
         out.append(ctx.table(L["tab_gaps"], [L["group"], L["dimension"], L["gap_high"], L["gap_low"], L["gap"]],
@@ -199,6 +219,38 @@ def _groups(ctx, r, L) -> list[Block]:
     return out
 
 
+def _names(L, names) -> str:
+    return join_names(names, L["list_sep"], L["list_last"])
+
+
+def _tied_groups(gt, group: str, dimension: str, score, L) -> str:
+    """The groups of `group` whose `dimension` score prints as `score` (ties all named)."""
+    sub = gt[(gt["group"] == group) & (gt["status"] != INSUFFICIENT)]
+    want = printed(score)
+    hit = [str(v) for v, x in zip(sub["value"], sub[dimension]) if not _missing(x) and printed(x) == want]
+    return L["list_sep"].join(hit)
+
+
+def _highest_lowest(fmt, L, scores: dict, key: str, **values) -> str:
+    """The `key`_text sentence (overall_text, towns_text) naming the highest and the lowest
+    of `scores` as printed, every tied item named; `key`_level when all print the same,
+    the single form when there is one item."""
+    best, worst = extremes(scores)
+
+    def score(names):
+        s = fmt.num(scores[names[0]], 1)
+        return L["tied_score"].format(score=s) if len(names) > 1 else s
+
+    if len(scores) == 1:
+        name = next(iter(scores))
+        return L[f"{key}_only" if key == "overall" else f"{key}_single"].format(
+            name=name, score=fmt.num(scores[name], 1), **values)
+    if best == worst:
+        return L[f"{key}_level"].format(score=fmt.num(scores[best[0]], 1), **values)
+    return L[f"{key}_text"].format(best=_names(L, best), best_score=score(best), worst=_names(L, worst),
+                                   worst_score=score(worst), **values)
+
+
 def _hukou(ctx, r, L) -> list[Block]:
     fmt = ctx.fmt
     cfg = r.config
@@ -207,10 +259,23 @@ def _hukou(ctx, r, L) -> list[Block]:
     dims = hk[hk["dimension"] != "overall"]
     if hk["gap"].isna().all():
         return out + [ctx.para(L["hukou_missing"])]
-    items = L["list_sep_comma"].join(L["hukou_gap_item"].format(
-        dimension=d.dimension, direction=L["hukou_higher"] if d.gap > 0 else L["hukou_lower"],
-        gap=_shown_diff(fmt, d.migrant, d.local).lstrip("-")) for d in dims.itertuples() if not _missing(d.gap))
-    out.append(ctx.para(L["hukou_text"].format(items=items)))
+    # judged on the printed difference: 0.0 is 持平, never "低 0.0 分"
+    gaps, level = [], []
+    for d in dims.itertuples():
+        if _missing(d.gap):
+            continue
+        diff = _shown_diff(fmt, d.migrant, d.local)
+        if float(diff.replace(",", "")) == 0:
+            level.append(d.dimension)
+        else:
+            gaps.append(L["hukou_gap_item"].format(
+                dimension=d.dimension, direction=L["hukou_higher"] if float(diff.replace(",", "")) > 0
+                else L["hukou_lower"], gap=diff.lstrip("-")))
+    if gaps:
+        items = gaps + ([L["hukou_level"].format(names=_names(L, level))] if level else [])
+        out.append(ctx.para(L["hukou_text"].format(items=L["list_sep_comma"].join(items))))
+    elif level:
+        out.append(ctx.para(L["hukou_all_level"]))
     flagged = dims[dims["flagged"]]
     if len(flagged):
         out.append(ctx.para(L["hukou_flag_text"].format(gap=fmt.num(cfg.gap_points, 0),
@@ -248,11 +313,9 @@ def _towns(ctx, r, L) -> list[Block]:
     ok = ok.sort_values("overall", ascending=False, kind="stable")
     small = towns[towns["status"] == INSUFFICIENT]
     if len(ok):
-        best, worst = ok.iloc[0], ok.iloc[-1]
         # the towns ranked (those with enough questionnaires; the others are named below)
-        out.append(ctx.para(L["towns_text"].format(n=len(ok), best=best["value"],
-                                                   best_score=fmt.num(best["overall"], 1), worst=worst["value"],
-                                                   worst_score=fmt.num(worst["overall"], 1))))
+        out.append(ctx.para(_highest_lowest(fmt, L, dict(zip(ok["value"].astype(str), ok["overall"])), "towns",
+                                            n=len(ok))))
     if len(small):
         out.append(ctx.para(L["towns_insufficient"].format(names=L["list_sep"].join(small["value"]))))
     labels = list(ok["value"]) + list(small["value"])
