@@ -135,3 +135,22 @@ def test_files_are_dated_by_the_cover_not_a_fixed_year(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     html, _ = build_html(doc, theme, None, content_urls=True, images={})
     assert '<meta name="dcterms.created" content="2023-11-14T22:13:20Z">' in html
+
+
+def test_tied_dimension_scores_are_all_named(tmp_path):
+    from reportkit.compose.context import ComposeContext
+    from reportkit.compose.report import compose_report
+    from reportkit.document import dump
+    from reportkit.load.project import load_project
+    from reportkit.score.indicators import score_project
+    from reportkit.theme import load_theme
+
+    project, _ = load_project(city_factory.make_city(tmp_path / "city"))
+    scores = score_project(project)
+    dims = scores.dimensions
+    # as printed: 84.24 and 84.16 are both 84.2; 34.9 and 34.94 are both 34.9
+    dims.loc[:, "score"] = [84.24, 34.9, 84.16, 34.94]
+    ctx = ComposeContext(project, scores, load_theme(project.root), tmp_path / "out", None)
+    text = dump(compose_report(ctx))
+    assert ("按指标得分计算，住房和街区维度得分最高（均为84.2分），小区（社区）和城区（城市）维度得分最低（均为34.9分）。"
+            in text), chapter(text, "维度得分")

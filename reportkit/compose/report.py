@@ -296,10 +296,22 @@ class ReportComposer:
         out.append(ctx.heading(2, w["scores_heading"]))
         scored = d.dropna(subset=["score"])
         if len(scored):
-            best = scored.loc[scored["score"].idxmax()]
-            worst = scored.loc[scored["score"].idxmin()]
-            out.append(ctx.para(self.say(w["scores"], best=best["dimension"], best_score=ctx.fmt.score(best["score"]),
-                                         worst=worst["dimension"], worst_score=ctx.fmt.score(worst["score"]))))
+            from .ties import extremes, join_names
+
+            scores = dict(zip(scored["dimension"], scored["score"]))
+            best, worst = extremes(scores)
+            words = self.w["words"]
+
+            def names(xs):
+                return join_names(xs, words["list_sep"], words["list_last"])
+
+            if best == worst:   # one dimension, or every one prints the same
+                out.append(ctx.para(self.say(w["scores_level"], n=len(scores), name=best[0],
+                                             score=ctx.fmt.score(scores[best[0]]))))
+            else:
+                out.append(ctx.para(self.say(w["scores"], best=names(best), best_score=ctx.fmt.score(scores[best[0]]),
+                                             best_tied=len(best) > 1, worst=names(worst),
+                                             worst_score=ctx.fmt.score(scores[worst[0]]), worst_tied=len(worst) > 1)))
         radar = {"labels": list(d["dimension"]), "values": [None if _nan(v) else float(v) for v in d["score"]],
                  "series_name": w["radar_series"], "max": 100}
         summary = getattr(ctx.survey, "summary", None)
