@@ -16,6 +16,7 @@ from PIL import Image
 from reportkit.charts import ChartSpec, alt_text, draw_png, render, spec_hash, style
 from reportkit.charts.base import DRAWERS
 from reportkit.charts.peers import ranked
+from reportkit.charts.size import pixel_size
 from reportkit.errors import ReportkitError
 
 _spec = importlib.util.spec_from_file_location("update_baselines", Path(__file__).with_name("update_baselines.py"))
@@ -56,6 +57,8 @@ def test_matches_baseline(name, theme, tmp_path):
         actual.write_bytes(draw_png(SAMPLES[name], theme))
     err = compare_images(str(baseline), str(actual), tol=TOLERANCE)
     assert err is None, err
+    # the size a PDF is laid out with before the chart is drawn (charts/size.py)
+    assert pixel_size(SAMPLES[name], theme) == png_size(actual.read_bytes())
 
 
 def test_map_and_bars_differ(theme):

@@ -134,7 +134,21 @@ def figure(spec, theme, height_cm: float | None = None, width_cm: float | None =
     else:
         w = width_cm or theme.chart["width_cm"]
         h = height_cm or theme.chart["height_cm"]
-    return Figure(figsize=(w * CM, h * CM), layout="constrained")
+    fig = Figure(figsize=(w * CM, h * CM), layout="constrained")
+    if _SIZING:   # charts/size.py: only the figure's size was asked for
+        raise Sized(fig)
+    return fig
+
+
+_SIZING: list = []
+
+
+class Sized(Exception):
+    """Raised by figure() while charts/size.py asks a drawer for its figure's size."""
+
+    def __init__(self, fig):
+        super().__init__("sized")
+        self.fig = fig
 
 
 def is_missing(v) -> bool:
