@@ -180,11 +180,15 @@ def _image_path(fig: d.Figure, project_root: Path | None) -> Path:
     return p.resolve()
 
 
+def content_url(data: bytes, path) -> str:
+    """The content-addressed URL of an image's bytes (`path` gives the suffix)."""
+    return f"{IMAGE_SCHEME}:{hashlib.sha256(data).hexdigest()[:32]}{Path(path).suffix.lower()}"
+
+
 def _image_src(ctx: _Ctx, fig: d.Figure) -> str:
     data = ctx.image_data.get(str(fig.path))
     if data is not None:  # drawn in this build, not written yet
-        digest = hashlib.sha256(data).hexdigest()[:32]
-        url = f"{IMAGE_SCHEME}:{digest}{Path(fig.path).suffix.lower()}"
+        url = content_url(data, fig.path)
         ctx.images[url] = data
         return url
     path = _image_path(fig, ctx.project_root)

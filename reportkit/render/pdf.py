@@ -188,7 +188,10 @@ _MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg
          ".gif": "image/gif", ".webp": "image/webp", ".otf": "font/otf", ".ttf": "font/ttf"}
 
 
-def _layout(doc: d.Document, theme: Theme, project_root: Path | None, images: dict | None = None):
+def _layout(doc: d.Document, theme: Theme, project_root: Path | None, images: dict | None = None,
+            cache: dict | None = None):
+    """The WeasyPrint document laid out; `cache` (optional) is WeasyPrint's image cache
+    for this document (render/deferred.py reads its images back from it)."""
     from ..theme import TEMPLATES
 
     weasyprint = _weasyprint()
@@ -199,7 +202,7 @@ def _layout(doc: d.Document, theme: Theme, project_root: Path | None, images: di
     refused: list[str] = []
     document = weasyprint.HTML(string=html, base_url=base,
                                url_fetcher=_fetcher(weasyprint, images, allowed, refused)).render(
-        font_config=_font_config(fonts))
+        font_config=_font_config(fonts), cache=cache)
     if refused:
         from ..errors import Source, error
         from ..safety.messages import say
