@@ -396,6 +396,26 @@ def test_province_report_reads_as_a_summary_of_the_cities(summary):
         assert im.width > 1000 and im.mode == "RGB"
 
 
+def test_province_summary_is_the_same_bytes_in_one_process(summary, pooled):
+    """Two processes (the PDF laid out while its charts are drawn, reportkit/overlap.py)
+    and one (reportkit/workers.py, serial) make the same files, byte for byte."""
+    from reportkit.products.province.build import build_province
+
+    built, out = summary
+    serial = out.parent / "out-one-process"
+    shutil.rmtree(serial, ignore_errors=True)
+    shutil.copytree(out, serial, ignore=shutil.ignore_patterns("province"))
+    here = os.getcwd()
+    os.chdir(out.parent)                     # as the summary fixture builds it
+    try:
+        build_province(Path(pooled[0].name), Path(serial.name), workers=1)
+    finally:
+        os.chdir(here)
+    two, one = tree(out / "province"), tree(serial / "province")
+    shutil.rmtree(serial)
+    assert two == one and any(k.endswith("report.pdf") for k in one) and any(k.endswith(".png") for k in one)
+
+
 def test_province_narrative_with_an_unknown_code_is_a_user_error(pooled, tmp_path):
     from reportkit.errors import ReportkitError
     from reportkit.products.province.build import build_province

@@ -44,6 +44,7 @@ def build_province(province_dir: Path, out_dir: Path, progress=None, formats=("d
     from ...fmt import Formatter
     from ...load.province import open_province, say, wording
     from ...theme import find_template, load_theme
+    from ...overlap import PdfWorker
     from ...workers import RenderJob, WorkerDied, Workers
     from ...write import Writer
     from .analyse import analyse_province, csv_outputs
@@ -56,8 +57,9 @@ def build_province(province_dir: Path, out_dir: Path, progress=None, formats=("d
     out_dir = Path(out_dir)
     root = Path(province_dir) if Path(province_dir).is_dir() else None
     workers = default_workers() if workers is None else max(1, int(workers))
-    # the workers start first: they import and warm up while this process reads the cities
-    pool = Workers(workers, load_theme(root), root, warm="pdf" in formats) if workers > 1 else None
+    # the PDF worker starts first: it imports and warms up while this process reads the
+    # cities; then it lays the report out while this process draws the charts (overlap.py)
+    pool = PdfWorker(load_theme(root), root, warm="pdf" in formats) if workers > 1 else None
     try:
         with progress.step(say("step_read", root)):
             province, problems = open_province(province_dir)
@@ -85,7 +87,10 @@ def build_province(province_dir: Path, out_dir: Path, progress=None, formats=("d
         with progress.step(say("step_render", root)):
             runner = pool or Workers(1, theme, province.root)
             try:
-                pngs, new_cache, rendered = runner.run(misses, [job], have)
+                if pool is not None:
+                    pngs, new_cache, rendered = pool.run(misses, job, have)
+                else:
+                    pngs, new_cache, rendered = runner.run(misses, [job], have)
             except WorkerDied:
                 from ...messages import msg
 
