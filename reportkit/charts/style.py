@@ -127,17 +127,16 @@ def apply_theme(theme, font: fonts.Font | None = None) -> None:
 def figure(spec, theme, height_cm: float | None = None, width_cm: float | None = None):
     """A new constrained-layout Figure (not managed by pyplot): spec.size, else the given
     default height for this kind, else the theme's chart size."""
-    from matplotlib.figure import Figure
-
     if spec.size:
         w, h = spec.size
     else:
         w = width_cm or theme.chart["width_cm"]
         h = height_cm or theme.chart["height_cm"]
-    fig = Figure(figsize=(w * CM, h * CM), layout="constrained")
     if _SIZING:   # charts/size.py: only the figure's size was asked for
-        raise Sized(fig)
-    return fig
+        raise Sized((w * CM, h * CM))
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(w * CM, h * CM), layout="constrained")
 
 
 _SIZING: list = []
@@ -146,9 +145,9 @@ _SIZING: list = []
 class Sized(Exception):
     """Raised by figure() while charts/size.py asks a drawer for its figure's size."""
 
-    def __init__(self, fig):
+    def __init__(self, figsize: tuple[float, float]):
         super().__init__("sized")
-        self.fig = fig
+        self.figsize = figsize
 
 
 def is_missing(v) -> bool:
