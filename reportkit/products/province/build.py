@@ -39,12 +39,22 @@ def _narratives(province, problems: Problems) -> list:
 def build_province(province_dir: Path, out_dir: Path, progress=None, formats=("docx", "pdf"),
                    workers: int | None = None) -> ProvinceBuild:
     from ...build import Progress, default_workers
+    from ...overlap import PdfWorker
+    from ...theme import find_template, load_theme
+
+    t0 = time.perf_counter()
+    progress = progress or Progress(quiet=True)
+    out_dir = Path(out_dir)
+    root = Path(province_dir) if Path(province_dir).is_dir() else None
+    workers = default_workers() if workers is None else max(1, int(workers))
+    # the PDF worker starts first, before this process imports pandas and matplotlib: it
+    # imports and warms up while this process reads the cities; then it lays the report
+    # out while this process draws the charts (reportkit/overlap.py)
+    pool = PdfWorker(load_theme(root), root, warm="pdf" in formats) if workers > 1 else None
     from ...charts.render import CACHE_DIR, check_specs, from_cache
     from ...compose.context import ComposeContext
     from ...fmt import Formatter
     from ...load.province import open_province, say, wording
-    from ...theme import find_template, load_theme
-    from ...overlap import PdfWorker
     from ...workers import RenderJob, WorkerDied, Workers
     from ...write import Writer
     from .analyse import analyse_province, csv_outputs
@@ -52,14 +62,6 @@ def build_province(province_dir: Path, out_dir: Path, progress=None, formats=("d
     from .data import load_cities
     from .narrative import ProvinceNarrativeContext
 
-    t0 = time.perf_counter()
-    progress = progress or Progress(quiet=True)
-    out_dir = Path(out_dir)
-    root = Path(province_dir) if Path(province_dir).is_dir() else None
-    workers = default_workers() if workers is None else max(1, int(workers))
-    # the PDF worker starts first: it imports and warms up while this process reads the
-    # cities; then it lays the report out while this process draws the charts (overlap.py)
-    pool = PdfWorker(load_theme(root), root, warm="pdf" in formats) if workers > 1 else None
     try:
         with progress.step(say("step_read", root)):
             province, problems = open_province(province_dir)
