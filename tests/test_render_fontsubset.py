@@ -135,6 +135,29 @@ def test_the_common_cut_is_kept_in_the_cache_folder_and_a_torn_file_is_cut_again
     fontsubset._subset.cache_clear()
     assert fontsubset.subset(serif.path, chars) == first          # cut again, not the torn bytes
     assert kept[0].read_bytes() == first                          # and the file made whole
-    # a rarer set is cut in memory only
+    # a rarer set is kept apart (render/fontsubset.py RARE_KEPT)
     fontsubset.subset(serif.path, fontsubset.charset("氹"))
     assert list((tmp_path / "fonts").glob("subset-*.otf")) == kept
+
+
+def test_a_documents_own_cut_is_kept_and_only_the_latest_ones(serif, tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTKIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(fontsubset, "RARE_KEPT", 2)
+    sets = [fontsubset.charset(c) for c in ("−", "氹", "堃")]
+    assert all(s is not fontsubset.common() for s in sets)
+    fontsubset._subset.cache_clear()
+    cut = {c: fontsubset.subset(serif.path, c) for c in sets[:2]}
+    assert sorted(p.read_bytes() for p in (tmp_path / "fonts").glob("rare-*.otf")) == sorted(cut.values())
+    fontsubset._subset.cache_clear()
+
+    def no_cut(*_):
+        raise AssertionError("cut again")
+
+    with monkeypatch.context() as m:
+        m.setattr(fontsubset, "_subset", no_cut)
+        assert fontsubset.subset(serif.path, sets[0]) == cut[sets[0]]      # read back, not cut
+    fontsubset.subset(serif.path, sets[2])                                  # a third: the least recently used goes
+    left = {p.read_bytes() for p in (tmp_path / "fonts").glob("rare-*.otf")}
+    assert len(left) == 2 and cut[sets[0]] in left and cut[sets[1]] not in left
+    ttf = TTFont(io.BytesIO(cut[sets[0]]))
+    assert ord("−") in ttf.getBestCmap() and ord("氹") not in ttf.getBestCmap()

@@ -70,19 +70,22 @@ def _subset(path: str, size: int, mtime_ns: int, chars: frozenset[str]) -> bytes
     return data or None
 
 
+RARE_KEPT = 24   # cuts with characters beyond the common set kept on disk: six documents' four fonts
+
+
 def subset(path: Path, chars: frozenset[str]) -> bytes | None:
     """The font file `path` (a single face) holding only `chars`, or None when it cannot
-    be cut (the caller then uses the whole file).  The cut to the common set is kept in
-    the user's cache folder: every build process (a build's workers, a batch's cities)
-    needs it at its first PDF."""
+    be cut (the caller then uses the whole file).  The cut is kept in the user's cache
+    folder: every build process (a build's workers, a batch's cities) needs the cut to
+    the common set at its first PDF; a document with a character beyond it (a minus sign
+    U+2212, a rare place name) needs its own cut every time it is built again (0.7 s
+    for four fonts), so the RARE_KEPT most recently used of those are kept too."""
     st = Path(path).stat()
     key = (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, chars)
-    if chars is not common():
-        return _subset(*key)
-    return _cached(*key)
+    return _cached(*key, prefix="subset" if chars is common() else "rare")
 
 
-def _cached(path: str, size: int, mtime_ns: int, chars: frozenset[str]) -> bytes | None:
+def _cached(path: str, size: int, mtime_ns: int, chars: frozenset[str], prefix: str = "subset") -> bytes | None:
     import uharfbuzz as hb
 
     from ..analyse.concerns import cache_dir, cache_store
@@ -90,14 +93,43 @@ def _cached(path: str, size: int, mtime_ns: int, chars: frozenset[str]) -> bytes
     name = hashlib.sha256(f"{path}|{size}|{mtime_ns}|{hb.__version__}|{len(chars)}|{''.join(sorted(chars))}"
                           .encode("utf-8", "surrogatepass")).hexdigest()[:24]
     folder = cache_dir() / "fonts"
-    for found in sorted(folder.glob(f"subset-{name}-*.otf")):
-        data = found.read_bytes()
+    for found in sorted(folder.glob(f"{prefix}-{name}-*.otf")):
+        try:
+            data = found.read_bytes()
+        except OSError:   # removed meanwhile by another process (_evict)
+            continue
         if found.stem.rsplit("-", 1)[1] == digest(data)[:16]:   # a whole file, not a torn one
+            if prefix == "rare":
+                _touch(found)
             return data
     data = _subset(path, size, mtime_ns, chars)
     if data is not None:   # a read-only cache: cut again next time
-        cache_store(folder / f"subset-{name}-{digest(data)[:16]}.otf", data)
+        cache_store(folder / f"{prefix}-{name}-{digest(data)[:16]}.otf", data)
+        if prefix == "rare":
+            _evict(folder)
     return data
+
+
+def _touch(path: Path) -> None:
+    try:
+        path.touch()
+    except OSError:
+        pass
+
+
+def _evict(folder: Path) -> None:
+    """Only the RARE_KEPT most recently used document-specific cuts stay."""
+    kept = []
+    for p in folder.glob("rare-*.otf"):
+        try:
+            kept.append((p.stat().st_mtime_ns, p))
+        except OSError:
+            continue
+    for _, old in sorted(kept, reverse=True)[RARE_KEPT:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
 
 
 def digest(data: bytes) -> str:
