@@ -46,6 +46,9 @@ def _missing(x) -> bool:
         return True
 
 
+is_missing = _missing   # None, NaN, NA or not a number: the one test, for the other modules
+
+
 def needed(x: float, cap: int) -> int:
     """The fewest decimals (at most `cap`) that write x exactly: 15.5 -> 1, 0.25 -> 2, 7 -> 0."""
     x = float(x)

@@ -7,18 +7,8 @@ print the same are a tie, and a tie names every tied item (住房、小区和城
 """
 from __future__ import annotations
 
-import math
-
+from ..fmt import is_missing as _missing
 from ..fmt import round_text
-
-
-def _missing(x) -> bool:
-    if x is None:
-        return True
-    try:
-        return math.isnan(float(x))
-    except (TypeError, ValueError):
-        return True
 
 
 def printed(x, decimals: int = 1) -> float:
