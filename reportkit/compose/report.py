@@ -441,9 +441,10 @@ class ReportComposer:
         if keys.empty:
             # no key indicator to analyse in depth: the indicators that fall short, each
             # with its value and reference, instead of a section that says nothing
-            weak = [c for c in self._worst(t["code"]) if t.set_index("code").at[c, "rating"] in (SHORT, WARN)]
+            rating = dict(zip(t["code"], t["rating"]))
+            weak = [c for c in self._worst(t["code"]) if rating[c] in (SHORT, WARN)]
             if weak:
-                ratings = set(t.set_index("code").loc[weak, "rating"])
+                ratings = {rating[c] for c in weak}
                 out.append(ctx.heading(2, w["weak_heading"]))
                 out.append(ctx.para(self.say(w["weak"], n=len(weak), short=SHORT in ratings, warn=WARN in ratings)))
                 out.append(ctx.para(self.listing((self.indicator_phrase(c) for c in weak), "clause_sep")
@@ -616,9 +617,9 @@ class ReportComposer:
             # rated as a problem, yet in no recommendation: said, never silently left out
             if self.plan.main:
                 out.append(ctx.heading(2, w["uncovered_heading"]))
+            rating = dict(zip(self.s.table["code"], self.s.table["rating"]))
             out.append(ctx.para(self.say(w["uncovered"], n=len(uncovered), alone=not self.plan.main,
-                                         ratings=self.listing(dict.fromkeys(self.s.table.set_index("code").loc[
-                                             list(uncovered), "rating"])))))
+                                         ratings=self.listing(dict.fromkeys(rating[c] for c in uncovered)))))
             out.append(ctx.para(self.listing((self.indicator_phrase(c) for c in uncovered), "clause_sep")
                                 + self.word("end")))
         return out
