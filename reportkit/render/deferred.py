@@ -78,13 +78,11 @@ class Deferred:
 def _page_facts(doc, document):
     from ..proof import layout_facts
     from .html import MAIN_ANCHOR
-    from .pdf import _anchor_pages
+    from .pdf import _anchor_pages, printed_pages
 
     pages = _anchor_pages(doc, document)
     facts = layout_facts(document, MAIN_ANCHOR)
-    start = facts.main_start
-    printed = {k: (v - start + 1 if start else v) for k, v in pages.items() if not start or v >= start}
-    return pages, printed, facts
+    return pages, printed_pages(pages, facts), facts
 
 
 def layout(doc: d.Document, theme: Theme, root: Path | None, images: dict,

@@ -249,9 +249,14 @@ def render_pdf_document(doc: d.Document, theme: Theme, project_root: Path | None
     document = _layout(doc, theme, project_root, images)
     data, pages = _write(doc, document, tagged)
     facts = layout_facts(document, MAIN_ANCHOR)
+    return LaidOut(data, len(document.pages), pages, printed_pages(pages, facts), facts)
+
+
+def printed_pages(pages: dict[str, int], facts) -> dict[str, int]:
+    """Heading anchor -> the page number printed on its page: the body is numbered from
+    its own first page (facts.main_start), the front matter is left out."""
     start = facts.main_start
-    printed = {k: (v - start + 1 if start else v) for k, v in pages.items() if not start or v >= start}
-    return LaidOut(data, len(document.pages), pages, printed, facts)
+    return {k: (v - start + 1 if start else v) for k, v in pages.items() if not start or v >= start}
 
 
 render_pdf_layout = render_pdf_document
