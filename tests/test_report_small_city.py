@@ -69,12 +69,29 @@ def test_a_dimension_chapter_nobody_wrote_says_what_the_scores_say(report):
     assert "其中良好1项、预警3项" in street and "3项指标评价为预警：" in street
 
 
-def test_an_achievement_is_a_dimension_mostly_at_its_references(report):
+def test_an_achievement_is_a_dimension_with_more_good_than_short_indicators(report):
     # 城区（城市）: 1 of 4 indicators 良好 beside 2 短板 is no 主要成效 (the system's share of
-    # 良好 is low, so "at least the system's share" alone would let it through)
+    # 良好 is low, so "at least the system's share" alone would let it through); 街区, the
+    # best scored, 1 良好 and 3 预警 and no 短板, is one
     achievements = chapter(report, "主要成效")
     assert "城区（城市）维度得分" not in achievements
-    assert "各维度达到参照值的指标均未过半，尚未形成整体优势；2项指标达到参照值：" in achievements
+    assert "街区维度得分84.2分，4项指标中1项达到参照值，社区卫生服务中心门诊服务覆盖率较上年改善。" in achievements
+
+
+def test_without_an_achieving_dimension_the_best_indicators_are_named(tmp_path):
+    from reportkit.compose.context import ComposeContext
+    from reportkit.compose.report import compose_report
+    from reportkit.document import dump
+    from reportkit.load.project import load_project
+    from reportkit.score.indicators import score_project
+    from reportkit.theme import load_theme
+
+    project, _ = load_project(city_factory.make_city(tmp_path / "city"))
+    scores = score_project(project)
+    scores.dimensions.loc[scores.dimensions["dimension"] == "街区", "短板"] = 1   # 1 良好 = 1 短板: no longer one
+    text = dump(compose_report(ComposeContext(project, scores, load_theme(project.root), tmp_path / "out", None)))
+    achievements = chapter(text, "主要成效")
+    assert "从指标评价结果看，尚无整体表现较好的维度；2项指标达到参照值：" in achievements
     assert "城市内涝积水点密度为" in achievements and "（良好）" in achievements
 
 

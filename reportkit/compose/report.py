@@ -361,21 +361,24 @@ class ReportComposer:
         if not len(d):
             return out + [ctx.para(w["achievements_none"])]
         # 表现较好: a dimension scoring at least the median whose share of 良好 indicators is
-        # at least the whole system's, and at least half (a high score carried by a few
-        # indicators is no achievement; nor is 1 良好 of 4 beside 2 短板 in a weak system)
+        # at least the whole system's (a high score carried by a few indicators is no
+        # achievement) and that has more 良好 than 短板 indicators (1 良好 of 4 beside 2 短板
+        # in a weak system is none either)
         median = float(d["score"].median())
         rated = d[GOOD] + d[WARN] + d[SHORT]
         overall = float(d[GOOD].sum() / rated.sum()) if rated.sum() else 0.0
         share = (d[GOOD] / rated.where(rated > 0)).fillna(0.0)
-        chosen = d[(d["score"] >= median) & (d[GOOD] > 0) & (share >= max(overall, 0.5) - 1e-9)]
+        chosen = d[(d["score"] >= median) & (d[GOOD] > d[SHORT]) & (share >= overall - 1e-9)]
         chosen = chosen.sort_values("score", ascending=False, kind="stable")
         if chosen.empty:
             good = t[t["rating"] == GOOD].sort_values("score", ascending=False, kind="stable")["code"]
             if not len(good):
                 return out + [ctx.para(w["achievements_none"])]
-            # no dimension does well as a whole: the indicators that reached their reference
-            return out + [ctx.para(self.say(w["achievements_few"], n=len(good))),
-                          ctx.para(self.listing((self.indicator_phrase(c) for c in good), "clause_sep")
+            # no dimension does well as a whole: the indicators that reached their reference,
+            # the best scored first, at most [evaluation] few_names of them named
+            top = list(good[:int(w["few_names"])])
+            return out + [ctx.para(self.say(w["achievements_few"], n=len(good), shown=len(top))),
+                          ctx.para(self.listing((self.indicator_phrase(c) for c in top), "clause_sep")
                                    + self.word("end"))]
         items = []
         for r in chosen.itertuples():
